@@ -1,0 +1,116 @@
+"""The pipeline: discover → load → assemble → plan → render → write → report.
+
+`build()` reads top to bottom as those stages. Everything it needs comes in as
+arguments, so the CLI, the dev server and the tests all run the same build.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+from time import perf_counter
+
+from .cache import Cache
+from .config import Config
+from .content import Settings, discover, load_post
+from .errors import Problems, plural
+from .highlight import stylesheet
+from .links import check_links
+from .model import Post
+from .output import Output, check_out_dir, static_files, write_site
+from .pages import plan
+from .render import render_all
+from .site import Mode, assemble
+from .templates import make_env
+from .theme import theme_dir
+
+PARALLEL_FROM = 48  # below this many uncached posts a process pool costs more than it saves
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    posts: int
+    tags: int
+    pages: int
+    files: int
+    seconds: float
+    left_out: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    def format(self) -> str:
+        lines = [*self.warnings]
+        lines += [f"Left out {line}" for line in self.left_out]
+        lines.append(f"Built {plural(self.posts, 'post')}, {plural(self.tags, 'tag')}, "
+                     f"{plural(self.pages, 'page')} in {self.seconds:.2f} s")
+        return "\n".join(lines)
+
+
+def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool = False) -> Report:
+    started = perf_counter()
+    check_out_dir(out, config.root)
+    problems = Problems()
+    posts = load_all(discover(config.content_path), config, cache, problems)
+    site = assemble(posts, config, mode, problems)
+    pages = plan(site)
+    static = static_files([theme_dir() / "static", config.root / "static"])
+    assets = [Output("assets/highlight.css", stylesheet(config.light_code_style, config.dark_code_style).encode())]
+    check_links(site, pages, [*static, *(a.path for a in assets)], problems)
+    outputs = render_all(pages, make_env(config), problems)
+    problems.raise_if_errors(strict)
+    files = write_site([*outputs, *assets], static, out)
+    return Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
+                  site.left_out, tuple(w.format() for w in problems.warnings))
+
+
+def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems) -> list[Post]:
+    """Load every post, from the cache where the bytes are unchanged, in parallel when many are not."""
+    settings = settings_for(config)
+    jobs, results = [], {}
+    for path in paths:
+        source = PurePosixPath(path.relative_to(config.root).as_posix())
+        data = path.read_bytes()
+        key = Cache.key(source, settings, data)
+        cached = cache.get(key)
+        if cached is None:
+            jobs.append((key, data, source))
+        else:
+            results[key] = cached
+    for (key, _, _), result in zip(jobs, _run(jobs, settings)):
+        cache.put(key, result)
+        results[key] = result
+    posts = []
+    for post, found in results.values():
+        problems.extend(found)
+        if post is not None:
+            posts.append(post)
+    return posts
+
+
+def _run(jobs: list[tuple[str, bytes, PurePosixPath]], settings: Settings):
+    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return [load_post(data, source, settings) for _, data, source in jobs]
+    workers = min(os.cpu_count() or 2, 8)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        chunk = max(1, len(jobs) // (workers * 4))
+        return list(pool.map(_load_job, [(d, s, settings) for _, d, s in jobs], chunksize=chunk))
+
+
+def _load_job(args):
+    return load_post(*args)
+
+
+def settings_for(config: Config) -> Settings:
+    posts_dir = (config.content_path / "posts").relative_to(config.root).as_posix()
+    return Settings(timezone=config.timezone, author=config.author, base_path=config.base_path,
+                    unsafe_html=config.unsafe_html, posts_dir=posts_dir)
+
+
+def now() -> datetime:
+    """The build's "now"; SOURCE_DATE_EPOCH pins it, for reproducible builds and tests."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    return datetime.now(timezone.utc)

@@ -1,0 +1,82 @@
+"""Memoising the load stage, the expensive one (Markdown + Pygments).
+
+Keyed by content: the file's bytes, its path, Stufen's version and every
+setting the result depends on. Entries live in memory (for `serve`) and on
+disk under `.stufen-cache/` (for CLI builds). Disk entries are written
+atomically; an unreadable or torn entry is simply a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+from . import __version__
+
+CACHE_DIR = ".stufen-cache"
+
+
+class Cache:
+    """A content-addressed store; `Cache(None)` keeps entries in memory only."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.memory: dict[str, object] = {}
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(*parts: object) -> str:
+        digest = hashlib.sha256(__version__.encode())
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else repr(part).encode())
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def get(self, key: str):
+        if key in self.memory:
+            self.hits += 1
+            return self.memory[key]
+        value = self._read(key)
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+            self.memory[key] = value
+        return value
+
+    def put(self, key: str, value: object) -> None:
+        self.memory[key] = value
+        if self.folder is None:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = path.with_suffix(f".tmp{os.getpid()}")
+            temp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temp, path)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower
+
+    def _read(self, key: str):
+        if self.folder is None:
+            return None
+        try:
+            return pickle.loads(self._path(key).read_bytes())
+        except Exception:  # missing, torn or from an incompatible version: a miss
+            return None
+
+    def _path(self, key: str) -> Path:
+        return self.folder / "posts" / key[:2] / f"{key}.pickle"
+
+
+def clear(root: Path) -> bool:
+    """Remove the on-disk cache; True when there was one."""
+    folder = root / CACHE_DIR
+    if folder.is_dir():
+        shutil.rmtree(folder)
+        return True
+    return False

@@ -1,0 +1,76 @@
+"""The `stufen` command. Author problems are printed as a report, never as a traceback.
+
+Exit codes: 0 built, 1 the content has errors, 2 the command or stufen.toml is wrong.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import build, now
+from .cache import CACHE_DIR, Cache, clear
+from .config import load_config
+from .errors import BuildFailed, ConfigError
+from .site import Mode
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="stufen")
+@click.option("-C", "--directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              help="The site folder (holding content/ and stufen.toml). Default: the current folder.")
+@click.pass_context
+def cli(ctx: click.Context, directory: Path) -> None:
+    """Stufen turns a folder of Markdown posts into a fast, accessible static site."""
+    ctx.obj = directory
+
+
+@cli.command("build")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: _site).")
+@click.option("--drafts", is_flag=True, help="Include drafts and posts scheduled for later.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (use in CI).")
+@click.option("--no-cache", is_flag=True, help=f"Ignore and do not write {CACHE_DIR}/.")
+@click.pass_obj
+def build_command(root: Path, out: Path | None, drafts: bool, strict: bool, no_cache: bool) -> None:
+    """Build the site into _site/."""
+    config = load_config(root)
+    target = out if out is not None and out.is_absolute() else root / (out or config.out_dir)
+    cache = Cache(None if no_cache else root / CACHE_DIR)
+    report = build(config, mode=Mode(now(), drafts=drafts, future=drafts), cache=cache,
+                   out=target, strict=strict)
+    click.echo(report.format())
+
+
+@cli.command("clean")
+@click.pass_obj
+def clean_command(root: Path) -> None:
+    """Remove the build cache (.stufen-cache/)."""
+    click.echo(f"Removed {CACHE_DIR}/" if clear(root) else "No cache to remove.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (for tests and `python -m stufen`)."""
+    try:
+        cli.main(args=argv, prog_name="stufen", standalone_mode=False)
+    except BuildFailed as exc:
+        click.echo(exc.format(), err=True)
+        return 1
+    except ConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return 2
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""`stufen.toml` → a frozen, validated `Config`.
+
+A missing file means defaults, so a folder holding only `content/posts/*.md`
+builds. Every key is checked: a wrong type or an unknown key is an error that
+names the line and, for a misspelling, suggests the key that was meant.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from .errors import ConfigError, did_you_mean
+
+CONFIG_FILE = "stufen.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Site settings. `root` is the site folder; every other path is relative to it."""
+
+    root: Path = Path(".")
+    title: str = "My Journal"
+    description: str = "A learning journal."
+    author: str = "Anonymous"
+    base_url: str = "/"  # "https://user.github.io/journal/" for a project site
+    language: str = "en"
+    timezone: str = "UTC"
+    posts_per_page: int = 10
+    recent_posts: int = 4  # how many recent posts the home page lists
+    scheduled_margin_minutes: int = 15  # AstroPaper's scheduledPostMargin
+    words_per_minute: int = 200
+    edit_url: str | None = None  # e.g. "https://github.com/me/journal/edit/main/"
+    edit_text: str = "Suggest changes"
+    socials: Mapping[str, str] = field(default_factory=dict)  # name → URL, in file order
+    og_image: str | None = None
+    cname: str | None = None
+    unsafe_html: bool = True  # raw HTML in Markdown is the author's own
+    light_code_style: str = "default"
+    dark_code_style: str = "github-dark"
+    out_dir: str = "_site"
+    content_dir: str = "content"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always "/…/": what every internal URL starts with."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def origin(self) -> str:
+        """"https://host" of base_url, or "" when only a path is configured."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
+
+    @property
+    def content_path(self) -> Path:
+        return self.root / self.content_dir
+
+
+_SETTABLE = {f.name: f for f in fields(Config) if f.name != "root"}
+
+
+def load_config(root: Path, **overrides) -> Config:
+    """Read `root/stufen.toml` (if any), validate it, apply command-line overrides."""
+    path = root / CONFIG_FILE
+    raw: dict = {}
+    text = ""
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{CONFIG_FILE}: {exc}") from None
+    raw.update({k: v for k, v in overrides.items() if v is not None})
+    return Config(root=root, **_validate(raw, text))
+
+
+def _validate(raw: dict, text: str) -> dict:
+    values: dict = {}
+    problems: list[str] = []
+    for key, value in raw.items():
+        where = f"{CONFIG_FILE}:{_line_of(key, text)}"
+        if key not in _SETTABLE:
+            hint = did_you_mean(key, _SETTABLE)
+            problems.append(f"{where}: unknown key '{key}'" + (f" ({hint})" if hint else ""))
+            continue
+        try:
+            values[key] = _check(key, value)
+        except ValueError as exc:
+            problems.append(f"{where}: {key}: {exc}")
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return values
+
+
+def _check(key: str, value):
+    default = _SETTABLE[key].default
+    if key == "socials":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ValueError('expected a table of name = "url", e.g. github = "https://github.com/me"')
+        return dict(value)
+    expected = bool if isinstance(default, bool) else int if isinstance(default, int) else str
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise ValueError(f"expected {_TYPE_NAMES[expected]}; got {value!r}")
+    if expected is int and value < 1:
+        raise ValueError(f"expected a positive number; got {value}")
+    if key == "timezone":
+        _check_timezone(value)
+    if key == "base_url":
+        return _check_base_url(value)
+    return value
+
+
+_TYPE_NAMES = {bool: "true or false", int: "a whole number", str: "text in quotes"}
+
+
+def _check_timezone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        raise ValueError(f"unknown timezone {name!r} (use an IANA name such as 'Europe/Berlin')") from None
+
+
+def _check_base_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+        raise ValueError(f"expected an address such as 'https://me.github.io/journal/'; got {url!r}")
+    return url if url.endswith("/") else url + "/"
+
+
+def _line_of(key: str, text: str) -> int:
+    """The line a top-level key is set on (tomllib keeps no positions), 1 if unknown."""
+    match = re.search(rf"^\s*\"?{re.escape(key)}\"?\s*=|^\s*\[{re.escape(key)}\]", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1

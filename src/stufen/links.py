@@ -1,0 +1,44 @@
+"""Internal link and `#anchor` checks, once every page and static file is known.
+
+Broken links are warnings (the author may be linking ahead to a post not yet
+written); `--strict` turns them into failures for CI and deployment.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Iterable
+from urllib.parse import unquote, urlsplit
+
+from .errors import Problems
+from .pages import Page, post_url
+from .site import Site
+
+
+def check_links(site: Site, pages: Iterable[Page], files: Iterable[str], problems: Problems) -> None:
+    known = {page.url for page in pages} | {"/" + f for f in files}
+    ids = {post_url(p.slug): p.ids for p in site.posts}
+    for post in site.posts:
+        here = post_url(post.slug)
+        for link in post.links:
+            parts = urlsplit(link.target)
+            path = unquote(parts.path)
+            target = here if not path else _resolve(here, path)
+            if not _exists(target, known):
+                problems.warn(post.source, link.line, f"broken link '{link.target}': nothing is built at {target}",
+                              "check the slug, or use a path such as /posts/<slug>/")
+            elif parts.fragment and target in ids and unquote(parts.fragment) not in ids[target]:
+                problems.warn(post.source, link.line, f"broken link '{link.target}': "
+                              f"{target} has no heading or element with id '{parts.fragment}'")
+
+
+def _resolve(here: str, path: str) -> str:
+    joined = path if path.startswith("/") else posixpath.join(here, path)
+    normal = posixpath.normpath(joined)
+    return normal + "/" if path.endswith("/") and normal != "/" else normal
+
+
+def _exists(target: str, known: set[str]) -> bool:
+    if target.endswith("/index.html"):
+        target = target[: -len("index.html")]
+    return target in known or target + "/" in known

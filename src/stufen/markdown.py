@@ -1,0 +1,116 @@
+"""Markdown → HTML, with everything later stages need of a body.
+
+`make_markdown()` is the one place every markdown-it plugin is registered.
+`render_markdown()` is pure: the same text and settings always give the same
+`Rendered`, which is what makes the load stage cacheable.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.gfm import gfm_plugin
+
+from .highlight import highlight_code
+from .model import Heading, Link, Rendered
+from .slugs import heading_id
+from .toc import build_toc, find_toc_heading
+
+_ID = re.compile(r'\sid="([^"]+)"')
+_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+_EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+
+
+@lru_cache(maxsize=4)
+def make_markdown(base_path: str = "/", unsafe_html: bool = True) -> MarkdownIt:
+    """GFM plus definition lists, heading anchors and build-time highlighting."""
+    md = MarkdownIt("commonmark", {"html": unsafe_html, "typographer": True,
+                                   "highlight": highlight_code})
+    md.enable(["replacements", "smartquotes"])
+    md.use(gfm_plugin).use(deflist_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id,
+           permalink=True, permalinkSymbol='<span aria-hidden="true">#</span>')
+    md.options["stufen_base_path"] = base_path
+    return md
+
+
+def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True,
+                    first_line: int = 1) -> Rendered:
+    """Render a post body; `first_line` is the file line the body starts on."""
+    md = make_markdown(base_path, unsafe_html)
+    tokens = md.parse(text, {})
+    headings = _headings(tokens)
+    links = _links(tokens, base_path, first_line)
+    toc_at = find_toc_heading(tokens)
+    if toc_at is not None:
+        toc_html = build_toc([h for i, h, top in headings if i > toc_at and top])
+        tokens.insert(toc_at + 3, Token("html_block", "", 0, content=toc_html))
+    _mark_images(tokens)
+    html = md.renderer.render(tokens, md.options, {})
+    return Rendered(
+        html=html,
+        toc=tuple(h for _, h, top in headings if top),
+        links=tuple(links),
+        ids=frozenset(_ID.findall(html)),
+        first_paragraph=_first_paragraph(tokens),
+        words=len(_WORD.findall(text)),
+    )
+
+
+def _headings(tokens: list[Token]) -> list[tuple[int, Heading, bool]]:
+    """(token index, heading, is top level) for every heading; labels the permalinks."""
+    found = []
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        children = tokens[i + 1].children or []
+        text = "".join(c.content for c in children if c.type in ("text", "code_inline")).strip()
+        for child in children:
+            if child.type == "link_open" and child.attrGet("class") == "header-anchor":
+                child.attrSet("aria-label", f"Link to this section: {text}")
+        heading = Heading(int(token.tag[1]), str(token.attrGet("id")), text)
+        found.append((i, heading, token.level == 0))
+    return found
+
+
+def _links(tokens: list[Token], base_path: str, first_line: int) -> list[Link]:
+    """Collect internal hrefs/srcs with their lines, and prefix root-relative ones with base_path."""
+    links = []
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        line = first_line + (token.map[0] if token.map else 0)
+        for child in token.children:
+            attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
+            target = str(child.attrGet(attr) or "") if attr else ""
+            if not target or _EXTERNAL.match(target) or child.attrGet("class") == "header-anchor":
+                continue
+            links.append(Link(target, line))
+            if target.startswith("/") and base_path != "/":
+                child.attrSet(attr, base_path.rstrip("/") + target)
+    return links
+
+
+def _mark_images(tokens: list[Token]) -> None:
+    """Images below the fold should not delay the page: lazy and async decoding."""
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "image":
+                child.attrSet("loading", "lazy")
+                child.attrSet("decoding", "async")
+
+
+def _first_paragraph(tokens: list[Token]) -> str:
+    """Plain text of the first top-level paragraph: the fallback description."""
+    for i, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0:
+            parts = [c.content if c.type != "softbreak" else " " for c in tokens[i + 1].children or []
+                     if c.type in ("text", "code_inline", "softbreak")]
+            return " ".join("".join(parts).split())
+    return ""
+

@@ -1,0 +1,96 @@
+"""The central, immutable records every stage passes along.
+
+They are frozen so a stage can never change what an earlier stage produced, and
+so the load stage's results can be cached and shipped between processes as-is.
+Relations between posts (neighbours, tag membership) live in the `Site` as maps
+of slugs, never as references between `Post` objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Mapping
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A tag as the author wrote it (`name`) and as it appears in URLs (`slug`)."""
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """One heading of a post body, for the table of contents and `#anchor` checks."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An internal href or src found in a body, kept with its line for error messages."""
+
+    target: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """One "Today's music" entry."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What the Markdown stage makes of one body: HTML plus what later stages need of it."""
+
+    html: str
+    toc: tuple[Heading, ...]
+    links: tuple[Link, ...]
+    ids: frozenset[str]
+    first_paragraph: str
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One published (or draft/scheduled) post, fully validated and rendered."""
+
+    source: PurePosixPath  # relative to the site folder, e.g. content/posts/x.md
+    slug: str  # URL path below /posts/, folders kept: "notes/x"
+    title: str
+    description: str
+    published: datetime  # always timezone-aware, in the post's timezone
+    updated: datetime | None
+    timezone: str  # IANA name the dates are shown in
+    tags: tuple[Tag, ...]
+    html: str
+    toc: tuple[Heading, ...]
+    links: tuple[Link, ...]
+    ids: frozenset[str]  # every element id in the body, for #anchor checks
+    words: int
+    author: str
+    draft: bool = False
+    featured: bool = False
+    og_image: str | None = None
+    canonical_url: str | None = None
+    hide_edit_post: bool = False
+    music: tuple[Track, ...] = ()
+    series: str | None = None
+    series_order: int | None = None
+    extra: Mapping[str, object] = field(default_factory=dict)  # unknown keys, kept as written
+
+    @property
+    def sort_date(self) -> datetime:
+        """Newest-first order uses the last modification, as AstroPaper does."""
+        return self.updated or self.published
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.words / 200))

@@ -1,0 +1,130 @@
+"""Write: a whole site appears at once, or not at all.
+
+The site is written into a fresh sibling folder and then swapped with the old
+one (an atomic exchange on Linux), so a failed or killed build leaves the
+previous site complete. A folder Stufen did not create (no marker file) is
+never replaced, and one output path can never be written twice.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .errors import ConfigError
+
+MARKER = ".stufen-site"
+MARKER_TEXT = b"Built by Stufen. This folder is replaced on every build; edit content/ instead.\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file of the built site: its path relative to the site root, and its bytes."""
+
+    path: str
+    data: bytes
+
+
+def static_files(folders: Iterable[Path]) -> dict[str, Path]:
+    """Relative path → file, later folders overriding earlier ones file by file."""
+    found: dict[str, Path] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for dirpath, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith("."):
+                    source = Path(dirpath, name)
+                    found[source.relative_to(folder).as_posix()] = source
+    return found
+
+
+def check_out_dir(out: Path, root: Path) -> None:
+    """Refuse output folders that would clobber the author's files."""
+    out, root = out.resolve(), root.resolve()
+    if out == root or out in root.parents:
+        raise ConfigError(f"refusing to build into {out}: it contains the site's own files")
+    for own in ("content", "templates", "static"):
+        if out == root / own or (root / own) in out.parents:
+            raise ConfigError(f"refusing to build into {out}: it is inside the site's {own}/ folder")
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"refusing to build into {out}: it is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise ConfigError(f"refusing to replace {out}: it was not made by Stufen (no {MARKER} file in it); "
+                          f"move it away or choose another folder with --out")
+
+
+def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path) -> int:
+    """Write everything into a fresh folder, then swap it in; returns the number of files."""
+    outputs = list(outputs)
+    _refuse_duplicates(outputs, static)
+    _recover(out)
+    fresh = out.parent / f".{out.name}.stufen-new-{os.getpid()}"
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    fresh.mkdir(parents=True)
+    try:
+        for rel, source in static.items():
+            target = fresh / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        for item in outputs:
+            target = fresh / item.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(item.data)
+        (fresh / MARKER).write_bytes(MARKER_TEXT)
+        _swap_in(fresh, out)
+    finally:
+        if fresh.exists():
+            shutil.rmtree(fresh, ignore_errors=True)
+    return len(outputs) + len(static)
+
+
+def _refuse_duplicates(outputs: list[Output], static: dict[str, Path]) -> None:
+    seen: set[str] = set()
+    for item in outputs:
+        if item.path in seen or item.path in static:
+            clash = f"static/{item.path}" if item.path in static else "another page"
+            raise ConfigError(f"two things want to be written to {item.path}: a page and {clash}")
+        seen.add(item.path)
+
+
+def _swap_in(fresh: Path, out: Path) -> None:
+    """Exchange atomically where the OS can; else rename aside, rename in, delete the old."""
+    if out.exists() and _exchange(fresh, out):
+        return  # `fresh` now holds the old site; the caller deletes it
+    old = out.parent / f".{out.name}.stufen-old-{os.getpid()}"
+    if out.exists():
+        os.rename(out, old)
+    os.rename(fresh, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(out: Path) -> None:
+    """Undo what an interrupted build left: restore a set-aside site, drop half-written ones."""
+    for leftover in sorted(out.parent.glob(f".{out.name}.stufen-*")):
+        if not (leftover / MARKER).exists() and "-new-" not in leftover.name:
+            continue
+        if "-old-" in leftover.name and not out.exists():
+            os.rename(leftover, out)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Linux renameat2(RENAME_EXCHANGE): both paths swap in one step. False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0

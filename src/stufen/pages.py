@@ -1,0 +1,95 @@
+"""Plan: every output page of a site as a frozen `Page(url, template, context)`.
+
+Nothing is rendered here. A page's context holds only what its template needs,
+so a page's output is a function of its context and its templates; that is
+what lets `serve` re-render only the pages an edit really changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Mapping, Sequence
+
+from .model import Post
+from .site import Site
+
+ARCHIVES, TAGS, POSTS = "/archives/", "/tags/", "/posts/"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output file; `url` ends in "/" for pages written as …/index.html."""
+
+    url: str
+    template: str
+    context: Mapping[str, object]
+
+    @property
+    def output_path(self) -> str:
+        path = self.url.lstrip("/")
+        return path + "index.html" if path.endswith("/") or not path else path
+
+
+def plan(site: Site) -> list[Page]:
+    """Home, paginated lists, each post, tags, each tag, archives and 404, in a stable order."""
+    config = site.config
+    featured = [p for p in site.posts if p.featured]
+    recent = [p for p in site.posts if not p.featured][: config.recent_posts]
+    pages = [Page("/", "home.html", {"title": config.title, "featured": featured, "recent": recent,
+                                      "description": config.description})]
+    pages += paginate(POSTS, "posts.html", site.posts, config.posts_per_page,
+                      {"title": "Posts", "description": f"All posts of {config.title}."})
+    pages += [post_page(site, post) for post in site.posts]
+    pages.append(Page(TAGS, "tags.html", {"title": "Tags", "tags": site.tags,
+                                          "description": f"Every tag used on {config.title}."}))
+    for group in site.tags:
+        posts = [site.post(slug) for slug in group.slugs]
+        pages += paginate(tag_url(group.tag.slug), "tag.html", posts, config.posts_per_page,
+                          {"title": f"Tag: {group.tag.name}", "tag": group.tag,
+                           "description": f"Posts tagged “{group.tag.name}”."})
+    pages.append(Page(ARCHIVES, "archives.html", {"title": "Archives", "years": archive(site.posts),
+                                                  "description": f"Every post of {config.title} by date."}))
+    pages.append(Page("/404.html", "404.html", {"title": "Page not found",
+                                                "description": "This page does not exist."}))
+    return pages
+
+
+def post_page(site: Site, post: Post) -> Page:
+    older, newer = site.older.get(post.slug), site.newer.get(post.slug)
+    return Page(post_url(post.slug), "post.html", {
+        "title": post.title, "description": post.description, "post": post,
+        "older": site.post(older) if older else None, "newer": site.post(newer) if newer else None,
+    })
+
+
+def paginate(base: str, template: str, posts: Sequence[Post], per_page: int, extra: dict) -> list[Page]:
+    """`base`, `base`2/, `base`3/ … each with at most `per_page` posts and links between them."""
+    chunks = [posts[i:i + per_page] for i in range(0, len(posts), per_page)] or [[]]
+    urls = [base if n == 1 else f"{base}{n}/" for n in range(1, len(chunks) + 1)]
+    pages = []
+    for n, chunk in enumerate(chunks, 1):
+        pagination = {"current": n, "total": len(chunks),
+                      "prev": urls[n - 2] if n > 1 else None, "next": urls[n] if n < len(chunks) else None}
+        title = extra["title"] if n == 1 else f"{extra['title']} (page {n})"
+        pages.append(Page(urls[n - 1], template, {**extra, "title": title, "posts": list(chunk),
+                                                  "pagination": pagination}))
+    return pages
+
+
+def archive(posts: Sequence[Post]) -> list[tuple[int, list[tuple[int, list[Post]]]]]:
+    """[(year, [(month, posts)])], newest first, by publication date."""
+    by_date = sorted(posts, key=lambda p: (-p.published.timestamp(), p.slug))
+    years = []
+    for year, in_year in groupby(by_date, key=lambda p: p.published.year):
+        months = [(m, list(ps)) for m, ps in groupby(in_year, key=lambda p: p.published.month)]
+        years.append((year, months))
+    return years
+
+
+def post_url(slug: str) -> str:
+    return f"{POSTS}{slug}/"
+
+
+def tag_url(slug: str) -> str:
+    return f"{TAGS}{slug}/"

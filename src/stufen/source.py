@@ -1,0 +1,84 @@
+"""Reading one post file: bytes → text → (front matter mapping with lines, body).
+
+Kept apart from validation so it can be tested on strings and so every later
+message can point at the exact line of the key or the body line it concerns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import frontmatter
+import yaml
+
+from .errors import ContentError
+
+_BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A post file split into its parts; `body_line` is the file line of body line 1."""
+
+    meta: Mapping[str, object]
+    key_lines: Mapping[str, int]
+    body: str
+    body_line: int
+
+
+def decode(data: bytes, path) -> str:
+    """UTF-8 (a BOM is fine); anything else is an error with the offending byte's offset."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(ContentError(
+            path, line, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
+            "save the file as UTF-8")) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split(text: str, path) -> Source:
+    """Separate the `---` YAML block from the body, keeping every key's line number."""
+    opening = _BOUNDARY.match(text)
+    closing = _BOUNDARY.search(text, opening.end()) if opening else None
+    if not opening or not closing:
+        hint = "start the file with a '---' line, the YAML keys, then another '---' line"
+        line = 1 if not opening else text.count("\n", 0, opening.start()) + 1
+        message = "no front matter found" if not opening else "front matter is not closed with '---'"
+        raise SourceError(ContentError(path, line, message, hint))
+    first_line = text.count("\n", 0, opening.end()) + 1
+    meta, key_lines = _load_yaml(text[opening.end():closing.start()], first_line, path)
+    body_start = text.find("\n", closing.start())
+    body = "" if body_start < 0 else text[body_start + 1:]
+    return Source(meta, key_lines, body, text.count("\n", 0, closing.start()) + 2)
+
+
+def _load_yaml(block: str, first_line: int, path) -> tuple[dict, dict[str, int]]:
+    """Parse the YAML block; `first_line` is the file line the block's text starts on."""
+    loader = _Loader(block)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + first_line if mark else first_line
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SourceError(ContentError(path, line, f"invalid YAML: {problem}",
+                                       "check indentation, and quote values containing ': ' or '#'")) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise SourceError(ContentError(path, first_line, "front matter must be a set of 'key: value' lines"))
+    lines = {str(k.value): k.start_mark.line + first_line for k, _ in node.value} if node else {}
+    return {str(k): v for k, v in data.items()}, lines
+
+
+class SourceError(Exception):
+    """Carries the one ContentError that stops a file from being read."""
+
+    def __init__(self, problem: ContentError):
+        self.problem = problem
+        super().__init__(problem.format())

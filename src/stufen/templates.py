@@ -1,0 +1,60 @@
+"""The Jinja environment: the site's templates first, then the bundled theme's.
+
+Autoescape is on and undefined names are errors (StrictUndefined), so a typo in
+a template fails the build instead of silently printing nothing. Every internal
+URL goes through the `url` filter, which applies base_url's path.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from . import __version__
+from .config import Config
+from .dates import MONTH_NAMES, iso, short_date
+from .theme import theme_dir
+
+
+def make_env(config: Config) -> jinja2.Environment:
+    loaders = [jinja2.FileSystemLoader(str(path)) for path in template_dirs(config)]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        url=partial(url, config.base_path),
+        absolute_url=partial(absolute_url, config),
+        date=short_date,
+        isodate=iso,
+        month_name=lambda m: MONTH_NAMES[m - 1],
+        reading_time=lambda words: f"{max(1, round(words / config.words_per_minute))} min read",
+    )
+    env.globals.update(site=config, stufen_version=__version__)
+    return env
+
+
+def template_dirs(config: Config) -> list[Path]:
+    """The site's own templates/ overrides the theme's, file by file."""
+    own = config.root / "templates"
+    theme = theme_dir() / "templates"
+    return [own, theme] if own.is_dir() and own.resolve() != theme.resolve() else [theme]
+
+
+def url(base_path: str, path: str) -> str:
+    """"/posts/x/" → "/journal/posts/x/" under a project site; non-ASCII is percent-encoded."""
+    if path.startswith(("http://", "https://", "mailto:", "#")):
+        return path
+    return quote(base_path + path.lstrip("/"), safe="/#?=&%:@!$'()*+,;~-._")
+
+
+def absolute_url(config: Config, path: str) -> str:
+    """Full URL for feeds, canonical links and sitemaps; path-only when base_url has no host."""
+    return path if path.startswith(("http://", "https://")) else config.origin + url(config.base_path, path)
