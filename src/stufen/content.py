@@ -95,8 +95,8 @@ def _post_fields(meta, lines, source, settings: Settings, problems: list[Content
         tz, tz_name = ZoneInfo("UTC"), "UTC"
 
     title = _text(meta, "title", problem)
-    if not title:
-        problem(None, "title: missing" if "title" not in meta else "title: is empty",
+    if not title and (meta.get("title") is None or isinstance(meta["title"], str)):
+        problem(None, "title: missing" if meta.get("title") is None else "title: is empty",
                 "every post needs 'title: Your title' in its front matter")
     published = _date(meta, "pubDatetime", tz, problem)
     if "pubDatetime" not in meta:
