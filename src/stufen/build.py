@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from time import perf_counter
 
@@ -55,7 +55,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     posts = load_all(discover(config.content_path), config, cache, problems)
     site = assemble(posts, config, mode, problems)
     pages = plan(site)
-    static = static_files([theme_dir() / "static", config.root / "static"])
+    static = static_files([(theme_dir() / "static" / "assets", "assets/"), (config.root / "static", "")])
     assets = [Output("assets/highlight.css", stylesheet(config.light_code_style, config.dark_code_style).encode())]
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     outputs = render_all(pages, make_env(config), problems)
@@ -78,7 +78,7 @@ def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems
             jobs.append((key, data, source))
         else:
             results[key] = cached
-    for (key, _, _), result in zip(jobs, _run(jobs, settings)):
+    for (key, _, _), result in zip(jobs, _run(jobs, settings), strict=True):
         cache.put(key, result)
         results[key] = result
     posts = []
@@ -112,5 +112,5 @@ def now() -> datetime:
     """The build's "now"; SOURCE_DATE_EPOCH pins it, for reproducible builds and tests."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
-    return datetime.now(timezone.utc)
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)

@@ -72,7 +72,7 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
                                      "no description; using the first paragraph",
                                      "add 'description:' for search engines and link previews", warning=True))
     post = Post(source=source, html=rendered.html, toc=rendered.toc, links=rendered.links,
-                ids=rendered.ids, words=rendered.words, **fields)
+                ids=rendered.ids, words=rendered.words, lines=dict(parts.key_lines), **fields)
     return post, tuple(problems)
 
 

@@ -8,10 +8,11 @@ of slugs, never as references between `Post` objects.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import Mapping
+
 
 @dataclass(frozen=True, slots=True)
 class Tag:
@@ -85,6 +86,10 @@ class Post:
     series: str | None = None
     series_order: int | None = None
     extra: Mapping[str, object] = field(default_factory=dict)  # unknown keys, kept as written
+    lines: Mapping[str, int] = field(default_factory=dict)  # front matter key → file line, for later messages
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
 
     @property
     def sort_date(self) -> datetime:

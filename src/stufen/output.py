@@ -12,9 +12,9 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from .errors import ConfigError
 
@@ -30,10 +30,10 @@ class Output:
     data: bytes
 
 
-def static_files(folders: Iterable[Path]) -> dict[str, Path]:
-    """Relative path → file, later folders overriding earlier ones file by file."""
+def static_files(folders: Iterable[tuple[Path, str]]) -> dict[str, Path]:
+    """Output path → file for each (folder, prefix), later folders overriding earlier ones file by file."""
     found: dict[str, Path] = {}
-    for folder in folders:
+    for folder, prefix in folders:
         if not folder.is_dir():
             continue
         for dirpath, dirs, files in os.walk(folder):
@@ -41,7 +41,7 @@ def static_files(folders: Iterable[Path]) -> dict[str, Path]:
             for name in sorted(files):
                 if not name.startswith("."):
                     source = Path(dirpath, name)
-                    found[source.relative_to(folder).as_posix()] = source
+                    found[prefix + source.relative_to(folder).as_posix()] = source
     return found
 
 

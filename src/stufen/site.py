@@ -7,9 +7,9 @@ maps of slugs, so a `Site` is plain data that is cheap to compare and cache.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Iterable, Mapping
 
 from .config import Config
 from .dates import short_date
@@ -52,8 +52,8 @@ def assemble(posts: Iterable[Post], config: Config, mode: Mode, problems: Proble
     unique = _unique_slugs(shown, problems)
     ordered = tuple(sorted(unique, key=lambda p: (-p.sort_date.timestamp(), p.slug)))
     chronological = sorted(unique, key=lambda p: (p.published.timestamp(), p.slug))
-    older = {b.slug: a.slug for a, b in zip(chronological, chronological[1:])}
-    newer = {a.slug: b.slug for a, b in zip(chronological, chronological[1:])}
+    older = {b.slug: a.slug for a, b in zip(chronological, chronological[1:], strict=False)}
+    newer = {a.slug: b.slug for a, b in zip(chronological, chronological[1:], strict=False)}
     return Site(config, ordered, _group_tags(ordered, problems), older, newer, tuple(left_out),
                 {p.slug: p for p in ordered})
 
@@ -78,7 +78,8 @@ def _unique_slugs(posts: list[Post], problems: Problems) -> list[Post]:
     first: dict[str, Post] = {}
     for post in sorted(posts, key=lambda p: str(p.source)):
         if post.slug in first:
-            problems.error(post.source, 1, f"duplicate slug '{post.slug}': {first[post.slug].source} "
+            line = post.line_of("slug") if "slug" in post.lines else post.line_of("postSlug")
+            problems.error(post.source, line, f"duplicate slug '{post.slug}': {first[post.slug].source} "
                            f"has the same URL /posts/{post.slug}/",
                            "set a different 'slug:' in one of them")
         else:
@@ -94,7 +95,7 @@ def _group_tags(ordered: tuple[Post, ...], problems: Problems) -> tuple[TagGroup
         for tag in post.tags:
             known = names.setdefault(tag.slug, tag)
             if known.name != tag.name:
-                problems.warn(post.source, 1, f"tag '{tag.name}' shares the page /tags/{tag.slug}/ "
+                problems.warn(post.source, post.line_of("tags"), f"tag '{tag.name}' shares the page /tags/{tag.slug}/ "
                               f"with '{known.name}'; showing '{known.name}'",
                               "spell the tag the same way in every post")
             members.setdefault(tag.slug, []).insert(0, post.slug)
