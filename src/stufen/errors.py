@@ -8,9 +8,9 @@ an exception, which the CLI prints without a traceback.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Iterable
 
 
 @dataclass(frozen=True, slots=True)

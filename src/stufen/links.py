@@ -7,7 +7,7 @@ written); `--strict` turns them into failures for CI and deployment.
 from __future__ import annotations
 
 import posixpath
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problems

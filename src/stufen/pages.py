@@ -7,9 +7,9 @@ what lets `serve` re-render only the pages an edit really changes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Mapping, Sequence
 
 from .model import Post
 from .site import Site
