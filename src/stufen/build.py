@@ -71,7 +71,11 @@ def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems
     jobs, results = [], {}
     for path in paths:
         source = PurePosixPath(path.relative_to(config.root).as_posix())
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.error(source, None, f"cannot read the file: {exc.strerror}")
+            continue
         key = Cache.key(source, settings, data)
         cached = cache.get(key)
         if cached is None:

@@ -158,3 +158,11 @@ def test_output_is_identical_across_timezone_locale_and_hash_seed(site, tmp_path
                        check=True, env=full_env, capture_output=True)
         outs.append(files(out))
     assert outs[0] == outs[1]
+
+
+def test_unreadable_post_is_reported_not_raised(site, stufen):
+    root = site(GOOD)
+    (root / "content/posts/gone.md").symlink_to(root / "nowhere.md")
+    code, _, err = stufen(root, "build")
+    assert code == 1
+    assert err.splitlines()[0] == "content/posts/gone.md: cannot read the file: No such file or directory"
