@@ -10,6 +10,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from time import perf_counter
 
@@ -23,7 +24,8 @@ from .model import Post
 from .output import Output, check_out_dir, static_files, write_site
 from .pages import plan
 from .render import render_all
-from .site import Mode, assemble
+from .search import build_index, index_language
+from .site import Mode, Site, assemble
 from .templates import make_env
 from .theme import theme_dir
 
@@ -60,9 +62,17 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     outputs = render_all(pages, make_env(config), problems)
     problems.raise_if_errors(strict)
-    files = write_site([*outputs, *assets], static, out)
+    files = write_site([*outputs, *assets], static, out, finish=_indexer(config, site))
     return Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
                   site.left_out, tuple(w.format() for w in problems.warnings))
+
+
+def _indexer(config: Config, site: Site):
+    """What runs over the written site before it is published: the search index."""
+    if not config.search:
+        return None
+    language = index_language(config.search_language, config.language, site.posts)
+    return partial(build_index, language=language)
 
 
 def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems) -> list[Post]:

@@ -41,6 +41,8 @@ class Config:
     og_image: str | None = None
     cname: str | None = None
     unsafe_html: bool = True  # raw HTML in Markdown is the author's own
+    search: bool = True  # build a Pagefind index and the /search/ page
+    search_language: str = "auto"  # "auto": CJK segmentation when posts need it, else `language`
     light_code_style: str = "default"
     dark_code_style: str = "github-dark"
     out_dir: str = "_site"

@@ -12,7 +12,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,8 +60,12 @@ def check_out_dir(out: Path, root: Path) -> None:
                           f"move it away or choose another folder with --out")
 
 
-def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path) -> int:
-    """Write everything into a fresh folder, then swap it in; returns the number of files."""
+def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
+               finish: Callable[[Path], None] | None = None) -> int:
+    """Write everything into a fresh folder, `finish` it (e.g. index it), then swap it in.
+
+    Returns the number of files written.
+    """
     outputs = list(outputs)
     _refuse_duplicates(outputs, static)
     _recover(out)
@@ -79,6 +83,8 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path) ->
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(item.data)
         (fresh / MARKER).write_bytes(MARKER_TEXT)
+        if finish is not None:
+            finish(fresh)
         _swap_in(fresh, out)
     finally:
         if fresh.exists():

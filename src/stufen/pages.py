@@ -50,6 +50,9 @@ def plan(site: Site) -> list[Page]:
                            "description": f"Posts tagged “{group.tag.name}”."})
     pages.append(Page(ARCHIVES, "archives.html", {"title": "Archives", "years": archive(site.posts),
                                                   "description": f"Every post of {config.title} by date."}))
+    if config.search:
+        pages.append(Page("/search/", "search.html", {"title": "Search",
+                                                      "description": f"Search every post of {config.title}."}))
     pages.append(Page("/404.html", "404.html", {"title": "Page not found",
                                                 "description": "This page does not exist."}))
     return pages
