@@ -4,7 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build serve test lint bench clean distclean
+STUFEN_FLAGS ?=
+# Open Graph images need a font covering CJK titles: Droid Sans Fallback (1.8 MB).
+CJK_FONT := /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+
+.PHONY: build serve test lint bench clean distclean fonts
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,13 +16,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-build: $(STAMP)
-	$(BIN)/stufen build
+build: $(STAMP) fonts
+	$(BIN)/stufen build $(STUFEN_FLAGS)
 
 serve: $(STAMP)
 	$(BIN)/stufen serve --watch
 
-test: $(STAMP)
+test: $(STAMP) fonts
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -26,6 +30,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+fonts:
+	@test -f $(CJK_FONT) || (apt-get install -y fonts-dejavu-core fonts-droid-fallback \
+	  || (apt-get update && apt-get install -y fonts-dejavu-core fonts-droid-fallback))
 
 clean:
 	rm -rf _site .stufen-cache
