@@ -76,7 +76,8 @@ def theme_colours(css: str) -> Colours:
 def missing_glyphs(text: str, fonts: Sequence[str] = FONTS) -> str:
     """The characters of `text` that no installed font in `fonts` can draw."""
     loaded = _installed(tuple(fonts))
-    return "".join(dict.fromkeys(ch for ch in text if not ch.isspace() and _font_for(ch, loaded) is None))
+    drawn = (ch for ch in text if ch.isprintable() and not ch.isspace())
+    return "".join(dict.fromkeys(ch for ch in drawn if _font_for(ch, loaded) is None))
 
 
 def card_key(card: Card, fonts: Sequence[str] = FONTS) -> str:
@@ -159,7 +160,7 @@ def _runs(text: str, size: int, fonts: Sequence[str]) -> list[tuple[str, ImageFo
     """Split text into runs that one font can draw; characters no font has use the first."""
     loaded = _installed(tuple(fonts))
     runs: list[tuple[str, ImageFont.FreeTypeFont]] = []
-    for ch in text:
+    for ch in filter(str.isprintable, text):
         path = _font_for(ch, loaded) or (loaded[0] if loaded else None)
         font = _font(path, size)
         if runs and runs[-1][1] is font:
