@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-build: $(STAMP) fonts
+build: $(STAMP)
 	$(BIN)/stufen build $(STUFEN_FLAGS)
 
 serve: $(STAMP)

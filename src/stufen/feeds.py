@@ -36,11 +36,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def feeds(site: Site, now: datetime) -> list[Output]:
     """The site's Atom and RSS feeds and one Atom feed per tag; `now` dates an empty feed."""
-    config, posts = site.config, site.posts[: site.config.feed_entries]
+    config = site.config
+    public = [p for p in site.posts if not p.draft]  # `--drafts` previews never reach readers
+    posts = public[: config.feed_entries]
     outputs = [Output(ATOM_PATH.lstrip("/"), atom(config, posts, ATOM_PATH, "/", config.title, now)),
                Output(RSS_PATH.lstrip("/"), rss(config, posts, now))]
     for group in site.tags:
-        tagged = [site.post(slug) for slug in group.slugs][: config.feed_entries]
+        tagged = [p for p in map(site.post, group.slugs) if not p.draft][: config.feed_entries]
         path = tag_url(group.tag.slug) + TAG_FEED
         title = f"{config.title}: posts tagged “{group.tag.name}”"
         outputs.append(Output(path.lstrip("/"), atom(config, tagged, path, tag_url(group.tag.slug), title, now)))

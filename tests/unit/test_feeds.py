@@ -109,3 +109,12 @@ def test_feed_entries_limits_each_feed(site, stufen):
     assert stufen(root, "build")[0] == 0
     feed = feedparser.parse((root / "_site/feed.xml").read_bytes())
     assert [e.title for e in feed.entries] == ["P4", "P3"]
+
+
+def test_drafts_stay_out_of_feeds_even_when_previewed(site, stufen):
+    root = site({"stufen.toml": CONFIG, "content/posts/a.md": post("A", description="A.", tags='["ml"]'),
+                 "content/posts/b.md": post("B", description="B.", tags='["ml"]', draft="true")})
+    assert stufen(root, "build", "--drafts")[0] == 0
+    assert (root / "_site/posts/b/index.html").exists()
+    for name in ("feed.xml", "rss.xml", "tags/ml/feed.xml"):
+        assert [e.title for e in feedparser.parse((root / "_site" / name).read_bytes()).entries] == ["A"]
