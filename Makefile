@@ -4,7 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build serve test lint bench clean distclean
+STUFEN_FLAGS ?=
+# Open Graph images need a font covering CJK titles: Droid Sans Fallback (1.8 MB).
+CJK_FONT := /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+
+.PHONY: build serve test lint bench clean distclean fonts
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,12 +22,12 @@ $(CHROMIUM):
 	$(if $(filter 0,$(shell id -u)),,sudo) sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver'
 
 build: $(STAMP)
-	$(BIN)/stufen build
+	$(BIN)/stufen build $(STUFEN_FLAGS)
 
 serve: $(STAMP)
 	$(BIN)/stufen serve --watch
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) fonts
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -31,6 +35,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+fonts:
+	@test -f $(CJK_FONT) || (apt-get install -y fonts-dejavu-core fonts-droid-fallback \
+	  || (apt-get update && apt-get install -y fonts-dejavu-core fonts-droid-fallback))
 
 clean:
 	rm -rf _site .stufen-cache

@@ -18,13 +18,16 @@ from .cache import Cache
 from .config import Config
 from .content import Settings, discover, load_post
 from .errors import Problems, plural
+from .feeds import feeds
 from .highlight import stylesheet
 from .links import check_links
 from .model import Post
+from .ogimage import og_images
 from .output import Output, check_out_dir, static_files, write_site
-from .pages import plan
+from .pages import Page, plan
 from .render import render_all
 from .search import build_index, index_language
+from .seo import site_files
 from .site import Mode, Site, assemble
 from .templates import make_env
 from .theme import theme_dir
@@ -58,7 +61,8 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     site = assemble(posts, config, mode, problems)
     pages = plan(site)
     static = static_files([(theme_dir() / "static" / "assets", "assets/"), (config.root / "static", "")])
-    assets = [Output("assets/highlight.css", stylesheet(config.light_code_style, config.dark_code_style).encode())]
+    assets = [Output("assets/highlight.css", stylesheet(config.light_code_style, config.dark_code_style).encode()),
+              *site_extras(site, pages, mode.now, cache, problems)]
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     outputs = render_all(pages, make_env(config), problems)
     problems.raise_if_errors(strict)
@@ -73,6 +77,13 @@ def _indexer(config: Config, site: Site):
         return None
     language = index_language(config.search_language, config.language, site.posts)
     return partial(build_index, language=language)
+
+
+def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, problems: Problems) -> list[Output]:
+    """Feeds, sitemap, robots.txt, manifest, GitHub Pages files and Open Graph cards."""
+    og_folder = cache.folder / "og" if cache.folder is not None else None
+    return [*feeds(site, now), *site_files(site, pages, now),
+            *og_images(site, og_folder, problems, memory=cache.memory)]
 
 
 def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems) -> list[Post]:

@@ -14,6 +14,7 @@ from . import __version__
 from .build import build, now
 from .cache import CACHE_DIR, Cache, clear
 from .config import load_config
+from .deploy import deploy
 from .errors import BuildFailed, ConfigError
 from .site import Mode
 
@@ -42,6 +43,19 @@ def build_command(root: Path, out: Path | None, drafts: bool, strict: bool, no_c
     report = build(config, mode=Mode(now(), drafts=drafts, future=drafts), cache=cache,
                    out=target, strict=strict)
     click.echo(report.format())
+
+
+@cli.command("deploy")
+@click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")
+@click.option("--branch", default="gh-pages", show_default=True, help="The branch GitHub Pages serves.")
+@click.option("--no-build", is_flag=True, help="Push the existing _site/ without building it first.")
+@click.pass_context
+def deploy_command(ctx: click.Context, remote: str, branch: str, no_build: bool) -> None:
+    """Build with --strict, then push _site/ to the gh-pages branch."""
+    if not no_build:
+        ctx.invoke(build_command, out=None, drafts=False, strict=True, no_cache=False)
+    root = ctx.obj
+    click.echo(deploy(root, root / load_config(root).out_dir, remote=remote, branch=branch))
 
 
 @cli.command("clean")

@@ -39,7 +39,9 @@ class Config:
     edit_text: str = "Suggest changes"
     socials: Mapping[str, str] = field(default_factory=dict)  # name → URL, in file order
     og_image: str | None = None
-    cname: str | None = None
+    cname: str | None = None  # custom domain, written to CNAME for GitHub Pages
+    twitter: str | None = None  # "@handle" for twitter:site
+    feed_entries: int = 20  # posts per feed, newest first
     unsafe_html: bool = True  # raw HTML in Markdown is the author's own
     search: bool = True  # build a Pagefind index and the /search/ page
     search_language: str = "auto"  # "auto": CJK segmentation when posts need it, else `language`

@@ -75,8 +75,9 @@ def paginate(base: str, template: str, posts: Sequence[Post], per_page: int, ext
         pagination = {"current": n, "total": len(chunks),
                       "prev": urls[n - 2] if n > 1 else None, "next": urls[n] if n < len(chunks) else None}
         title = extra["title"] if n == 1 else f"{extra['title']} (page {n})"
-        pages.append(Page(urls[n - 1], template, {**extra, "title": title, "posts": list(chunk),
-                                                  "pagination": pagination}))
+        description = extra["description"] if n == 1 else f"{extra['description']} Page {n} of {len(chunks)}."
+        pages.append(Page(urls[n - 1], template, {**extra, "title": title, "description": description,
+                                                  "posts": list(chunk), "pagination": pagination}))
     return pages
 
 
