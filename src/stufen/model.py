@@ -56,6 +56,7 @@ class Rendered:
     ids: frozenset[str]
     first_paragraph: str
     words: int
+    problems: tuple[tuple[int, str], ...] = ()  # (file line, message): errors such as bad LaTeX
 
 
 @dataclass(frozen=True, slots=True)
