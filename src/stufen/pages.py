@@ -12,6 +12,7 @@ from itertools import groupby
 from typing import Mapping, Sequence
 
 from .model import Post
+from .series import SERIES, series_url
 from .site import Site
 
 ARCHIVES, TAGS, POSTS = "/archives/", "/tags/", "/posts/"
@@ -50,6 +51,7 @@ def plan(site: Site) -> list[Page]:
                            "description": f"Posts tagged “{group.tag.name}”."})
     pages.append(Page(ARCHIVES, "archives.html", {"title": "Archives", "years": archive(site.posts),
                                                   "description": f"Every post of {config.title} by date."}))
+    pages += series_pages(site)
     pages.append(Page("/404.html", "404.html", {"title": "Page not found",
                                                 "description": "This page does not exist."}))
     return pages
@@ -57,10 +59,26 @@ def plan(site: Site) -> list[Page]:
 
 def post_page(site: Site, post: Post) -> Page:
     older, newer = site.older.get(post.slug), site.newer.get(post.slug)
+    series = site.series_of(post)
     return Page(post_url(post.slug), "post.html", {
         "title": post.title, "description": post.description, "post": post,
         "older": site.post(older) if older else None, "newer": site.post(newer) if newer else None,
+        "series": series, "series_parts": [site.post(s) for s in series.slugs] if series else [],
     })
+
+
+def series_pages(site: Site) -> list[Page]:
+    """/series/ lists every series; /series/<slug>/ lists one series' parts in order."""
+    if not site.series:
+        return []
+    pages = [Page(SERIES, "series-list.html", {
+        "title": "Series", "description": f"Posts of {site.config.title} that belong together.",
+        "all_series": [(group, [site.post(s) for s in group.slugs]) for group in site.series]})]
+    for group in site.series:
+        pages.append(Page(series_url(group.slug), "series.html", {
+            "title": f"Series: {group.name}", "series": group, "posts": [site.post(s) for s in group.slugs],
+            "description": f"All {len(group.slugs)} parts of “{group.name}”, in order."}))
+    return pages
 
 
 def paginate(base: str, template: str, posts: Sequence[Post], per_page: int, extra: dict) -> list[Page]:
