@@ -8,11 +8,14 @@ of slugs, never as references between `Post` objects.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Mapping
 
+_YOUTUBE = re.compile(r"^https?://(?:www\.|m\.|music\.)?(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/)"
+                      r"|youtu\.be/)([A-Za-z0-9_-]{11})(?:[?&#/]|$)")
 @dataclass(frozen=True, slots=True)
 class Tag:
     """A tag as the author wrote it (`name`) and as it appears in URLs (`slug`)."""
@@ -44,6 +47,12 @@ class Track:
 
     title: str
     url: str
+
+    @property
+    def youtube_id(self) -> str | None:
+        """The video id of a YouTube link, for the click-to-load player; None for other links."""
+        match = _YOUTUBE.match(self.url)
+        return match.group(1) if match else None
 
 
 @dataclass(frozen=True, slots=True)

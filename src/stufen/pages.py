@@ -52,6 +52,7 @@ def plan(site: Site) -> list[Page]:
     pages.append(Page(ARCHIVES, "archives.html", {"title": "Archives", "years": archive(site.posts),
                                                   "description": f"Every post of {config.title} by date."}))
     pages += series_pages(site)
+    pages += music_pages(site)
     pages.append(Page("/404.html", "404.html", {"title": "Page not found",
                                                 "description": "This page does not exist."}))
     return pages
@@ -79,6 +80,15 @@ def series_pages(site: Site) -> list[Page]:
             "title": f"Series: {group.name}", "series": group, "posts": [site.post(s) for s in group.slugs],
             "description": f"All {len(group.slugs)} parts of “{group.name}”, in order."}))
     return pages
+
+
+def music_pages(site: Site) -> list[Page]:
+    """/music/: every "Today's music" track with the post it accompanied, newest first."""
+    tracks = [(track, post) for post in site.posts for track in post.music]
+    if not tracks:
+        return []
+    return [Page("/music/", "music.html", {"title": "Today’s music", "tracks": tracks,
+                                          "description": f"The music behind the posts of {site.config.title}."})]
 
 
 def paginate(base: str, template: str, posts: Sequence[Post], per_page: int, extra: dict) -> list[Page]:
