@@ -15,6 +15,7 @@ from .build import build, now
 from .cache import CACHE_DIR, Cache, clear
 from .config import load_config
 from .errors import BuildFailed, ConfigError
+from .scaffold import PostExists, new_post
 from .site import Mode
 
 
@@ -42,6 +43,20 @@ def build_command(root: Path, out: Path | None, drafts: bool, strict: bool, no_c
     report = build(config, mode=Mode(now(), drafts=drafts, future=drafts), cache=cache,
                    out=target, strict=strict)
     click.echo(report.format())
+
+
+@cli.command("new")
+@click.argument("title")
+@click.pass_obj
+def new_command(root: Path, title: str) -> None:
+    """Start a post: writes content/posts/<slug>.md with complete front matter."""
+    if not title.strip():
+        raise click.UsageError("the title is empty")
+    try:
+        path = new_post(load_config(root), title, now())
+    except PostExists as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(path.relative_to(root).as_posix())
 
 
 @cli.command("clean")
