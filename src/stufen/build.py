@@ -55,14 +55,20 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     posts = load_all(discover(config.content_path), config, cache, problems)
     site = assemble(posts, config, mode, problems)
     pages = plan(site)
-    static = static_files([theme_dir() / "static", config.root / "static"])
-    assets = [Output("assets/highlight.css", stylesheet(config.light_code_style, config.dark_code_style).encode())]
+    static, assets = site_files(config)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     outputs = render_all(pages, make_env(config), problems)
     problems.raise_if_errors(strict)
     files = write_site([*outputs, *assets], static, out)
     return Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
                   site.left_out, tuple(w.format() for w in problems.warnings))
+
+
+def site_files(config: Config) -> tuple[dict[str, Path], list[Output]]:
+    """Static files (theme's, then the site's) and generated assets: what links may point at besides pages."""
+    static = static_files([theme_dir() / "static", config.root / "static"])
+    assets = [Output("assets/highlight.css", stylesheet(config.light_code_style, config.dark_code_style).encode())]
+    return static, assets
 
 
 def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems) -> list[Post]:

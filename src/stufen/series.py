@@ -7,8 +7,8 @@ so "Diving into ML" and "diving into ml" are one series (with a warning).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .errors import Problems
 from .model import Post

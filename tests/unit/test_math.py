@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from conftest import post
 from stufen.content import Settings, load_post
 from stufen.markdown import render_markdown
 from stufen.mathml import to_mathml
-
-from conftest import post
 
 SRC = PurePosixPath("content/posts/m.md")
 

@@ -6,9 +6,8 @@ import re
 
 import pytest
 
-from stufen.model import Track
-
 from conftest import post
+from stufen.model import Track
 
 YT = "https://www.youtube.com/watch?v=k7HmLM7ZBBU"
 
