@@ -23,6 +23,7 @@ from .model import Post
 from .output import Output, check_out_dir, static_files, write_site
 from .pages import plan
 from .render import render_all
+from .roadmap import load_roadmap, roadmap_pages
 from .site import Mode, assemble
 from .templates import make_env
 from .theme import theme_dir
@@ -54,7 +55,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     problems = Problems()
     posts = load_all(discover(config.content_path), config, cache, problems)
     site = assemble(posts, config, mode, problems)
-    pages = plan(site)
+    pages = plan(site) + roadmap_pages(load_roadmap(config.content_path, config.root, problems), site)
     static, assets = site_files(config)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     outputs = render_all(pages, make_env(config), problems)

@@ -26,6 +26,7 @@ from .links import check_links
 from .lint import alt_text_problems, encoding_problems, repair_mojibake
 from .model import Post
 from .pages import plan
+from .roadmap import load_roadmap, roadmap_pages
 from .site import Mode, assemble
 from .source import SourceError, decode, split
 
@@ -71,7 +72,8 @@ def check(config: Config, mode: Mode) -> CheckResult:
     site = assemble(posts, config, mode, problems)
     static, assets = site_files(config)
     links = Problems()
-    check_links(site, plan(site), [*static, *(a.path for a in assets)], links)
+    pages = plan(site) + roadmap_pages(load_roadmap(config.content_path, config.root, problems), site)
+    check_links(site, pages, [*static, *(a.path for a in assets)], links)
     problems.extend(ContentError(p.path, p.line, p.message, p.hint) for p in links.items)  # broken links fail a check
     return CheckResult(len(paths), tuple(sorted_problems(problems.items)))
 
