@@ -26,6 +26,7 @@ from .ogimage import og_images
 from .output import Output, check_out_dir, static_files, write_site
 from .pages import Page, plan
 from .render import render_all
+from .roadmap import load_roadmap, roadmap_pages
 from .search import build_index, index_language
 from .seo import site_files
 from .site import Mode, Site, assemble
@@ -59,10 +60,9 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     problems = Problems()
     posts = load_all(discover(config.content_path), config, cache, problems)
     site = assemble(posts, config, mode, problems)
-    pages = plan(site)
-    static = static_files([(theme_dir() / "static" / "assets", "assets/"), (config.root / "static", "")])
-    assets = [Output("assets/highlight.css", stylesheet(config.light_code_style, config.dark_code_style).encode()),
-              *site_extras(site, pages, mode.now, cache, problems)]
+    pages = plan(site) + roadmap_pages(load_roadmap(config.content_path, config.root, problems), site)
+    static, assets = static_and_assets(config)
+    assets += site_extras(site, pages, mode.now, cache, problems)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     outputs = render_all(pages, make_env(config), problems)
     problems.raise_if_errors(strict)
@@ -84,6 +84,13 @@ def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, prob
     og_folder = cache.folder / "og" if cache.folder is not None else None
     return [*feeds(site, now), *site_files(site, pages, now),
             *og_images(site, og_folder, problems, memory=cache.memory)]
+
+
+def static_and_assets(config: Config) -> tuple[dict[str, Path], list[Output]]:
+    """Static files (theme's, then the site's) and generated assets: what links may point at besides pages."""
+    static = static_files([(theme_dir() / "static" / "assets", "assets/"), (config.root / "static", "")])
+    assets = [Output("assets/highlight.css", stylesheet(config.light_code_style, config.dark_code_style).encode())]
+    return static, assets
 
 
 def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems) -> list[Post]:

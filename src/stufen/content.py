@@ -66,6 +66,10 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
         return None, tuple(problems)
     rendered = render_markdown(parts.body, base_path=settings.base_path,
                                unsafe_html=settings.unsafe_html, first_line=parts.body_line)
+    if rendered.problems:
+        problems += [ContentError(source, line, message, "check the formula's braces and commands")
+                     for line, message in rendered.problems]
+        return None, tuple(problems)
     if not fields["description"]:
         fields["description"] = _shorten(rendered.first_paragraph)
         problems.append(ContentError(source, parts.key_lines.get("title", 1),

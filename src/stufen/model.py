@@ -8,12 +8,14 @@ of slugs, never as references between `Post` objects.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
 
-
+_YOUTUBE = re.compile(r"^https?://(?:www\.|m\.|music\.)?(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/)"
+                      r"|youtu\.be/)([A-Za-z0-9_-]{11})(?:[?&#/]|$)")
 @dataclass(frozen=True, slots=True)
 class Tag:
     """A tag as the author wrote it (`name`) and as it appears in URLs (`slug`)."""
@@ -46,6 +48,12 @@ class Track:
     title: str
     url: str
 
+    @property
+    def youtube_id(self) -> str | None:
+        """The video id of a YouTube link, for the click-to-load player; None for other links."""
+        match = _YOUTUBE.match(self.url)
+        return match.group(1) if match else None
+
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
@@ -57,6 +65,7 @@ class Rendered:
     ids: frozenset[str]
     first_paragraph: str
     words: int
+    problems: tuple[tuple[int, str], ...] = ()  # (file line, message): errors such as bad LaTeX
 
 
 @dataclass(frozen=True, slots=True)

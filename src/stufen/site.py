@@ -15,6 +15,7 @@ from .config import Config
 from .dates import short_date
 from .errors import Problems
 from .model import Post, Tag
+from .series import SeriesGroup, group_series
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,10 @@ class Site:
     newer: Mapping[str, str] = field(default_factory=dict)  # slug → next post's slug
     left_out: tuple[str, ...] = ()  # one line per hidden post, for the report
     by_slug: Mapping[str, Post] = field(default_factory=dict)
+    series: tuple[SeriesGroup, ...] = ()  # sorted by slug
+
+    def series_of(self, post: Post) -> SeriesGroup | None:
+        return next((s for s in self.series if post.slug in s.slugs), None)
 
     def post(self, slug: str) -> Post:
         return self.by_slug[slug]
@@ -55,7 +60,7 @@ def assemble(posts: Iterable[Post], config: Config, mode: Mode, problems: Proble
     older = {b.slug: a.slug for a, b in zip(chronological, chronological[1:], strict=False)}
     newer = {a.slug: b.slug for a, b in zip(chronological, chronological[1:], strict=False)}
     return Site(config, ordered, _group_tags(ordered, problems), older, newer, tuple(left_out),
-                {p.slug: p for p in ordered})
+                {p.slug: p for p in ordered}, group_series(ordered, problems))
 
 
 def _visible(posts: Iterable[Post], config: Config, mode: Mode) -> tuple[list[Post], list[str]]:
