@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from time import perf_counter
 
+from .about import about_pages, load_about
 from .cache import Cache
 from .config import Config
 from .content import Settings, discover, load_post
@@ -60,7 +61,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     problems = Problems()
     posts = load_all(discover(config.content_path), config, cache, problems)
     site = assemble(posts, config, mode, problems)
-    pages = plan(site) + roadmap_pages(load_roadmap(config.content_path, config.root, problems), site)
+    pages = all_pages(site, problems)
     static, assets = static_and_assets(config)
     assets += site_extras(site, pages, mode.now, cache, problems)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
@@ -69,6 +70,13 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     files = write_site([*outputs, *assets], static, out, finish=_indexer(config, site))
     return Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
                   site.left_out, tuple(w.format() for w in problems.warnings))
+
+
+def all_pages(site: Site, problems: Problems) -> list[Page]:
+    """Every page: the plan from posts, plus pages from other content files (roadmap, About)."""
+    config = site.config
+    return [*plan(site), *roadmap_pages(load_roadmap(config.content_path, config.root, problems), site),
+            *about_pages(load_about(config, problems))]
 
 
 def _indexer(config: Config, site: Site):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
-from .build import load_all, static_and_assets
+from .build import all_pages, load_all, static_and_assets
 from .cache import Cache
 from .config import Config
 from .content import discover
@@ -25,8 +25,6 @@ from .errors import ContentError, Problems, plural, sorted_problems
 from .links import check_links
 from .lint import alt_text_problems, encoding_problems, repair_mojibake
 from .model import Post
-from .pages import plan
-from .roadmap import load_roadmap, roadmap_pages
 from .site import Mode, assemble
 from .source import SourceError, decode, split
 
@@ -72,7 +70,7 @@ def check(config: Config, mode: Mode) -> CheckResult:
     site = assemble(posts, config, mode, problems)
     static, assets = static_and_assets(config)
     links = Problems()
-    pages = plan(site) + roadmap_pages(load_roadmap(config.content_path, config.root, problems), site)
+    pages = all_pages(site, problems)
     check_links(site, pages, [*static, *(a.path for a in assets)], links)
     problems.extend(ContentError(p.path, p.line, p.message, p.hint) for p in links.items)  # broken links fail a check
     return CheckResult(len(paths), tuple(sorted_problems(problems.items)))

@@ -14,9 +14,11 @@ from urllib.parse import quote
 import jinja2
 
 from . import __version__
+from .about import about_exists
 from .config import Config
 from .dates import MONTH_NAMES, iso, short_date
 from .head import head_globals
+from .share import share_links
 from .theme import theme_dir
 
 
@@ -38,8 +40,9 @@ def make_env(config: Config) -> jinja2.Environment:
         month_name=lambda m: MONTH_NAMES[m - 1],
         reading_time=lambda words: f"{max(1, round(words / config.words_per_minute))} min read",
     )
-    env.globals.update(site=config, stufen_version=__version__)
+    env.globals.update(site=config, stufen_version=__version__, has_about=about_exists(config))
     env.globals.update(head_globals(config))
+    env.globals["share_links"] = partial(share_links, config.share)
     return env
 
 
