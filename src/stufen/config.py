@@ -15,7 +15,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from pygments.styles import get_all_styles
+
 from .errors import ConfigError, did_you_mean
+from .share import SERVICES
+
+CODE_STYLES = frozenset(get_all_styles())
 
 CONFIG_FILE = "stufen.toml"
 
@@ -38,6 +43,7 @@ class Config:
     edit_url: str | None = None  # e.g. "https://github.com/me/journal/edit/main/"
     edit_text: str = "Suggest changes"
     socials: Mapping[str, str] = field(default_factory=dict)  # name → URL, in file order
+    share: tuple[str, ...] = ()  # share links under each post: names from share.SERVICES
     og_image: str | None = None
     cname: str | None = None  # custom domain, written to CNAME for GitHub Pages
     twitter: str | None = None  # "@handle" for twitter:site
@@ -109,6 +115,8 @@ def _check(key: str, value):
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise ValueError('expected a table of name = "url", e.g. github = "https://github.com/me"')
         return dict(value)
+    if key == "share":
+        return _check_share(value)
     expected = bool if isinstance(default, bool) else int if isinstance(default, int) else str
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
         raise ValueError(f"expected {_TYPE_NAMES[expected]}; got {value!r}")
@@ -116,6 +124,9 @@ def _check(key: str, value):
         raise ValueError(f"expected a positive number; got {value}")
     if key == "timezone":
         _check_timezone(value)
+    if key.endswith("_code_style") and value not in CODE_STYLES:
+        hint = did_you_mean(value, CODE_STYLES) or "see `pygmentize -L styles`"
+        raise ValueError(f"unknown Pygments style {value!r} ({hint})")
     if key == "base_url":
         return _check_base_url(value)
     return value
@@ -129,6 +140,16 @@ def _check_timezone(name: str) -> None:
         ZoneInfo(name)
     except (ValueError, KeyError, OSError):
         raise ValueError(f"unknown timezone {name!r} (use an IANA name such as 'Europe/Berlin')") from None
+
+
+def _check_share(value) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f'expected a list such as ["mastodon", "email"]; got {value!r}')
+    for name in value:
+        if name not in SERVICES:
+            hint = did_you_mean(name, SERVICES) or "known: " + ", ".join(SERVICES)
+            raise ValueError(f"unknown service '{name}' ({hint})")
+    return tuple(value)
 
 
 def _check_base_url(url: str) -> str:

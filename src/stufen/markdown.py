@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.deflist import deflist_plugin
@@ -37,7 +38,21 @@ def make_markdown(base_path: str = "/", unsafe_html: bool = True) -> MarkdownIt:
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id,
            permalink=True, permalinkSymbol='<span aria-hidden="true">#</span>')
     md.options["stufen_base_path"] = base_path
+    md.add_render_rule("list_item_open", _task_item)
     return md
+
+
+def _task_item(self, tokens: list[Token], idx: int, options, env) -> str:
+    """A task-list checkbox named by its item's text: a bare checkbox has no accessible name."""
+    html = self.renderToken(tokens, idx, options, env)
+    meta = tokens[idx].meta
+    if not meta or "checked" not in meta:
+        return html
+    inline = tokens[idx + 2] if idx + 2 < len(tokens) and tokens[idx + 2].type == "inline" else None
+    name = " ".join(_plain_text(inline.children or []).split()) if inline else ""
+    checked = ' checked=""' if meta["checked"] else ""
+    return (f'{html}<input class="task-list-item-checkbox" disabled="" type="checkbox"{checked}'
+            f' aria-label="{escapeHtml(name or "Task")}"> ')
 
 
 def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True,
@@ -113,8 +128,11 @@ def _first_paragraph(tokens: list[Token]) -> str:
     """Plain text of the first top-level paragraph: the fallback description."""
     for i, token in enumerate(tokens):
         if token.type == "paragraph_open" and token.level == 0:
-            parts = [c.content if c.type != "softbreak" else " " for c in tokens[i + 1].children or []
-                     if c.type in ("text", "code_inline", "softbreak")]
-            return " ".join("".join(parts).split())
+            return " ".join(_plain_text(tokens[i + 1].children or []).split())
     return ""
+
+
+def _plain_text(children: list[Token]) -> str:
+    return "".join(c.content if c.type != "softbreak" else " " for c in children
+                   if c.type in ("text", "code_inline", "softbreak"))
 
