@@ -6,6 +6,7 @@ plain text, as GitHub does.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
@@ -13,7 +14,12 @@ from pygments import highlight as pygmentize
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
+from pygments.styles import get_style_by_name
+from pygments.token import STANDARD_TYPES
+from pygments.token import Token as PygmentsToken
 from pygments.util import ClassNotFound
+
+from .contrast import luminance, readable
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 
@@ -37,15 +43,67 @@ def highlight_code(code: str, lang: str, attrs: str = "") -> str:
 
 
 def stylesheet(light: str, dark: str) -> str:
-    """Light rules by default; dark ones when the reader or the toggle asks for dark."""
-    light_css = HtmlFormatter(style=light).get_style_defs(".highlight")
-    dark_rules = HtmlFormatter(style=dark).get_style_defs(".highlight")
+    """Compact light and dark rules for the two Pygments styles, every token colour at WCAG AA.
+
+    Each token class is written once with both colours as custom properties; the
+    dark one applies when the reader's OS or the toggle asks for dark. That keeps
+    the file small (the theme's CSS budget is 20 KB) and never unreadable.
+    """
+    palettes = {"l": palette(light), "d": palette(dark)}
+    rules = [f"/* Pygments {light} (light) and {dark} (dark), token colours raised to WCAG AA */",
+             f"pre.highlight{{--code-bg:{palettes['l'].background};color:{palettes['l'].text}}}",
+             ".highlight [class]{color:var(--l,inherit)}"]
+    classes = sorted({*palettes["l"].tokens, *palettes["d"].tokens})
+    for cls in classes:
+        light_token, dark_token = palettes["l"].tokens.get(cls), palettes["d"].tokens.get(cls)
+        props = [f"--{k}:{t.color}" for k, t in (("l", light_token), ("d", dark_token)) if t]
+        shared = light_token or dark_token
+        if shared.bold and (dark_token or shared).bold:
+            props.append("font-weight:bold")
+        if shared.italic and (dark_token or shared).italic:
+            props.append("font-style:italic")
+        rules.append(f".highlight .{cls}{{{';'.join(props)}}}")
+    dark_rules = (f"pre.highlight{{--code-bg:{palettes['d'].background};color:{palettes['d'].text}}}"
+                  "\n.highlight [class]{color:var(--d,inherit)}")
     forced = _scoped(dark_rules, ':root[data-theme="dark"]')
     automatic = _scoped(dark_rules, ':root:not([data-theme="light"])')
-    return (f"/* Pygments {light} (light) and {dark} (dark) */\n{light_css}\n{forced}\n"
-            f"@media (prefers-color-scheme: dark) {{\n{automatic}\n}}\n")
+    return "\n".join([*rules, forced, f"@media (prefers-color-scheme: dark) {{\n{automatic}\n}}"]) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    color: str
+    bold: bool
+    italic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """A Pygments style as the stylesheet uses it: background, text and readable token colours."""
+
+    background: str
+    text: str
+    tokens: dict[str, Token]
+
+
+def palette(name: str) -> Palette:
+    style = get_style_by_name(name)
+    background = _hex(style.background_color) or "#ffffff"
+    fallback = "#1f2328" if luminance(background) > 0.18 else "#e6edf3"
+    base = style.style_for_token(PygmentsToken)
+    text = readable(_hex(base["color"]) or fallback, background)
+    tokens = {}
+    for ttype, cls in STANDARD_TYPES.items():
+        found = style.style_for_token(ttype)
+        color = _hex(found["color"])
+        if cls and (color or found["bold"] or found["italic"]) and found != base:
+            tokens[cls] = Token(readable(color, background) if color else text, found["bold"], found["italic"])
+    return Palette(background, text, tokens)
+
+
+def _hex(color: str | None) -> str | None:
+    return "#" + color.lstrip("#") if color and not color.startswith("ansi") else None
 
 
 def _scoped(css: str, scope: str) -> str:
-    return "\n".join(f"{scope} {line}" if line.startswith(".highlight") else line
-                     for line in css.splitlines() if not line.startswith(("pre {", "td.", "span.linenos")))
+    return "\n".join(f"{scope} {line}" for line in css.splitlines())
