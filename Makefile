@@ -8,7 +8,7 @@ STUFEN_FLAGS ?=
 # Open Graph images need a font covering CJK titles: Droid Sans Fallback (1.8 MB).
 CJK_FONT := /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
 
-.PHONY: build serve test lint bench clean distclean fonts
+.PHONY: build serve test lint bench clean distclean fonts java audit screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ build: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/stufen serve --watch
 
-test: $(STAMP) $(CHROMIUM) fonts
+test: $(STAMP) $(CHROMIUM) fonts java
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -39,6 +39,22 @@ bench: $(STAMP)
 fonts:
 	@test -f $(CJK_FONT) || (apt-get install -y fonts-dejavu-core fonts-droid-fallback \
 	  || (apt-get update && apt-get install -y fonts-dejavu-core fonts-droid-fallback))
+
+# The Nu HTML Checker (tests/browser/test_html_valid.py) runs on Java.
+java:
+	@command -v java >/dev/null || (apt-get install -y default-jre-headless \
+	  || (apt-get update && apt-get install -y default-jre-headless))
+
+# Lighthouse from npm, driving Debian's Chromium, on home, the seed post and a tag page.
+LIGHTHOUSE := .audit/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	mkdir -p .audit && npm install --silent --no-save --no-audit --no-fund --prefix .audit lighthouse
+
+audit: $(STAMP) $(CHROMIUM) $(LIGHTHOUSE)
+	$(BIN)/python scripts/audit.py $(LIGHTHOUSE)
+
+screenshots: $(STAMP) $(CHROMIUM) fonts
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf _site .stufen-cache

@@ -9,6 +9,22 @@
       location.href = link.href;
     }
   });
+  // A copy button on every highlighted code block; the code stays plain text without JavaScript.
+  if (navigator.clipboard) document.querySelectorAll("pre.highlight").forEach(function (pre) {
+    var wrap = document.createElement("div"), copy = document.createElement("button");
+    wrap.className = "code-block";
+    copy.type = "button";
+    copy.className = "copy-code";
+    copy.textContent = "Copy";
+    copy.addEventListener("click", function () {
+      navigator.clipboard.writeText(pre.innerText).then(function () {
+        copy.textContent = "Copied";
+        setTimeout(function () { copy.textContent = "Copy"; }, 1500);
+      });
+    });
+    pre.replaceWith(wrap);
+    wrap.append(pre, copy);
+  });
   var root = document.documentElement, button = document.getElementById("theme-toggle");
   if (!button) return;
   var dark = function () {

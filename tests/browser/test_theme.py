@@ -1,0 +1,88 @@
+"""The default theme in real headless Chromium: axe-core finds nothing, in light and dark, and
+the toggle, the copy button and the page weight budgets hold."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["", "posts/diving-into-machine-learning/", "posts/", "tags/", "tags/machine-learning/",
+         "archives/", "search/", "about/", "404.html"]
+JS_BUDGET, CSS_BUDGET = 5 * 1024, 20 * 1024
+
+
+def violations(page) -> list[str]:
+    result = Axe().run(page)
+    return [f"{v['id']}: {node['target']} {node.get('failureSummary', '')}"
+            for v in result.response["violations"] for node in v["nodes"]]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations_with_the_os_scheme(browser, demo_url, scheme):
+    page = browser.new_page(color_scheme=scheme)
+    found = {}
+    for path in PAGES:
+        page.goto(demo_url + path)
+        found[path] = violations(page)
+    assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_axe_finds_no_violations_after_toggling_to_dark(browser, demo_url):
+    page = browser.new_page(color_scheme="light")
+    page.goto(demo_url)
+    page.click("#theme-toggle")
+    found = {}
+    for path in PAGES:
+        page.goto(demo_url + path)
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        found[path] = violations(page)
+    assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_the_stored_theme_is_applied_before_any_script_file_loads(browser, demo_url):
+    """No flash: the inline head script sets the theme; theme.js (blocked here) only adds the toggle."""
+    context = browser.new_context(color_scheme="light")
+    page = context.new_page()
+    page.goto(demo_url)
+    page.click("#theme-toggle")
+    assert page.get_attribute("#theme-toggle", "aria-pressed") == "true"
+    page.route("**/*.js", lambda route: route.abort())
+    page.goto(demo_url + "posts/")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(33, 39, 55)"
+    context.close()
+
+
+def test_the_copy_button_copies_a_code_block(browser, demo_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(demo_url + "posts/numpy-first-steps/")
+    first = page.locator(".code-block").first
+    first.locator("button.copy-code").click()
+    assert page.evaluate("navigator.clipboard.readText()") == first.locator("pre").inner_text()
+    assert first.locator("button.copy-code").inner_text() == "Copied"
+    context.close()
+
+
+def loaded_bytes(browser, url: str) -> dict[str, int]:
+    """Bytes of JavaScript (files and inline, JSON-LD aside) and CSS that loading `url` fetches."""
+    page = browser.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(url, wait_until="networkidle")
+    inline = page.evaluate("[...document.scripts].filter(s => !s.src && !s.type.includes('json'))"
+                           ".reduce((n, s) => n + new Blob([s.textContent]).size, 0)")
+    kinds = {"script": inline, "stylesheet": 0}
+    for response in responses:
+        if response.request.resource_type in kinds:
+            kinds[response.request.resource_type] += len(response.body())
+    page.close()
+    return {"js": kinds["script"], "css": kinds["stylesheet"]}
+
+
+def test_every_page_loads_at_most_5_kb_of_javascript_and_20_kb_of_css(browser, demo_url):
+    sizes = {path: loaded_bytes(browser, demo_url + path) for path in PAGES}
+    assert {p: s for p, s in sizes.items() if s["js"] > JS_BUDGET or s["css"] > CSS_BUDGET} == {}, sizes
+    assert all(s["js"] > 1000 and s["css"] > 5000 for s in sizes.values()), sizes  # the files were seen

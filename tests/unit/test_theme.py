@@ -1,0 +1,108 @@
+"""The default theme's build-side parts: About page, share links, code colours at WCAG AA, task lists."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pygments.styles import get_style_by_name
+
+from conftest import post
+from stufen.contrast import ratio, readable
+from stufen.highlight import palette, stylesheet
+from stufen.markdown import render_markdown
+
+
+def test_about_page_is_built_and_linked_from_every_page(site, stufen):
+    root = site({"content/posts/a.md": post(description="d"),
+                 "content/about.md": "---\ntitle: About me\ndescription: Who I am.\n---\nHi, I *learn*.\n"})
+    assert stufen(root, "build")[0] == 0
+    about = (root / "_site/about/index.html").read_text()
+    assert "<h1>About me</h1>" in about and "<p>Hi, I <em>learn</em>.</p>" in about
+    assert '<meta name="description" content="Who I am.">' in about
+    assert '<a href="/about/" aria-current="page">About</a>' in about
+    assert '<a href="/about/">About</a>' in (root / "_site/posts/a/index.html").read_text()
+    assert "About me" not in (root / "_site/feed.xml").read_text()
+
+
+def test_no_about_file_means_no_page_and_no_link(site, stufen):
+    root = site({"content/posts/a.md": post(description="d")})
+    assert stufen(root, "build")[0] == 0
+    assert not (root / "_site/about").exists()
+    assert "/about/" not in (root / "_site/index.html").read_text()
+
+
+@pytest.mark.parametrize("front, message", [
+    ("title: [1, 2]\n", "content/about.md:2: title: expected text; got [1, 2]"),
+    ("title: Me\nmodDatetime: soon\n",
+     "content/about.md:3: modDatetime: expected a date such as 2024-05-01T09:30:00+02:00; got 'soon'"),
+])
+def test_about_mistakes_are_errors_with_their_line(site, stufen, front, message):
+    root = site({"content/about.md": f"---\n{front}---\nHi.\n"})
+    code, _, err = stufen(root, "build")
+    assert code == 1
+    assert message in err.splitlines()
+
+
+def test_post_only_keys_on_the_about_page_are_warnings(site, stufen):
+    root = site({"content/about.md": "---\ntitle: Me\ntags: [x]\n---\nHi.\n"})
+    code, out, err = stufen(root, "build")
+    assert code == 0
+    assert ("content/about.md:3: warning: 'tags' has no effect on the About page "
+            "(use title, description, modDatetime)") in (out + err).splitlines()
+
+
+def test_share_links_are_plain_links_in_the_configured_order(site, stufen):
+    root = site({"stufen.toml": 'base_url = "https://me.example/"\nshare = ["email", "bluesky"]\n',
+                 "content/posts/a.md": post(title="A & B", description="d")})
+    assert stufen(root, "build")[0] == 0
+    html = (root / "_site/posts/a/index.html").read_text()
+    assert re.findall(r'<p class="share">Share this post:\s*(.*?)\s*</p>', html, re.S) == [
+        '<a href="mailto:?subject=A%20%26%20B&amp;body=https%3A%2F%2Fme.example%2Fposts%2Fa%2F" '
+        'rel="noopener">Email</a><a href="https://bsky.app/intent/compose?text=A%20%26%20B%20'
+        'https%3A%2F%2Fme.example%2Fposts%2Fa%2F" rel="noopener">Bluesky</a>']
+    assert '<a href="#top">Back to top' in html
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('share = ["mastodn"]', "Error: stufen.toml:1: share: unknown service 'mastodn' (did you mean 'mastodon'?)"),
+    ('share = "email"', "Error: stufen.toml:1: share: expected a list such as [\"mastodon\", \"email\"]; got 'email'"),
+    ('dark_code_style = "monokia"', "Error: stufen.toml:1: dark_code_style: unknown Pygments style 'monokia' "
+                                    "(did you mean 'monokai'?)"),
+])
+def test_theme_settings_are_checked(site, stufen, toml, message):
+    root = site({"stufen.toml": toml + "\n", "content/posts/a.md": post()})
+    code, _, err = stufen(root, "build")
+    assert code == 2  # a configuration error, as for every stufen.toml key
+    assert message in err.splitlines()
+
+
+def test_contrast_ratios_match_wcag_reference_values():
+    assert ratio("#000000", "#ffffff") == pytest.approx(21)
+    assert ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert readable("#008000", "#f8f8f8") == "#008000"  # 4.9:1 already
+    assert ratio(readable("#aaaaaa", "#ffffff"), "#ffffff") >= 4.5
+    assert ratio(readable("#30363d", "#0d1117"), "#0d1117") >= 4.5
+
+
+@pytest.mark.parametrize("style", ["default", "github-dark", "monokai", "solarized-light", "friendly"])
+def test_every_token_colour_of_a_code_style_reaches_aa_on_its_background(style):
+    colours = palette(style)
+    assert colours.background == get_style_by_name(style).background_color.lower()
+    assert ratio(colours.text, colours.background) >= 4.5
+    assert colours.tokens  # the style colours something
+    low = {cls: t.color for cls, t in colours.tokens.items() if ratio(t.color, colours.background) < 4.5}
+    assert low == {}
+
+
+def test_the_stylesheet_gives_each_token_class_its_light_and_dark_colour():
+    css = stylesheet("default", "github-dark")
+    assert ".highlight .k{--l:#008000;--d:#ff7b72}" in css
+    assert all(f".highlight .{cls}{{" in css for cls in ("c", "s", "nf", "mi"))
+    assert ":root[data-theme=\"dark\"] pre.highlight{--code-bg:#0d1117;color:#e6edf3}" in css
+    assert len(css.encode()) < 5000
+
+
+def test_task_list_checkboxes_are_named_by_their_item():
+    html = render_markdown("- [x] Learn *NumPy* & `pandas`\n- [ ] Rest\n").html
+    assert re.findall(r'<input [^>]*aria-label="([^"]*)"', html) == ["Learn NumPy &amp; pandas", "Rest"]
