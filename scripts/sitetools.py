@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import shutil
 import tempfile
 import threading
@@ -26,8 +28,28 @@ def build_demo() -> Path:
     return tmp / "_site"
 
 
+COMPRESSED = {".html", ".css", ".js", ".json", ".xml", ".svg", ".webmanifest", ".txt"}
+
+
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve `folder` as GitHub Pages does: text gzipped for clients that accept it."""
     class Quiet(http.server.SimpleHTTPRequestHandler):
+        def send_head(self):
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            if (path.suffix not in COMPRESSED or not path.is_file()
+                    or "gzip" not in self.headers.get("Accept-Encoding", "")):
+                return super().send_head()
+            body = gzip.compress(path.read_bytes(), mtime=0)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "max-age=600")
+            self.end_headers()
+            return io.BytesIO(body)
+
         def log_message(self, *args):
             pass
 

@@ -97,8 +97,19 @@ def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, prob
 def static_and_assets(config: Config) -> tuple[dict[str, Path], list[Output]]:
     """Static files (theme's, then the site's) and generated assets: what links may point at besides pages."""
     static = static_files([(theme_dir() / "static" / "assets", "assets/"), (config.root / "static", "")])
-    assets = [Output("assets/highlight.css", stylesheet(config.light_code_style, config.dark_code_style).encode())]
-    return static, assets
+    return static, [bundle_css(static, config)]
+
+
+# One render-blocking request instead of three: on a slow mobile link each extra stylesheet
+# costs a connection and delays first paint (Lighthouse measured 98 with three files).
+CSS_PARTS = ("assets/style.css", "assets/journal.css")
+
+
+def bundle_css(static: dict[str, Path], config: Config) -> Output:
+    """assets/style.css = the theme's style.css, journal.css and the code colours, in that order."""
+    parts = [static.pop(name).read_text(encoding="utf-8") for name in CSS_PARTS if name in static]
+    parts.append(stylesheet(config.light_code_style, config.dark_code_style))
+    return Output("assets/style.css", "\n".join(part.rstrip("\n") for part in parts).encode() + b"\n")
 
 
 def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems) -> list[Post]:
