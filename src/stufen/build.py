@@ -21,6 +21,7 @@ from .content import Settings, discover, load_post
 from .errors import Problems, plural
 from .feeds import feeds
 from .highlight import stylesheet
+from .images import add_image_sizes
 from .links import check_links
 from .model import Post
 from .ogimage import og_images
@@ -65,11 +66,17 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     static, assets = static_and_assets(config)
     assets += site_extras(site, pages, mode.now, cache, problems)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
-    outputs = render_all(pages, make_env(config), problems)
+    outputs = sized_images(render_all(pages, make_env(config, {p.url for p in pages}), problems), static, config)
     problems.raise_if_errors(strict)
     files = write_site([*outputs, *assets], static, out, finish=_indexer(config, site))
     return Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
                   site.left_out, tuple(w.format() for w in problems.warnings))
+
+
+def sized_images(outputs: list[Output], static: dict[str, Path], config: Config) -> list[Output]:
+    """Every page's local images get their width and height (see images.py)."""
+    return [Output(o.path, add_image_sizes(o.data, static, config.base_path)) if o.path.endswith(".html") else o
+            for o in outputs]
 
 
 def all_pages(site: Site, problems: Problems) -> list[Page]:

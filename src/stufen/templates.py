@@ -7,6 +7,7 @@ URL goes through the `url` filter, which applies base_url's path.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import partial
 from pathlib import Path
 from urllib.parse import quote
@@ -21,8 +22,12 @@ from .head import head_globals
 from .share import share_links
 from .theme import theme_dir
 
+# Pages that exist only when the content asks for them, linked from the footer when planned.
+MORE_PAGES = (("/series/", "Series"), ("/roadmap/", "Roadmap"), ("/music/", "Music"))
 
-def make_env(config: Config) -> jinja2.Environment:
+
+def make_env(config: Config, urls: Collection[str] = ()) -> jinja2.Environment:
+    """The Jinja environment; `urls` are the planned pages, so links go only to pages that exist."""
     loaders = [jinja2.FileSystemLoader(str(path)) for path in template_dirs(config)]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -43,6 +48,7 @@ def make_env(config: Config) -> jinja2.Environment:
     env.globals.update(site=config, stufen_version=__version__, has_about=about_exists(config))
     env.globals.update(head_globals(config))
     env.globals["share_links"] = partial(share_links, config.share)
+    env.globals["more_pages"] = [(href, label) for href, label in MORE_PAGES if href in urls]
     return env
 
 

@@ -3,13 +3,15 @@ the toggle, the copy button and the page weight budgets hold."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = pytest.mark.browser
 
 PAGES = ["", "posts/diving-into-machine-learning/", "posts/", "tags/", "tags/machine-learning/",
-         "archives/", "search/", "about/", "404.html"]
+         "archives/", "search/", "about/", "404.html", "series/", "roadmap/", "music/"]
 JS_BUDGET, CSS_BUDGET = 5 * 1024, 20 * 1024
 
 
@@ -66,12 +68,18 @@ def test_the_copy_button_copies_a_code_block(browser, demo_url):
     context.close()
 
 
-def loaded_bytes(browser, url: str) -> dict[str, int]:
-    """Bytes of JavaScript (files and inline, JSON-LD aside) and CSS that loading `url` fetches."""
+def loaded_bytes(browser, url: str, elsewhere: list[str]) -> dict[str, int]:
+    """Bytes of JavaScript (files and inline, JSON-LD aside) and CSS that loading `url` fetches;
+    requests to any other origin are added to `elsewhere`."""
     page = browser.new_page()
     responses = []
     page.on("response", lambda response: responses.append(response))
+    host = urlsplit(url).netloc
+    page.on("request", lambda r: None if r.url.startswith("data:") or urlsplit(r.url).netloc == host
+            else elsewhere.append(r.url))
     page.goto(url, wait_until="networkidle")
+    page.mouse.wheel(0, 20000)  # bring lazy images into view: they must come from the site too
+    page.wait_for_load_state("networkidle")
     inline = page.evaluate("[...document.scripts].filter(s => !s.src && !s.type.includes('json'))"
                            ".reduce((n, s) => n + new Blob([s.textContent]).size, 0)")
     kinds = {"script": inline, "stylesheet": 0}
@@ -82,7 +90,33 @@ def loaded_bytes(browser, url: str) -> dict[str, int]:
     return {"js": kinds["script"], "css": kinds["stylesheet"]}
 
 
-def test_every_page_loads_at_most_5_kb_of_javascript_and_20_kb_of_css(browser, demo_url):
-    sizes = {path: loaded_bytes(browser, demo_url + path) for path in PAGES}
+def test_every_page_loads_at_most_5_kb_of_javascript_and_20_kb_of_css_and_nothing_from_elsewhere(
+        browser, demo_url):
+    elsewhere: list[str] = []
+    sizes = {path: loaded_bytes(browser, demo_url + path, elsewhere) for path in PAGES}
+    assert elsewhere == []
     assert {p: s for p, s in sizes.items() if s["js"] > JS_BUDGET or s["css"] > CSS_BUDGET} == {}, sizes
     assert all(s["js"] > 1000 and s["css"] > 5000 for s in sizes.values()), sizes  # the files were seen
+
+
+def test_no_web_fonts_and_one_render_blocking_stylesheet(browser, demo_url):
+    page = browser.new_page()
+    for path in PAGES:
+        page.goto(demo_url + path)
+        assert page.evaluate("document.fonts.size") == 0, path
+        assert page.locator("link[rel=stylesheet]").count() == 1, path
+        assert page.locator("head script[src]:not([defer]):not([async])").count() == 0, path
+    page.close()
+
+
+def test_every_image_has_a_size_and_loads_lazily(browser, demo_url):
+    page = browser.new_page()
+    for path in ["posts/numpy-first-steps/", *PAGES]:
+        page.goto(demo_url + path)
+        images = page.eval_on_selector_all(
+            "main img", "els => els.map(i => [i.getAttribute('src'), i.getAttribute('width'),"
+            " i.getAttribute('height'), i.getAttribute('loading')])")
+        assert [i for i in images if not (i[1] and i[2] and i[3] == "lazy")] == [], path
+    page.goto(demo_url + "posts/numpy-first-steps/")
+    assert page.locator("main img").count() >= 1  # the demo really has an image
+    page.close()

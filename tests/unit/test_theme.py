@@ -106,3 +106,47 @@ def test_the_stylesheet_gives_each_token_class_its_light_and_dark_colour():
 def test_task_list_checkboxes_are_named_by_their_item():
     html = render_markdown("- [x] Learn *NumPy* & `pandas`\n- [ ] Rest\n").html
     assert re.findall(r'<input [^>]*aria-label="([^"]*)"', html) == ["Learn NumPy &amp; pandas", "Rest"]
+
+
+def test_header_links_posts_tags_archives_search_about_in_that_order(site, stufen):
+    root = site({"content/posts/a.md": post(description="d"), "content/about.md": "---\ntitle: Me\n---\nHi.\n"})
+    assert stufen(root, "build")[0] == 0
+    nav = re.search(r'<ul class="nav">(.*?)</ul>', (root / "_site/index.html").read_text(), re.S).group(1)
+    assert re.findall(r'<a href="([^"]+)"', nav) == ["/posts/", "/tags/", "/archives/", "/search/", "/about/"]
+
+
+def test_series_roadmap_and_music_are_linked_from_the_footer_only_when_they_exist(site, stufen):
+    root = site({"content/posts/a.md": post(description="d", series="Basics"),
+                 "content/posts/b.md": post(title="B", description="d")})
+    assert stufen(root, "build")[0] == 0
+    html = (root / "_site/posts/b/index.html").read_text()
+    footer = re.search(r'<nav aria-label="Sections">(.*?)</nav>', html, re.S).group(1)
+    assert re.findall(r'<a href="([^"]+)"', footer) == ["/series/"]
+    assert '<a href="/series/" aria-current="page">Series</a>' in (root / "_site/series/index.html").read_text()
+    bare = site({"content/posts/a.md": post(description="d", series="null")})
+    assert stufen(bare, "build")[0] == 0
+    assert 'aria-label="Sections"' not in (bare / "_site/index.html").read_text()
+
+
+def test_one_stylesheet_holds_the_theme_the_journal_features_and_the_code_colours(site, stufen):
+    root = site({"content/posts/a.md": post(description="d")})
+    assert stufen(root, "build")[0] == 0
+    html = (root / "_site/index.html").read_text()
+    assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', html) == ["/assets/style.css"]
+    css = (root / "_site/assets/style.css").read_text()
+    assert css.index(".skip-link") < css.index(".series-box") < css.index("pre.highlight{")
+    assert not (root / "_site/assets/highlight.css").exists() and not (root / "_site/assets/journal.css").exists()
+
+
+def test_local_images_get_their_width_and_height_and_stay_lazy(site, stufen):
+    from PIL import Image
+    body = "![a](/images/a.png) ![b](/images/b.svg) ![c](/images/c.svg) ![far](https://example.com/x.png)"
+    root = site({"content/posts/a.md": post(description="d", body=body),
+                 "static/images/b.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="480" height="240"/>',
+                 "static/images/c.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 32"/>'})
+    Image.new("RGB", (30, 20)).save(root / "static/images/a.png")
+    assert stufen(root, "build")[0] == 0
+    images = re.findall(r"<img[^>]*>", (root / "_site/posts/a/index.html").read_text())
+    assert [re.search(r'width="(\d+)" height="(\d+)"', i) and re.search(r'width="(\d+)" height="(\d+)"', i).groups()
+            for i in images] == [("30", "20"), ("480", "240"), ("64", "32"), None]
+    assert all('loading="lazy"' in i and 'decoding="async"' in i for i in images)

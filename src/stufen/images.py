@@ -1,0 +1,65 @@
+"""Width and height on every local <img>, so the page does not jump while lazy images load.
+
+Runs over rendered pages, after render: Markdown is rendered (and cached) per post
+without looking at other files, so the sizes of the files in static/ are read here.
+An image whose size cannot be read is left as it is; the link check reports missing files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from html import unescape
+from pathlib import Path
+from urllib.parse import unquote
+
+from PIL import Image, UnidentifiedImageError
+
+_IMG = re.compile(rb"<img\b[^>]*>")
+_SRC = re.compile(rb'\ssrc="([^"]*)"')
+_SVG_SIZE = re.compile(r'<svg\b[^>]*?\swidth="(\d+(?:\.\d+)?)(?:px)?"[^>]*?\sheight="(\d+(?:\.\d+)?)(?:px)?"'
+                       r'|<svg\b[^>]*?\sviewBox="[\d.\s-]*?\s([\d.]+)\s+([\d.]+)"', re.S)
+
+
+def add_image_sizes(html: bytes, files: Mapping[str, Path], base_path: str) -> bytes:
+    """`html` with width="…" height="…" added to each <img> of a local file that has neither."""
+    def sized(match: re.Match[bytes]) -> bytes:
+        tag = match.group(0)
+        src = _SRC.search(tag)
+        if src is None or b" width=" in tag or b" height=" in tag:
+            return tag
+        path = unquote(unescape(src.group(1).decode()))
+        if not path.startswith(base_path):
+            return tag
+        source = files.get(path[len(base_path):].split("#")[0].split("?")[0])
+        size = image_size(source) if source is not None else None
+        if size is None:
+            return tag
+        return tag[:4] + f' width="{size[0]}" height="{size[1]}"'.encode() + tag[4:]
+
+    return _IMG.sub(sized, html)
+
+
+@lru_cache(maxsize=512)
+def _size(path: Path, mtime: float) -> tuple[int, int] | None:
+    if path.suffix.lower() == ".svg":
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+        found = _SVG_SIZE.search(head)
+        if not found:
+            return None
+        width, height = found.group(1, 2) if found.group(1) else found.group(3, 4)
+        return round(float(width)), round(float(height))
+    try:
+        with Image.open(path) as picture:
+            return picture.size
+    except (UnidentifiedImageError, OSError):
+        return None
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    """Pixel size of a PNG, JPEG, GIF or WebP; an SVG's width/height or viewBox size."""
+    try:
+        return _size(path, path.stat().st_mtime)
+    except OSError:
+        return None
