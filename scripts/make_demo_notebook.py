@@ -12,8 +12,7 @@ from io import BytesIO
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import (new_code_cell, new_markdown_cell, new_notebook, new_output,
-                         new_raw_cell)
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 from PIL import Image, ImageDraw
 
 TARGET = Path(__file__).resolve().parents[1] / "content/posts/2023-10-08-least-squares-notebook.ipynb"
@@ -55,7 +54,8 @@ ROWS  </tbody>
 TRACEBACK = [
     "\x1b[0;31m---------------------------------------------------------------------------\x1b[0m",
     "\x1b[0;31mValueError\x1b[0m                                Traceback (most recent call last)",
-    "Cell \x1b[0;32mIn[5], line 1\x1b[0m\n\x1b[0;32m----> 1\x1b[0m X \x1b[38;5;241m@\x1b[39m scores[:\x1b[38;5;241m5\x1b[39m]",
+    "Cell \x1b[0;32mIn[5], line 1\x1b[0m\n"
+    "\x1b[0;32m----> 1\x1b[0m X \x1b[38;5;241m@\x1b[39m scores[:\x1b[38;5;241m5\x1b[39m]",
     "\x1b[0;31mValueError\x1b[0m: matmul: Input operand 1 has a mismatch in its core dimension 0, "
     "with gufunc signature (n?,k),(k,m?)->(n?,m?) (size 5 is different from 8)",
 ]
@@ -64,7 +64,7 @@ TRACEBACK = [
 def fit() -> tuple[float, float]:
     n = len(HOURS)
     mx, my = sum(HOURS) / n, sum(SCORES) / n
-    slope = sum((x - mx) * (y - my) for x, y in zip(HOURS, SCORES)) / sum((x - mx) ** 2 for x in HOURS)
+    slope = sum((x - mx) * (y - my) for x, y in zip(HOURS, SCORES, strict=True)) / sum((x - mx) ** 2 for x in HOURS)
     return my - slope * mx, slope
 
 
@@ -80,7 +80,7 @@ def plot(intercept: float, slope: float) -> bytes:
     draw.line([at(0.5, 45), at(8.5, 45)], fill="black", width=1)
     draw.line([at(0.5, 45), at(0.5, 90)], fill="black", width=1)
     draw.line([at(0.5, intercept + slope * 0.5), at(8.5, intercept + slope * 8.5)], fill="#d62728", width=3)
-    for x, y in zip(HOURS, SCORES):
+    for x, y in zip(HOURS, SCORES, strict=True):
         cx, cy = at(x, y)
         draw.ellipse([cx - 5, cy - 5, cx + 5, cy + 5], fill="#1f77b4")
     out = BytesIO()
@@ -90,17 +90,18 @@ def plot(intercept: float, slope: float) -> bytes:
 
 def cells(intercept: float, slope: float) -> list:
     rows = "".join(f"    <tr><th>{i}</th><td>{h}</td><td>{s}</td><td>{intercept + slope * h:.1f}</td></tr>\n"
-                   for i, (h, s) in enumerate(zip(HOURS[:5], SCORES[:5])))
+                   for i, (h, s) in enumerate(zip(HOURS[:5], SCORES[:5], strict=True)))
     plain = "   hours  score  predicted\n" + "".join(
-        f"{i}  {h:>5}  {s:>5}  {intercept + slope * h:>9.1f}\n" for i, (h, s) in enumerate(zip(HOURS[:5], SCORES[:5])))
+        f"{i}  {h:>5}  {s:>5}  {intercept + slope * h:>9.1f}\n"
+        for i, (h, s) in enumerate(zip(HOURS[:5], SCORES[:5], strict=True)))
     png = base64.b64encode(plot(intercept, slope)).decode()
     return [
         new_raw_cell(FRONT_MATTER),
         new_markdown_cell(INTRO),
-        new_code_cell("import numpy as np\n\nhours = np.array(%r)\nscores = np.array(%r)\n"
+        new_code_cell(f"import numpy as np\n\nhours = np.array({HOURS!r})\nscores = np.array({SCORES!r})\n"
                       "X = np.column_stack([np.ones_like(hours), hours])\n"
                       "beta = np.linalg.solve(X.T @ X, X.T @ scores)\nprint(f\"intercept {beta[0]:.2f}, "
-                      "slope {beta[1]:.2f}\")" % (HOURS, SCORES), execution_count=1,
+                      "slope {beta[1]:.2f}\")", execution_count=1,
                       outputs=[new_output("stream", name="stdout",
                                           text=f"intercept {intercept:.2f}, slope {slope:.2f}\n")]),
         new_markdown_cell("Each extra hour of study is worth about "
