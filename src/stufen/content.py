@@ -69,7 +69,7 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
     problems = [locate(p) for p in problems]
     if any(not p.warning for p in problems):
         return None, tuple(problems)
-    body = (render_notebook(parts, source, image_url=f"{settings.base_path}posts/{fields['slug']}/",
+    body = (render_notebook(parts, source, folder=f"posts/{fields['slug']}/",
                             base_path=settings.base_path, unsafe_html=settings.unsafe_html)
             if notebook else _render_body(parts, source, settings))
     problems += body.problems

@@ -22,7 +22,7 @@ from .markdown import render_markdown
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Za-z0-9]")
 _OVERWRITTEN = re.compile(r"[^\n]*\r(?!\n)")  # progress bars redraw their line with a bare \r
-_IMAGES = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
+IMAGES = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
 _INTERACTIVE = ("application/vnd.jupyter.widget-view+json", "application/javascript",
                 "application/vnd.plotly.v1+json", "application/vnd.bokehjs_exec.v0+json")
 NOTE = "Interactive output ({what}) is not shown on this static page."
@@ -78,7 +78,7 @@ def _merge_streams(outputs: list) -> list:
 
 def _rich(data: dict, metadata: dict, result: CellOutputs) -> None:
     """The richest representation a static page can show, in the order Jupyter prefers them."""
-    image = next((mime for mime in _IMAGES if mime in data), None)
+    image = next((mime for mime in IMAGES if mime in data), None)
     if image:
         plain = join_text(data.get("text/plain"))
         result.html.append(_image(image, data[image], metadata.get(image) or {}, plain, result))
@@ -98,24 +98,38 @@ def _rich(data: dict, metadata: dict, result: CellOutputs) -> None:
 def _image(mime: str, payload, metadata: dict, plain: str, result: CellOutputs) -> str:
     """Write the image as a file and point an <img> at it, with its size so the page does not jump."""
     number = sum(1 for name in result.files if name.startswith(f"cell{result.cell}-")) + 1
-    name = f"cell{result.cell}-{number}.{_IMAGES[mime]}"
-    if mime == "image/svg+xml":
-        data, size = join_text(payload).encode("utf-8"), None
-    else:
-        try:
-            data = base64.b64decode(join_text(payload), validate=False)
-            with Image.open(BytesIO(data)) as picture:
-                size = picture.size
-        except (binascii.Error, ValueError, UnidentifiedImageError, OSError):
-            result.problems.append((f"{mime} output is not a readable image",
-                                    "re-run the cell in Jupyter and save the notebook"))
-            return ""
-    width, height = metadata.get("width") or (size and size[0]), metadata.get("height") or (size and size[1])
-    dims = f' width="{int(width)}" height="{int(height)}"' if width and height else ""
+    name = f"cell{result.cell}-{number}.{IMAGES[mime]}"
+    try:
+        data, size = decode_image(mime, payload)
+    except ValueError:
+        result.problems.append((f"{mime} output is not a readable image",
+                                "re-run the cell in Jupyter and save the notebook"))
+        return ""
+    width, height = _pixels(metadata.get("width")), _pixels(metadata.get("height"))
+    if not (width and height) and size:
+        width, height = size
+    dims = f' width="{width}" height="{height}"' if width and height else ""
     alt = plain if plain and not plain.startswith("<") else f"Output of cell {result.cell}"
     result.files[name] = data
     return (f'<img class="nb-image" src="{escape(result.image_url + name)}" alt="{escape(alt.strip())}"'
             f'{dims} loading="lazy" decoding="async">')
+
+
+def decode_image(mime: str, payload) -> tuple[bytes, tuple[int, int] | None]:
+    """The file's bytes and pixel size (None for SVG); ValueError when it is not an image of that type."""
+    if mime == "image/svg+xml":
+        return join_text(payload).encode("utf-8"), None
+    try:
+        data = base64.b64decode(join_text(payload))
+        with Image.open(BytesIO(data)) as picture:
+            return data, picture.size
+    except (binascii.Error, UnidentifiedImageError, OSError) as exc:
+        raise ValueError(f"not a readable {mime} image") from exc
+
+
+def _pixels(value) -> int | None:
+    """A size from the output's metadata, which like all of a notebook's content is not trusted."""
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else None
 
 
 def _error(output: dict) -> str:

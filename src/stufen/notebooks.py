@@ -16,18 +16,19 @@ import json
 import re
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 
 from .errors import ContentError
 from .highlight import highlight_code
 from .markdown import render_markdown
 from .model import Link, Rendered
-from .nboutputs import join_text, render_outputs
+from .nboutputs import IMAGES, decode_image, join_text, render_outputs
 from .source import SourceError, decode, split
 
 _MARK = "\ue000{}\ue000"  # a private-use character no author types, around the cell number
 _MARK_ONLY = re.compile("^\ue000\\d+\ue000$")
-_HIDE_INPUT = {"hide-input", "remove-input"}
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _HIDE_OUTPUT = {"hide-output", "remove-output"}
 NO_FRONT_MATTER_HINT = ("start the notebook with a raw cell holding a '---' line, the YAML keys, then another "
                         "'---' line; or put the keys in the notebook's metadata under \"stufen\"")
@@ -72,43 +73,100 @@ def read_notebook(data: bytes, source) -> Notebook:
     return Notebook(meta, {}, None, cells, language)
 
 
-def render_notebook(notebook: Notebook, source, *, image_url: str, base_path: str = "/",
+def render_notebook(notebook: Notebook, source, *, folder: str, base_path: str = "/",
                     unsafe_html: bool = True) -> Body:
-    """Markdown cells rendered as one document, code cells and their outputs put in their places."""
-    chunks, starts, cells, files, problems = [], [], {}, {}, []
-    line, code_words = 1, 0
+    """Markdown cells rendered as one document, code cells and their outputs put in their places.
+
+    `folder` is the page's folder below the site root ("posts/slug/"), where its images are written.
+    """
+    doc = _Document()
     for number, cell in notebook.cells:
         tags = set((cell.get("metadata") or {}).get("tags") or ())
         kind = cell.get("cell_type")
         if "remove-cell" in tags or kind not in ("markdown", "code"):
             continue
         text = join_text(cell.get("source")).rstrip("\n")
-        if kind == "code":
-            html, outputs = _code_cell(text, cell.get("outputs") or [], tags, number, notebook.language, image_url)
-            files.update(outputs.files)
-            problems += [ContentError(source, None, message, hint, cell=number) for message, hint in outputs.problems]
-            if not html:
-                continue
-            cells[number], code_words, text = html, code_words + len(text.split()), _MARK.format(number)
-        starts.append((line, number))
-        chunks.append(text)
-        line += text.count("\n") + 2
-    rendered = render_markdown("\n\n".join(chunks), base_path=base_path, unsafe_html=unsafe_html)
-    html = rendered.html
-    for number, cell_html in cells.items():
-        mark = f"<p>{_MARK.format(number)}</p>\n"
-        if html.count(mark) != 1:
-            problems.append(ContentError(source, None, "this code cell ends up inside the Markdown cell above it",
-                                         "close that cell's ``` code fence or HTML block", cell=number))
-        html = html.replace(mark, cell_html)
-    where = _locator(starts)
-    for doc_line, message in rendered.problems:
-        cell, line = where(doc_line)
-        problems.append(ContentError(source, line, message, "check the formula's braces and commands", cell=cell))
-    links = tuple(Link(link.target, where(link.line)[1], where(link.line)[0]) for link in rendered.links)
-    rendered = replace(rendered, html=html, words=rendered.words - len(cells) + code_words, links=links,
-                       first_paragraph="" if _MARK_ONLY.match(rendered.first_paragraph) else rendered.first_paragraph)
-    return Body(rendered, files, tuple(problems))
+        if kind == "markdown":
+            text, pasted, unreadable = _attachments(text, cell, number, folder)
+            doc.files.update(pasted)
+            doc.problems += [ContentError(source, None, f"attachment '{name}' is not a readable image",
+                                          "paste the image into the cell again", cell=number) for name in unreadable]
+            doc.add(number, text)
+        else:
+            html, outputs = _code_cell(text, cell.get("outputs") or [], tags, number, notebook.language,
+                                       base_path + folder)
+            doc.files.update(outputs.files)
+            doc.problems += [ContentError(source, None, message, hint, cell=number)
+                             for message, hint in outputs.problems]
+            if html:
+                doc.add(number, _MARK.format(number), html, words=len(text.split()))
+    return doc.render(source, base_path, unsafe_html)
+
+
+@dataclass
+class _Document:
+    """The Markdown cells joined, with a placeholder paragraph for each code cell and where each cell starts."""
+
+    chunks: list[str] = field(default_factory=list)
+    starts: list[tuple[int, int]] = field(default_factory=list)  # (document line, cell number)
+    code: dict[int, str] = field(default_factory=dict)  # cell number → its HTML
+    files: dict[str, bytes] = field(default_factory=dict)
+    problems: list[ContentError] = field(default_factory=list)
+    code_words: int = 0
+    line: int = 1
+
+    def add(self, number: int, text: str, html: str | None = None, words: int = 0) -> None:
+        self.starts.append((self.line, number))
+        self.chunks.append(text)
+        self.line += text.count("\n") + 2
+        if html is not None:
+            self.code[number] = html
+            self.code_words += words
+
+    def render(self, source, base_path: str, unsafe_html: bool) -> Body:
+        rendered = render_markdown("\n\n".join(self.chunks), base_path=base_path, unsafe_html=unsafe_html)
+        html = rendered.html
+        for number, cell_html in self.code.items():
+            mark = f"<p>{_MARK.format(number)}</p>\n"
+            if html.count(mark) != 1:
+                self.problems.append(ContentError(source, None, "this code cell ends up inside the Markdown cell "
+                                                  "above it", "close that cell's ``` code fence or HTML block",
+                                                  cell=number))
+            html = html.replace(mark, cell_html)
+        for doc_line, message in rendered.problems:
+            cell, line = self.where(doc_line)
+            self.problems.append(ContentError(source, line, message, "check the formula's braces and commands",
+                                              cell=cell))
+        links = tuple(Link(link.target, self.where(link.line)[1], self.where(link.line)[0]) for link in rendered.links)
+        first = "" if _MARK_ONLY.match(rendered.first_paragraph) else rendered.first_paragraph
+        rendered = replace(rendered, html=html, words=rendered.words - len(self.code) + self.code_words, links=links,
+                           first_paragraph=first)
+        return Body(rendered, self.files, tuple(self.problems))
+
+    def where(self, doc_line: int) -> tuple[int | None, int]:
+        """Document line → (cell number, line within that cell)."""
+        if not self.starts:
+            return None, doc_line
+        at = max(0, bisect.bisect_right([start for start, _ in self.starts], doc_line) - 1)
+        return self.starts[at][1], doc_line - self.starts[at][0] + 1
+
+
+def _attachments(text: str, cell: Mapping, number: int, folder: str) -> tuple[str, dict[str, bytes], list[str]]:
+    """Images pasted into a Markdown cell (`attachment:name`) become files beside the page too."""
+    files, unreadable = {}, []
+    for name, bundle in sorted((cell.get("attachments") or {}).items()):
+        mime = next((m for m in IMAGES if isinstance(bundle, dict) and m in bundle), None)
+        try:
+            data, _ = decode_image(mime, bundle[mime]) if mime else (b"", None)
+        except ValueError:
+            data = b""
+        if not data:
+            unreadable.append(name)
+            continue
+        filename = f"cell{number}-{_UNSAFE.sub('-', PurePosixPath(name).stem)}.{IMAGES[mime]}"
+        files[filename] = data
+        text = text.replace(f"attachment:{name}", f"/{folder}{filename}")
+    return text, files, unreadable
 
 
 def _code_cell(code: str, outputs: list, tags: set, number: int, language: str, image_url: str):
@@ -122,19 +180,6 @@ def _code_cell(code: str, outputs: list, tags: set, number: int, language: str, 
     if shown.html:
         parts.append('<div class="nb-outputs" data-pagefind-ignore>\n' + "\n".join(shown.html) + "\n</div>\n")
     return (f'<div class="nb-cell">\n{"".join(parts)}</div>\n' if parts else ""), shown
-
-
-def _locator(starts: list[tuple[int, int]]):
-    """Document line → (cell number, line within that cell)."""
-    lines = [start for start, _ in starts]
-
-    def where(doc_line: int) -> tuple[int | None, int]:
-        if not starts:
-            return None, doc_line
-        at = max(0, bisect.bisect_right(lines, doc_line) - 1)
-        return starts[at][1], doc_line - starts[at][0] + 1
-
-    return where
 
 
 def _parse(text: str, source) -> dict:

@@ -248,3 +248,24 @@ def test_a_notebook_and_a_markdown_post_with_one_slug_collide(site, stufen):
     assert code_ == 1
     assert ("content/posts/lab.ipynb: cell 1, line 1: duplicate slug 'lab': content/posts/2024-05-01-lab.md has "
             "the same URL /posts/lab/ (set a different 'slug:' in one of them)") in err
+
+
+def test_images_pasted_into_markdown_cells_become_files_and_links():
+    cell = new_markdown_cell("![my plot](attachment:my plot.png) and ![bad](attachment:bad.png)")
+    cell["attachments"] = {"my plot.png": {"image/png": base64.b64encode(png()).decode()},
+                           "bad.png": {"image/png": "bm90IGEgcG5n"}}
+    post, problems = load(notebook(FRONT, new_markdown_cell("Intro."), cell), Settings(base_path="/blog/"))
+    assert problems == ["content/posts/2024-05-01-lab.ipynb: cell 3: attachment 'bad.png' is not a readable image "
+                        "(paste the image into the cell again)"]
+    del cell["attachments"]["bad.png"]
+    post, problems = load(notebook(FRONT, new_markdown_cell("Intro."), cell), Settings(base_path="/blog/"))
+    assert post.attachments == {"cell3-my-plot.png": png()}
+    assert '<img src="/blog/posts/lab/cell3-my-plot.png" alt="my plot" loading="lazy"' in post.html
+    assert [(link.target, link.line, link.cell) for link in post.links][0] == ("/posts/lab/cell3-my-plot.png", 1, 3)
+
+
+def test_image_sizes_from_untrusted_metadata_are_ignored_unless_numbers():
+    image = display({"image/png": base64.b64encode(png()).decode()},
+                    metadata={"image/png": {"width": "100\" onload=\"x()", "height": 5}})
+    post, _ = load(notebook(FRONT, code(image)))
+    assert 'width="4" height="3"' in post.html and "onload" not in post.html
