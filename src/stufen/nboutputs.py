@@ -59,9 +59,14 @@ def clean_text(text: str) -> str:
     return _OVERWRITTEN.sub("", _ANSI.sub("", text))
 
 
+# pandas writes an empty <th> over the index column; a header with no text confuses screen
+# readers (axe: empty-table-header), and an empty corner cell is data-less, so it becomes a <td>.
+_EMPTY_HEADER = re.compile(r"<th(\s[^>]*)?>(\s*)</th>")
+
+
 def sanitise_html(html: str) -> str:
     """No scripts, styles, event handlers or javascript: URLs; pandas' `dataframe` class is kept for the theme."""
-    return nh3.clean(html, allowed_classes={"table": {"dataframe"}})
+    return _EMPTY_HEADER.sub(r"<td\1>\2</td>", nh3.clean(html, allowed_classes={"table": {"dataframe"}}))
 
 
 def _merge_streams(outputs: list) -> list:

@@ -11,7 +11,8 @@ from axe_playwright_python.sync_playwright import Axe
 pytestmark = pytest.mark.browser
 
 PAGES = ["", "posts/diving-into-machine-learning/", "posts/", "tags/", "tags/machine-learning/",
-         "archives/", "search/", "about/", "404.html", "series/", "roadmap/", "music/"]
+         "archives/", "search/", "about/", "404.html", "series/", "roadmap/", "music/",
+         "posts/least-squares-notebook/"]
 JS_BUDGET, CSS_BUDGET = 5 * 1024, 20 * 1024
 
 

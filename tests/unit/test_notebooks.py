@@ -269,3 +269,10 @@ def test_image_sizes_from_untrusted_metadata_are_ignored_unless_numbers():
                     metadata={"image/png": {"width": "100\" onload=\"x()", "height": 5}})
     post, _ = load(notebook(FRONT, code(image)))
     assert 'width="4" height="3"' in post.html and "onload" not in post.html
+
+
+def test_the_empty_corner_header_of_a_dataframe_becomes_a_data_cell():
+    html = ('<table class="dataframe"><thead><tr><th></th><th>x</th></tr></thead>'
+            '<tbody><tr><th>0</th><td>1</td></tr></tbody></table>')
+    assert sanitise_html(html) == ('<table class="dataframe"><thead><tr><td></td><th>x</th></tr></thead>'
+                                   '<tbody><tr><th>0</th><td>1</td></tr></tbody></table>')
