@@ -16,10 +16,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# System packages come from apt, only when missing; sudo only when not already root.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+
 # Browser tests drive Debian's Chromium (never a downloaded browser).
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
-	$(if $(filter 0,$(shell id -u)),,sudo) sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver'
+	$(SUDO) apt-get update -qq && $(APT_INSTALL) chromium chromium-driver
 
 build: $(STAMP)
 	$(BIN)/stufen build $(STUFEN_FLAGS)
@@ -31,24 +35,25 @@ test: $(STAMP) $(CHROMIUM) fonts java
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 fonts:
-	@test -f $(CJK_FONT) || (apt-get install -y fonts-dejavu-core fonts-droid-fallback \
-	  || (apt-get update && apt-get install -y fonts-dejavu-core fonts-droid-fallback))
+	@test -f $(CJK_FONT) || $(APT_INSTALL) fonts-dejavu-core fonts-droid-fallback \
+	  || ($(SUDO) apt-get update -qq && $(APT_INSTALL) fonts-dejavu-core fonts-droid-fallback)
 
 # The Nu HTML Checker (tests/browser/test_html_valid.py) runs on Java.
 java:
-	@command -v java >/dev/null || (apt-get install -y default-jre-headless \
-	  || (apt-get update && apt-get install -y default-jre-headless))
+	@command -v java >/dev/null || $(APT_INSTALL) default-jre-headless \
+	  || ($(SUDO) apt-get update -qq && $(APT_INSTALL) default-jre-headless)
 
 # Lighthouse from npm, driving Debian's Chromium, on home, the seed post and a tag page.
 LIGHTHOUSE := .audit/node_modules/.bin/lighthouse
 $(LIGHTHOUSE):
-	mkdir -p .audit && npm install --silent --no-save --no-audit --no-fund --prefix .audit lighthouse
+	@command -v npm >/dev/null || $(APT_INSTALL) npm || ($(SUDO) apt-get update -qq && $(APT_INSTALL) npm)
+	mkdir -p .audit && npm install --silent --no-save --no-audit --no-fund --prefix .audit lighthouse@12
 
 audit: $(STAMP) $(CHROMIUM) $(LIGHTHOUSE)
 	$(BIN)/python scripts/audit.py $(LIGHTHOUSE)
