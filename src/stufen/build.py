@@ -20,7 +20,8 @@ from .errors import Problems, plural
 from .highlight import stylesheet
 from .links import check_links
 from .model import Post
-from .output import Output, check_out_dir, static_files, write_site
+from .memo import Memo
+from .output import Output, check_out_dir, static_files, write_changed, write_site
 from .pages import plan
 from .render import render_all
 from .site import Mode, assemble
@@ -39,16 +40,20 @@ class Report:
     seconds: float
     left_out: tuple[str, ...]
     warnings: tuple[str, ...]
+    written: int | None = None  # files written by an incremental build; None for a whole-site write
 
     def format(self) -> str:
         lines = [*self.warnings]
         lines += [f"Left out {line}" for line in self.left_out]
+        changed = "" if self.written is None else f" ({self.written} written, {self.files - self.written} unchanged)"
         lines.append(f"Built {plural(self.posts, 'post')}, {plural(self.tags, 'tag')}, "
-                     f"{plural(self.pages, 'page')} in {self.seconds:.2f} s")
+                     f"{plural(self.pages, 'page')} in {self.seconds:.2f} s{changed}")
         return "\n".join(lines)
 
 
-def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool = False) -> Report:
+def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool = False,
+          memo: Memo | None = None) -> Report:
+    """One build; with a `memo` kept across calls (the dev server), unchanged pages are reused and not rewritten."""
     started = perf_counter()
     check_out_dir(out, config.root)
     problems = Problems()
@@ -58,11 +63,22 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     static = static_files([theme_dir() / "static", config.root / "static"])
     assets = [Output("assets/highlight.css", stylesheet(config.light_code_style, config.dark_code_style).encode())]
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
-    outputs = render_all(pages, make_env(config), problems)
+    env = memo.environment(config) if memo else make_env(config)
+    outputs = render_all(pages, env, problems, memo.start(env, config) if memo else None)
     problems.raise_if_errors(strict)
-    files = write_site([*outputs, *assets], static, out)
+    files, written = write_outputs([*outputs, *assets], static, out, memo)
     return Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
-                  site.left_out, tuple(w.format() for w in problems.warnings))
+                  site.left_out, tuple(w.format() for w in problems.warnings), written)
+
+
+def write_outputs(outputs: list[Output], static: dict[str, Path], out: Path,
+                  memo: Memo | None) -> tuple[int, int | None]:
+    """A whole-site swap for `stufen build`; only the changed files while serving."""
+    if memo is None:
+        return write_site(outputs, static, out), None
+    result = write_changed(outputs, static, out, memo.written)
+    memo.finish()
+    return result
 
 
 def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems) -> list[Post]:

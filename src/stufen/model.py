@@ -85,6 +85,7 @@ class Post:
     series: str | None = None
     series_order: int | None = None
     extra: Mapping[str, object] = field(default_factory=dict)  # unknown keys, kept as written
+    scheduled: bool = False  # dated later than the build's "now" yet shown (only `serve` shows those)
 
     @property
     def sort_date(self) -> datetime:

@@ -12,7 +12,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -84,6 +84,68 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path) ->
         if fresh.exists():
             shutil.rmtree(fresh, ignore_errors=True)
     return len(outputs) + len(static)
+
+
+@dataclass
+class Written:
+    """What the last write put into `folder`, so the next one can write only the differences."""
+
+    folder: Path | None = None
+    pages: dict[str, bytes] = field(default_factory=dict)  # path → bytes written
+    static: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path → (source, mtime_ns, size)
+
+
+def write_changed(outputs: Iterable[Output], static: dict[str, Path], out: Path, state: Written) -> tuple[int, int]:
+    """Incremental write for the dev server: (files in the site, files written).
+
+    Each file is replaced atomically, and files no longer built are removed. The
+    first write into a folder (or one changed behind our back) is a whole-site write.
+    """
+    outputs = list(outputs)
+    _refuse_duplicates(outputs, static)
+    stats = {rel: _stat(source) for rel, source in static.items()}
+    if state.folder != out or not (out / MARKER).exists():
+        files = write_site(outputs, static, out)
+        state.folder, state.pages, state.static = out, {o.path: o.data for o in outputs}, stats
+        return files, files
+    written = 0
+    for item in outputs:
+        before = state.pages.get(item.path)
+        if before is not item.data and before != item.data:
+            _replace(out / item.path, item.data)
+            written += 1
+    for rel, source in static.items():
+        if state.static.get(rel) != stats[rel]:
+            _replace(out / rel, source.read_bytes())
+            written += 1
+    now = {o.path: o.data for o in outputs}
+    for stale in (set(state.pages) | set(state.static)) - set(now) - set(static):
+        _remove(out, stale)
+    state.pages, state.static = now, stats
+    return len(outputs) + len(static), written
+
+
+def _stat(source: Path) -> tuple[str, int, int]:
+    info = source.stat()
+    return str(source), info.st_mtime_ns, info.st_size
+
+
+def _replace(target: Path, data: bytes) -> None:
+    """Write beside the target, then rename over it: a reader sees the old file or the new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.parent / f".{target.name}.stufen-tmp"
+    temp.write_bytes(data)
+    os.replace(temp, target)
+
+
+def _remove(out: Path, rel: str) -> None:
+    """Delete a file no longer built, and the folders it leaves empty (never `out` itself)."""
+    target = out / rel
+    target.unlink(missing_ok=True)
+    folder = target.parent
+    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _refuse_duplicates(outputs: list[Output], static: dict[str, Path]) -> None:
