@@ -20,7 +20,7 @@ from jinja2 import meta
 from . import __version__
 from .model import Post
 from .output import Written
-from .templates import make_env
+from .templates import make_env, template_dirs
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Memo:
 
     pages: dict[bytes, bytes] = field(default_factory=dict)  # fingerprint → rendered bytes
     written: Written = field(default_factory=Written)
-    rendered: int = 0  # pages rendered by the last build (the rest were reused)
+    rendered: list[str] = field(default_factory=list)  # URLs the last build rendered (the rest were reused)
     reused: int = 0
     _digests: dict[int, tuple[Post, bytes]] = field(default_factory=dict)  # id(post) → (post, digest)
     _used: dict[bytes, bytes] = field(default_factory=dict)
@@ -38,20 +38,18 @@ class Memo:
     _env: tuple[object, jinja2.Environment] | None = None
 
     def environment(self, config) -> jinja2.Environment:
-        """One Jinja environment per settings and set of templates: compiled templates survive rebuilds.
+        """One Jinja environment per settings and set of template files: compiled templates survive rebuilds.
 
-        Jinja re-checks each template's file when it is used (auto_reload), and the key
-        includes the template names, so adding an override in templates/ starts afresh.
+        Jinja re-checks a template's file each time it is used (auto_reload); the key
+        catches what it cannot: a new override in templates/, or the folder appearing.
         """
-        env = self._env[1] if self._env else make_env(config)
-        key = (config, tuple(env.list_templates()))
+        key = (config, _template_files(config))
         if self._env is None or self._env[0] != key:
-            env = make_env(config)
-            self._env = ((config, tuple(env.list_templates())), env)
+            self._env = (key, make_env(config))
         return self._env[1]
 
     def start(self, env: jinja2.Environment, settings: object) -> Fingerprints:
-        self.rendered = self.reused = 0
+        self.rendered, self.reused = [], 0
         self._used, self._live = {}, {}
         return Fingerprints(self, env, repr((__version__, settings)).encode())
 
@@ -62,8 +60,8 @@ class Memo:
             self._used[key] = data
         return data
 
-    def put(self, key: bytes, data: bytes) -> None:
-        self.rendered += 1
+    def put(self, key: bytes, data: bytes, url: str) -> None:
+        self.rendered.append(url)
         self.pages[key] = self._used[key] = data
 
     def finish(self) -> None:
@@ -77,6 +75,14 @@ class Memo:
             known = (post, hashlib.sha256(pickle.dumps(post, protocol=pickle.HIGHEST_PROTOCOL)).digest())
         self._live[id(post)] = known
         return known[1]
+
+
+def _template_files(config) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    found = []
+    for folder in template_dirs(config):
+        names = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+        found.append((str(folder), tuple(names)))
+    return tuple(found)
 
 
 class Fingerprints:

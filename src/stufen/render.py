@@ -44,7 +44,7 @@ def _render(env: jinja2.Environment, page: Page, fingerprints: Fingerprints | No
     data = fingerprints.memo.get(key)
     if data is None:
         data = render_page(env, page)
-        fingerprints.memo.put(key, data)
+        fingerprints.memo.put(key, data, page.url)
     return data
 
 

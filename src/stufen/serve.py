@@ -217,11 +217,13 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         site, seen = self.server.site, None
         try:
-            while not site.closed:
+            while True:
                 state = site.next_state(seen, HEARTBEAT)
                 self.wfile.write(event(state) if state != seen else b": still here\n\n")
                 self.wfile.flush()
                 seen = state
+                if site.closed:
+                    return
         except (BrokenPipeError, ConnectionResetError):
             pass
 

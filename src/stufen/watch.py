@@ -76,8 +76,8 @@ class _Relevant(FileSystemEventHandler):
         self.poke = poke
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type not in CHANGES:
-            return
+        if event.event_type not in CHANGES or (event.is_directory and event.event_type == "modified"):
+            return  # a folder's "modified" only echoes a change to a file in it, seen on its own
         paths = [os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or "")]
         if any(p and self.matters(p) for p in paths):
             self.poke()
