@@ -43,6 +43,14 @@ class Session:
     def build(self):
         return build(load_config(self.root), mode=Mode(now()), cache=self.cache, out=self.out, memo=self.memo)
 
+    def rebuild_after(self, rel: str, old: str, new: str) -> list[str]:
+        """Build, replace `old` by `new` in one file, rebuild: the URLs the rebuild rendered."""
+        self.build()
+        path = self.root / rel
+        path.write_text(path.read_text().replace(old, new))
+        self.build()
+        return sorted(self.memo.rendered)
+
 
 def cold(root: Path, out: str, cache: Cache | None = None) -> dict[str, bytes]:
     build(load_config(root), mode=Mode(now()), cache=cache or Cache(None), out=root / out)
@@ -74,23 +82,16 @@ def test_second_build_renders_and_writes_nothing(journal):
 
 
 def test_body_edit_rerenders_only_pages_that_hold_the_post(journal):
-    session = Session(journal)
-    session.build()
-    edit = journal / "content/posts/a.md"
-    edit.write_text(edit.read_text().replace("Alpha body.", "Alpha body, revised."))
-    session.build()
-    # a is the oldest post: home (recent posts), its page, its newer neighbour b, the second posts page, its tag, the archives
-    assert sorted(session.memo.rendered) == ["/", "/archives/", "/posts/2/", "/posts/a/", "/posts/b/", "/tags/one/"]
+    rendered = Session(journal).rebuild_after("content/posts/a.md", "Alpha body.", "Alpha body, revised.")
+    # a is the oldest post: home (recent posts), its page, its newer neighbour b, the second posts page,
+    # its tag, the archives. Pages that only link to it re-render too: their context holds the whole post.
+    assert rendered == ["/", "/archives/", "/posts/2/", "/posts/a/", "/posts/b/", "/tags/one/"]
 
 
 def test_title_edit_reaches_lists_and_neighbours_but_not_unrelated_posts(journal):
     session = Session(journal)
-    session.build()
-    edit = journal / "content/posts/d.md"
-    edit.write_text(edit.read_text().replace("Delta", "Delta, renamed"))
-    session.build()
-    assert "/posts/a/" not in session.memo.rendered and "/posts/b/" not in session.memo.rendered
-    assert {"/", "/posts/", "/posts/c/", "/posts/d/", "/tags/three/", "/archives/"} <= set(session.memo.rendered)
+    rendered = session.rebuild_after("content/posts/d.md", "Delta", "Delta, renamed")
+    assert rendered == ["/", "/archives/", "/posts/", "/posts/c/", "/posts/d/", "/tags/three/"]
     assert "Delta, renamed" in (session.out / "posts/c/index.html").read_text()
 
 
