@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build serve test lint bench clean distclean
+.PHONY: build serve test lint bench clean distclean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,13 @@ build: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/stufen serve --watch
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
+
+# Browser tests use Debian's chromium; a fresh machine gets it here (apt lists refreshed only if needed).
+chromium:
+	test -x /usr/bin/chromium || apt-get install -y chromium chromium-driver || \
+		(apt-get update && apt-get install -y chromium chromium-driver)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -28,7 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf _site .stufen-cache
+	rm -rf _site .stufen-cache .stufen-serve
 
 distclean: clean
 	rm -rf $(VENV)
