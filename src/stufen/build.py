@@ -87,11 +87,10 @@ def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems
     jobs, results = [], {}
     for path in paths:
         source = PurePosixPath(path.relative_to(config.root).as_posix())
-        data = path.read_bytes()
-        key = Cache.key(source, settings, data)
+        key, data = cache.file_key(path, source, settings)
         cached = cache.get(key)
         if cached is None:
-            jobs.append((key, data, source))
+            jobs.append((key, path.read_bytes() if data is None else data, source))
         else:
             results[key] = cached
     for (key, _, _), result in zip(jobs, _run(jobs, settings)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
@@ -64,7 +65,7 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
     fields = _post_fields(parts.meta, parts.key_lines, source, settings, problems)
     if any(not p.warning for p in problems):
         return None, tuple(problems)
-    rendered = render_markdown(parts.body, base_path=settings.base_path,
+    rendered = _render_body(parts.body, base_path=settings.base_path,
                                unsafe_html=settings.unsafe_html, first_line=parts.body_line)
     if not fields["description"]:
         fields["description"] = _shorten(rendered.first_paragraph)
@@ -74,6 +75,10 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
     post = Post(source=source, html=rendered.html, toc=rendered.toc, links=rendered.links,
                 ids=rendered.ids, words=rendered.words, **fields)
     return post, tuple(problems)
+
+
+# A title or date edit leaves the body as it was: while serving, it is not rendered again.
+_render_body = lru_cache(maxsize=512)(render_markdown)
 
 
 def _post_fields(meta, lines, source, settings: Settings, problems: list[ContentError]) -> dict:

@@ -183,7 +183,8 @@ def event(state: dict) -> bytes:
 class Handler(BaseHTTPRequestHandler):
     """Turns `LiveSite.respond` into HTTP; streams `EVENTS` to each open tab."""
 
-    protocol_version = "HTTP/1.1"
+    protocol_version = "HTTP/1.1"  # keep-alive: a reload fetches the page and its assets on one connection
+    disable_nagle_algorithm = True  # else headers and body, sent apart, wait ~40 ms for a delayed ACK
     server: DevServer
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server asks for)

@@ -138,3 +138,14 @@ def test_incremental_write_still_refuses_a_folder_it_did_not_make(journal):
     (session.out / MARKER).unlink()
     with pytest.raises(ConfigError, match="it was not made by Stufen"):
         session.build()
+
+
+def test_unchanged_files_are_not_read_again(tmp_path):
+    cache, path = Cache(None), tmp_path / "a.md"
+    path.write_bytes(b"one")
+    key, data = cache.file_key(path, "settings")
+    assert data == b"one" and key == Cache.key("settings", b"one")
+    assert cache.file_key(path, "settings") == (key, None)
+    assert cache.file_key(path, "other settings") == (Cache.key("other settings", b"one"), b"one")
+    path.write_bytes(b"two!")
+    assert cache.file_key(path, "other settings") == (Cache.key("other settings", b"two!"), b"two!")

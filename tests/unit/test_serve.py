@@ -184,6 +184,9 @@ class FakeSocket:
     def sendall(self, data):
         self.sent += data
 
+    def setsockopt(self, *option):
+        pass  # TCP_NODELAY: nothing to delay here
+
 
 def handle(site: LiveSite, request: bytes) -> bytes:
     server = type("Server", (), {"site": site})()
