@@ -27,7 +27,7 @@ class Cache:
         self.memory: dict[str, object] = {}
         self.hits = 0
         self.misses = 0
-        self.stamps: dict[Path, tuple[tuple, str]] = {}  # file → ((stat stamp, key of the other parts), key)
+        self.stamps: dict[Path, tuple] = {}  # file → ((mtime_ns, size, inode), other key parts, key)
 
     def file_key(self, path: Path, *parts: object) -> tuple[str, bytes | None]:
         """`key(*parts, bytes of path)`, and the bytes; a file unchanged since last time (same
@@ -35,12 +35,11 @@ class Cache:
         info = path.stat()
         stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
         known = self.stamps.get(path)
-        key_parts = self.key(*parts)
-        if known is not None and known[0] == (stamp, key_parts):
-            return known[1], None
+        if known is not None and known[0] == stamp and known[1] == parts:
+            return known[2], None
         data = path.read_bytes()
         key = self.key(*parts, data)
-        self.stamps[path] = ((stamp, key_parts), key)
+        self.stamps[path] = (stamp, parts, key)
         return key, data
 
     @staticmethod

@@ -142,11 +142,22 @@ class Fingerprints:
 
 
 class _Pickler(pickle.Pickler):
-    """Pickles a context with each Post replaced by its digest (computed once per post object)."""
+    """Pickles a context with each Post replaced by its digest (computed once per post object).
+
+    `reducer_override` is consulted only for objects that are not str, int, list, dict…,
+    which keeps this hook off the hot path of the bulk of a context.
+    """
 
     def __init__(self, file, memo: Memo):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.stufen_memo = memo  # `self.memo` is the Pickler's own
 
-    def persistent_id(self, obj):
-        return self.stufen_memo.post_digest(obj) if type(obj) is Post else None
+    def reducer_override(self, obj):
+        if type(obj) is Post:
+            return _post_digest, (self.stufen_memo.post_digest(obj),)
+        return NotImplemented
+
+
+def _post_digest(digest: bytes) -> bytes:
+    """Stands for a Post in fingerprints; never called (fingerprints are hashed, not unpickled)."""
+    return digest
