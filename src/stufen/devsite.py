@@ -46,16 +46,35 @@ def make_builder(root: Path, drafts: bool = True) -> Callable[[], Report]:
     return builder
 
 
+class Quieter:
+    """Rebuild reports without the warnings the author has already seen: those shrink to a count."""
+
+    def __init__(self):
+        self.seen: set[str] = set()
+
+    def __call__(self, report: str) -> str:
+        lines = report.splitlines()
+        warnings = {line for line in lines if ": warning: " in line}
+        repeated = warnings & self.seen
+        self.seen = warnings
+        kept = [line for line in lines if line not in repeated]
+        if repeated:
+            kept.insert(len(kept) - 1, f"({len(repeated)} warnings as before)")
+        return "\n".join(kept)
+
+
 def run(root: Path, options: Options, echo: Callable[[str], None] = print) -> None:
     """Build, serve until Ctrl-C, and (with `watch`) rebuild on every change."""
     base_path = load_config(root).base_path
     site = LiveSite(make_builder(root, options.drafts), root / SERVE_DIR, base_path)
-    echo(site.rebuild())
+    quiet = Quieter()
+    echo(quiet(site.rebuild()))
     server = open_server(site, options.host, options.port)
     host, port = server.server_address[:2]
     address = f"http://{host}:{port}{base_path}"
     echo(f"Serving {address} (Ctrl-C to stop)")
-    watcher = Watcher(root, lambda: echo(site.rebuild()), load_config(root).content_dir) if options.watch else None
+    watcher = Watcher(root, lambda: echo(quiet(site.rebuild())), load_config(root).content_dir) \
+        if options.watch else None
     if watcher:
         echo("Watching content/, templates/, static/ and stufen.toml for changes")
     if options.open_browser:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from stufen.devsite import SERVE_DIR, make_builder
+from stufen.devsite import SERVE_DIR, Quieter, make_builder
 from stufen.errors import BuildFailed, ConfigError, ContentError
 from stufen.serve import EVENTS, Handler, LiveSite, inject, open_server
 
@@ -236,3 +236,11 @@ def test_real_builder_shows_drafts_and_scheduled_posts_marked(site):
     assert b"Scheduled: appears on" in live.respond("GET", "/posts/later/").body
     assert not (root / "_site").exists()
     assert not any(b"stufen-live" in p.read_bytes() for p in (root / SERVE_DIR).rglob("*.html"))
+
+
+def test_rebuild_reports_shrink_warnings_already_shown():
+    quiet = Quieter()
+    first = "a.md:3: warning: broken link 'x'\nb.md:1: warning: no description\nBuilt 2 posts"
+    assert quiet(first) == first
+    again = "a.md:3: warning: broken link 'x'\nb.md:1: warning: no description\nc.md:2: warning: new\nBuilt 3 posts"
+    assert quiet(again) == "c.md:2: warning: new\n(2 warnings as before)\nBuilt 3 posts"
