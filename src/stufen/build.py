@@ -40,7 +40,11 @@ class Report:
     seconds: float
     left_out: tuple[str, ...]
     warnings: tuple[str, ...]
-    written: int | None = None  # files written by an incremental build; None for a whole-site write
+    changed: tuple[str, ...] | None = None  # paths an incremental build wrote; None for a whole-site write
+
+    @property
+    def written(self) -> int | None:
+        return None if self.changed is None else len(self.changed)
 
     def format(self) -> str:
         lines = [*self.warnings]
@@ -72,7 +76,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
 
 
 def write_outputs(outputs: list[Output], static: dict[str, Path], out: Path,
-                  memo: Memo | None) -> tuple[int, int | None]:
+                  memo: Memo | None) -> tuple[int, tuple[str, ...] | None]:
     """A whole-site swap for `stufen build`; only the changed files while serving."""
     if memo is None:
         return write_site(outputs, static, out), None

@@ -1,7 +1,9 @@
 // Injected by `stufen serve` into every HTML response (never into built files).
-// The server sends its state on connect and after every build: {version, error}.
-// A newer version reloads the page (keeping the scroll position); an error shows
-// an overlay naming file, line and message, which the next good build clears.
+// The server sends its state on connect and after every build: {version, assets, error}.
+// A newer version updates the page: when only <main> changed (a post edit) it is
+// swapped in place, which is fast and keeps the scroll position; anything else
+// (head, header, CSS, scripts) reloads the page, restoring the scroll position.
+// An error shows an overlay naming file, line and message; the next good build clears it.
 (function () {
   var me = document.currentScript;
   var version = Number(me.dataset.version);
@@ -57,11 +59,59 @@
     document.body.appendChild(box);
   }
 
+  // The page as served, before any script changed it: what a new version is compared with.
+  function snapshot(doc) {
+    var head = Array.prototype.filter.call(doc.head.children, function (e) { return e.tagName !== "TITLE"; });
+    var body = Array.prototype.filter.call(doc.body.children, function (e) { return e.id !== "stufen-live"; });
+    return {
+      head: head.map(function (e) { return e.outerHTML; }).join(""),
+      nodes: body,
+      body: body.map(function (e) { return e.outerHTML; })
+    };
+  }
+  var served = snapshot(document);
+
+  var wanted = version;
+  function update(state) {
+    if (state.assets > version) return reload();
+    wanted = state.version;
+    fetch(location.href, { cache: "no-store" }).then(function (response) { return response.text(); })
+      .then(function (html) {
+        if (state.version !== wanted) return;  // a newer build is on its way; it will update the page
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var next = snapshot(doc);
+        if (next.head !== served.head || next.body.length !== served.body.length) return reload();
+        var changed = [];
+        for (var i = 0; i < next.body.length; i++) {
+          if (next.body[i] === served.body[i]) continue;
+          var node = next.nodes[i];
+          if (node.tagName !== "MAIN" || node.querySelector("script") || !served.nodes[i].isConnected) return reload();
+          changed.push(i);
+        }
+        changed.forEach(function (i) {
+          var fresh = document.adoptNode(next.nodes[i]);
+          served.nodes[i].replaceWith(fresh);
+          next.nodes[i] = fresh;
+        });
+        served = { head: next.head, nodes: served.nodes.map(function (n, i) { return changed.indexOf(i) < 0 ? n : next.nodes[i]; }),
+                   body: next.body };
+        document.title = doc.title;
+        version = state.version;
+        hide();
+        window.stufenUpdated = Date.now();
+        document.dispatchEvent(new CustomEvent("stufen:swap"));
+      })
+      .catch(reload);
+  }
+
   var source = new EventSource(events);
   source.onmessage = function (message) {
     var state = JSON.parse(message.data);
-    if (state.version !== version && !state.error) reload();
-    else if (state.error) show(state.error);
+    if (state.error) show(state.error);
+    else if (state.version !== version) {
+      window.stufenHeard = Date.now();  // with stufenUpdated: what bench/reload.py measures
+      update(state);
+    }
     else hide();
   };
 })();

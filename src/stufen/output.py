@@ -95,8 +95,9 @@ class Written:
     static: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path → (source, mtime_ns, size)
 
 
-def write_changed(outputs: Iterable[Output], static: dict[str, Path], out: Path, state: Written) -> tuple[int, int]:
-    """Incremental write for the dev server: (files in the site, files written).
+def write_changed(outputs: Iterable[Output], static: dict[str, Path], out: Path,
+                  state: Written) -> tuple[int, tuple[str, ...]]:
+    """Incremental write for the dev server: (files in the site, paths written).
 
     Each file is replaced atomically, and files no longer built are removed. The
     first write into a folder (or one changed behind our back) is a whole-site write.
@@ -107,22 +108,22 @@ def write_changed(outputs: Iterable[Output], static: dict[str, Path], out: Path,
     if state.folder != out or not (out / MARKER).exists():
         files = write_site(outputs, static, out)
         state.folder, state.pages, state.static = out, {o.path: o.data for o in outputs}, stats
-        return files, files
-    written = 0
+        return files, (*(o.path for o in outputs), *static)
+    written = []
     for item in outputs:
         before = state.pages.get(item.path)
         if before is not item.data and before != item.data:
             _replace(out / item.path, item.data)
-            written += 1
+            written.append(item.path)
     for rel, source in static.items():
         if state.static.get(rel) != stats[rel]:
             _replace(out / rel, source.read_bytes())
-            written += 1
+            written.append(rel)
     now = {o.path: o.data for o in outputs}
     for stale in (set(state.pages) | set(state.static)) - set(now) - set(static):
         _remove(out, stale)
     state.pages, state.static = now, stats
-    return len(outputs) + len(static), written
+    return len(outputs) + len(static), tuple(written)
 
 
 def _stat(source: Path) -> tuple[str, int, int]:

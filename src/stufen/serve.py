@@ -50,6 +50,7 @@ class LiveSite:
         self.folder = folder
         self.base_path = base_path
         self.version = 0
+        self.assets = 0  # the last version that changed a file other than a page: tabs then fully reload
         self.error: dict | None = None
         self.closed = False
         self._lock = threading.Condition()
@@ -62,9 +63,10 @@ class LiveSite:
             self._lock.wait_for(lambda: not self._building)
             self._building = True
             self._lock.wait_for(lambda: self._readers == 0)
-        error = None
+        error, changed = None, None
         try:
-            text = self.builder().format()
+            report = self.builder()
+            text, changed = report.format(), getattr(report, "changed", None)
         except BuildFailed as exc:
             text, error = exc.format(), overlay(exc)
         except ConfigError as exc:
@@ -76,12 +78,14 @@ class LiveSite:
         with self._lock:
             self._building = False
             self.version += error is None
+            if error is None and (changed is None or any(not path.endswith(".html") for path in changed)):
+                self.assets = self.version
             self.error = error
             self._lock.notify_all()
         return text
 
     def state(self) -> dict:
-        return {"version": self.version, "error": self.error}
+        return {"version": self.version, "assets": self.assets, "error": self.error}
 
     def next_state(self, seen: dict | None, timeout: float) -> dict:
         """The state once it differs from `seen` (at once if it already does), or after `timeout`."""
@@ -240,10 +244,14 @@ class DevServer(ThreadingHTTPServer):
         self.site = site
 
 
+class DevServer6(DevServer):
+    address_family = socket.AF_INET6
+
+
 def open_server(site: LiveSite, host: str, port: int) -> DevServer:
     """Bind host:port (0 picks a free port); a port in use is an error naming one that is free."""
     try:
-        return DevServer((host, port), site)
+        return (DevServer6 if ":" in host else DevServer)((host, port), site)
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise ConfigError(f"cannot serve on {host}:{port}: {exc.strerror}") from None

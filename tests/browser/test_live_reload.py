@@ -38,3 +38,31 @@ def test_draft_and_scheduled_posts_are_marked_while_serving(page, demo_journal, 
     address = serve_site(demo_journal)
     page.goto(address + "posts/")
     expect(page.locator(".badge", has_text="Scheduled").first).to_be_visible()
+
+
+def test_a_post_edit_swaps_main_in_place_and_keeps_the_header_working(page, demo_journal, serve_site):
+    address = serve_site(demo_journal)
+    page.goto(address + "posts/diving-into-machine-learning/")
+    toggle = page.locator("#theme-toggle")
+    expect(toggle).to_be_visible()
+    page.evaluate("window.sameDocument = true")
+    seed = demo_journal / SEED
+    seed.write_text(seed.read_text(encoding="utf-8").replace("## Introduction", "## Getting started"))
+    expect(page.locator("h2#getting-started")).to_have_count(1)
+    assert page.evaluate("window.sameDocument === true")  # swapped, not reloaded
+    toggle.click()  # theme.js still owns the (untouched) header
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark" if page.evaluate(
+        "!matchMedia('(prefers-color-scheme: dark)').matches") else "light")
+
+
+def test_a_stylesheet_edit_reloads_the_page(page, demo_journal, serve_site):
+    (demo_journal / "static/assets").mkdir(parents=True)
+    style = demo_journal / "static/assets/style.css"
+    style.write_text("h1 { color: rgb(1, 2, 3); }")
+    address = serve_site(demo_journal)
+    page.goto(address + "posts/diving-into-machine-learning/")
+    expect(page.locator("h1")).to_have_css("color", "rgb(1, 2, 3)")
+    page.evaluate("window.sameDocument = true")
+    style.write_text("h1 { color: rgb(4, 5, 6); }")
+    expect(page.locator("h1")).to_have_css("color", "rgb(4, 5, 6)")
+    assert page.evaluate("window.sameDocument === undefined")

@@ -122,13 +122,13 @@ def test_failed_build_keeps_last_good_site_and_reports_to_the_browser(live):
     site, builder = live
     builder.fail = True
     assert site.rebuild() == "content/posts/x.md:3: pubDatetime: missing (add one)\nBuild failed: 1 error"
-    assert site.state() == {"version": 1, "error": {
+    assert site.state() == {"version": 1, "assets": 1, "error": {
         "summary": "Build failed: 1 error",
         "problems": [{"where": "content/posts/x.md:3", "message": "pubDatetime: missing (add one)"}]}}
     assert b"<h1>Hello</h1>" in site.respond("GET", "/journal/").body
     builder.fail, builder.title = False, "Fixed"
     site.rebuild()
-    assert site.state() == {"version": 2, "error": None}
+    assert site.state() == {"version": 2, "assets": 2, "error": None}
     assert b"<h1>Fixed</h1>" in site.respond("GET", "/journal/").body
 
 
@@ -209,7 +209,7 @@ def test_event_stream_sends_the_state(live):
     answer = handle(site, f"GET {EVENTS} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     assert b"Content-Type: text/event-stream\r\n" in answer
     data = answer.split(b"\r\n\r\n", 1)[1]
-    assert data.startswith(b"data: ") and json.loads(data[6:]) == {"version": 1, "error": None}
+    assert data.startswith(b"data: ") and json.loads(data[6:]) == {"version": 1, "assets": 1, "error": None}
 
 
 def test_inject_appends_when_there_is_no_body_tag():
@@ -244,3 +244,26 @@ def test_rebuild_reports_shrink_warnings_already_shown():
     assert quiet(first) == first
     again = "a.md:3: warning: broken link 'x'\nb.md:1: warning: no description\nc.md:2: warning: new\nBuilt 3 posts"
     assert quiet(again) == "c.md:2: warning: new\n(2 warnings as before)\nBuilt 3 posts"
+
+
+def test_template_error_reaches_the_overlay_and_the_fix_clears_it(site):
+    root = site({"content/posts/a.md": post(description="A."),
+                 "templates/post.html": '{% extends "base.html" %}\n{% block main %}{{ nope }}{% endblock %}\n'})
+    live = LiveSite(make_builder(root), root / SERVE_DIR)
+    report = live.rebuild()
+    assert report == "templates/post.html: template error while rendering /posts/a/: 'nope' is undefined\nBuild failed: 1 error"
+    assert live.error["problems"][0]["where"] == "templates/post.html"  # Jinja gives no line for undefined names
+    (root / "templates/post.html").write_text('{% extends "base.html" %}\n{% block main %}fine{% endblock %}\n')
+    live.rebuild()
+    assert live.error is None and b"fine" in live.respond("GET", "/posts/a/").body
+
+
+def test_assets_version_moves_only_when_something_besides_pages_changed(tmp_path):
+    changes = iter([("index.html", "assets/style.css"), ("posts/x/index.html",), ("static/logo.svg",), ()])
+    report = type("Report", (), {"format": lambda self: "Built", "changed": property(lambda self: next(changes))})
+    site = LiveSite(report, tmp_path)
+    states = []
+    for _ in range(4):
+        site.rebuild()
+        states.append((site.version, site.assets))
+    assert states == [(1, 1), (2, 1), (3, 3), (4, 3)]
