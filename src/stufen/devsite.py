@@ -17,8 +17,9 @@ from pathlib import Path
 from .build import Report, build, now
 from .cache import CACHE_DIR, Cache
 from .config import load_config
+from .httpd import open_server
 from .memo import Memo
-from .serve import LiveSite, open_server
+from .serve import LiveSite
 from .site import Mode
 from .watch import Watcher
 

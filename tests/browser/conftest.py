@@ -15,7 +15,8 @@ import pytest
 
 from stufen.config import load_config
 from stufen.devsite import SERVE_DIR, make_builder
-from stufen.serve import LiveSite, open_server
+from stufen.httpd import open_server
+from stufen.serve import LiveSite
 from stufen.watch import Watcher
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import post
 from stufen.build import build, now
 from stufen.cache import Cache
 from stufen.config import load_config
@@ -14,8 +15,6 @@ from stufen.memo import Memo
 from stufen.output import MARKER
 from stufen.site import Mode
 from stufen.theme import theme_dir
-
-from conftest import post
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

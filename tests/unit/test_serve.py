@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import post
 from stufen.devsite import SERVE_DIR, Quieter, make_builder
 from stufen.errors import BuildFailed, ConfigError, ContentError
-from stufen.serve import EVENTS, Handler, LiveSite, inject, open_server
-
-from conftest import post
+from stufen.httpd import Handler, open_server
+from stufen.serve import EVENTS, LiveSite, inject
 
 PAGE = b"<!DOCTYPE html><html><body><h1>Hello</h1></body></html>"
 
@@ -95,8 +95,9 @@ def test_only_get_and_head(live, method):
     assert (response.status, header(response, "Allow")) == (405, "GET, HEAD")
 
 
-@pytest.mark.parametrize("path", ["/journal/../secret.txt", "/journal/%2e%2e/secret.txt", "/journal/%2E%2E%2Fsecret.txt",
-                                  "/journal/posts/..%2f..%2fsecret.txt", "/journal/..%5csecret.txt"])
+@pytest.mark.parametrize("path", ["/journal/../secret.txt", "/journal/%2e%2e/secret.txt",
+                                  "/journal/%2E%2E%2Fsecret.txt", "/journal/posts/..%2f..%2fsecret.txt",
+                                  "/journal/..%5csecret.txt"])
 def test_never_leaves_the_site_folder(live, path):
     site, _ = live
     (site.folder.parent / "secret.txt").write_text("secret")
@@ -251,7 +252,8 @@ def test_template_error_reaches_the_overlay_and_the_fix_clears_it(site):
                  "templates/post.html": '{% extends "base.html" %}\n{% block main %}{{ nope }}{% endblock %}\n'})
     live = LiveSite(make_builder(root), root / SERVE_DIR)
     report = live.rebuild()
-    assert report == "templates/post.html: template error while rendering /posts/a/: 'nope' is undefined\nBuild failed: 1 error"
+    assert report == ("templates/post.html: template error while rendering /posts/a/: 'nope' is undefined\n"
+                      "Build failed: 1 error")
     assert live.error["problems"][0]["where"] == "templates/post.html"  # Jinja gives no line for undefined names
     (root / "templates/post.html").write_text('{% extends "base.html" %}\n{% block main %}fine{% endblock %}\n')
     live.rebuild()
