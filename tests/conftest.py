@@ -49,3 +49,13 @@ def stufen(capsys):
         out, err = capsys.readouterr()
         return code, out, err
     return run
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite expected golden output instead of comparing (read the diff before committing).")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")

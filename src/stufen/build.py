@@ -7,9 +7,11 @@ arguments, so the CLI, the dev server and the tests all run the same build.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from time import perf_counter
 
@@ -17,17 +19,23 @@ from .cache import Cache
 from .config import Config
 from .content import Settings, discover, load_post
 from .errors import Problems, plural
+from .feeds import feeds
 from .highlight import stylesheet
 from .links import check_links
-from .model import Post
 from .memo import Memo
+from .model import Post
+from .ogimage import og_images
 from .output import Output, check_out_dir, static_files, write_changed, write_site
-from .pages import plan
+from .pages import Page, plan
 from .render import render_all
-from .site import Mode, assemble
+from .roadmap import load_roadmap, roadmap_pages
+from .search import build_index, index_language
+from .seo import site_files
+from .site import Mode, Site, assemble
 from .templates import make_env
 from .theme import theme_dir
 
+Indexer = Callable[..., None]  # (site folder, output=folder for the index) → None; see search.build_index
 PARALLEL_FROM = 48  # below this many uncached posts a process pool costs more than it saves
 
 
@@ -63,26 +71,55 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     problems = Problems()
     posts = load_all(discover(config.content_path), config, cache, problems)
     site = assemble(posts, config, mode, problems)
-    pages = plan(site)
-    static = static_files([theme_dir() / "static", config.root / "static"])
-    assets = [Output("assets/highlight.css", stylesheet(config.light_code_style, config.dark_code_style).encode())]
+    pages = plan(site) + roadmap_pages(load_roadmap(config.content_path, config.root, problems), site)
+    static, assets = static_and_assets(config)
+    assets += site_extras(site, pages, mode.now, cache, problems) + post_attachments(site)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     env = memo.environment(config) if memo else make_env(config)
     outputs = render_all(pages, env, problems, memo.start(env, config) if memo else None)
     problems.raise_if_errors(strict)
-    files, written = write_outputs([*outputs, *assets], static, out, memo)
+    files, written = write_outputs([*outputs, *assets], static, out, memo, _indexer(config, site))
     return Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
                   site.left_out, tuple(w.format() for w in problems.warnings), written)
 
 
-def write_outputs(outputs: list[Output], static: dict[str, Path], out: Path,
-                  memo: Memo | None) -> tuple[int, tuple[str, ...] | None]:
-    """A whole-site swap for `stufen build`; only the changed files while serving."""
+def write_outputs(outputs: list[Output], static: dict[str, Path], out: Path, memo: Memo | None,
+                  index: Indexer | None) -> tuple[int, tuple[str, ...] | None]:
+    """A whole-site swap for `stufen build`, indexed before it is published; only the changed files
+    while serving, where the index is left in `memo.index` for the server to refresh after the reload."""
     if memo is None:
-        return write_site(outputs, static, out), None
+        return write_site(outputs, static, out, finish=index), None
     result = write_changed(outputs, static, out, memo.written)
-    memo.finish()
+    memo.finish(index)
     return result
+
+
+def _indexer(config: Config, site: Site) -> Indexer | None:
+    """What runs over the written site before it is published: the search index."""
+    if not config.search:
+        return None
+    language = index_language(config.search_language, config.language, site.posts)
+    return partial(build_index, language=language)
+
+
+def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, problems: Problems) -> list[Output]:
+    """Feeds, sitemap, robots.txt, manifest, GitHub Pages files and Open Graph cards."""
+    og_folder = cache.folder / "og" if cache.folder is not None else None
+    return [*feeds(site, now), *site_files(site, pages, now),
+            *og_images(site, og_folder, problems, memory=cache.memory)]
+
+
+def post_attachments(site: Site) -> list[Output]:
+    """Files a post shows beside its page: a notebook's output images, at /posts/<slug>/<name>."""
+    return [Output(f"posts/{post.slug}/{name}", data)
+            for post in site.posts for name, data in sorted(post.attachments.items())]
+
+
+def static_and_assets(config: Config) -> tuple[dict[str, Path], list[Output]]:
+    """Static files (theme's, then the site's) and generated assets: what links may point at besides pages."""
+    static = static_files([(theme_dir() / "static" / "assets", "assets/"), (config.root / "static", "")])
+    assets = [Output("assets/highlight.css", stylesheet(config.light_code_style, config.dark_code_style).encode())]
+    return static, assets
 
 
 def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems) -> list[Post]:
@@ -91,13 +128,19 @@ def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems
     jobs, results = [], {}
     for path in paths:
         source = PurePosixPath(path.relative_to(config.root).as_posix())
-        key, data = cache.file_key(path, source, settings)
-        cached = cache.get(key)
+        try:
+            key, data = cache.file_key(path, source, settings)
+            cached = cache.get(key)
+            if cached is None and data is None:  # known unchanged, yet evicted: read it after all
+                data = path.read_bytes()
+        except OSError as exc:
+            problems.error(source, None, f"cannot read the file: {exc.strerror}")
+            continue
         if cached is None:
-            jobs.append((key, path.read_bytes() if data is None else data, source))
+            jobs.append((key, data, source))
         else:
             results[key] = cached
-    for (key, _, _), result in zip(jobs, _run(jobs, settings)):
+    for (key, _, _), result in zip(jobs, _run(jobs, settings), strict=True):
         cache.put(key, result)
         results[key] = result
     posts = []
@@ -131,5 +174,5 @@ def now() -> datetime:
     """The build's "now"; SOURCE_DATE_EPOCH pins it, for reproducible builds and tests."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
-    return datetime.now(timezone.utc)
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)

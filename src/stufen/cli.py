@@ -13,8 +13,11 @@ import click
 from . import __version__
 from .build import build, now
 from .cache import CACHE_DIR, Cache, clear
+from .check import check, fix_mojibake
 from .config import load_config
+from .deploy import deploy
 from .errors import BuildFailed, ConfigError
+from .scaffold import PostExists, new_post
 from .site import Mode
 
 
@@ -60,6 +63,49 @@ def serve_command(root: Path, watch: bool, port: int, host: str, drafts: bool, o
     run(root, Options(host, port, watch, drafts, open_browser), echo=click.echo)
 
 
+@cli.command("deploy")
+@click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")
+@click.option("--branch", default="gh-pages", show_default=True, help="The branch GitHub Pages serves.")
+@click.option("--no-build", is_flag=True, help="Push the existing _site/ without building it first.")
+@click.pass_context
+def deploy_command(ctx: click.Context, remote: str, branch: str, no_build: bool) -> None:
+    """Build with --strict, then push _site/ to the gh-pages branch."""
+    if not no_build:
+        ctx.invoke(build_command, out=None, drafts=False, strict=True, no_cache=False)
+    root = ctx.obj
+    click.echo(deploy(root, root / load_config(root).out_dir, remote=remote, branch=branch))
+
+
+@cli.command("new")
+@click.argument("title")
+@click.pass_obj
+def new_command(root: Path, title: str) -> None:
+    """Start a post: writes content/posts/<slug>.md with complete front matter."""
+    if not title.strip():
+        raise click.UsageError("the title is empty")
+    try:
+        path = new_post(load_config(root), title, now())
+    except PostExists as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(path.relative_to(root).as_posix())
+
+
+@cli.command("check")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@click.option("--fix", is_flag=True, help="Repair mojibake in place (nothing else is changed).")
+@click.pass_obj
+def check_command(root: Path, fmt: str, fix: bool) -> None:
+    """Lint the content without building: links, encoding, dates, descriptions, alt text, tags."""
+    config = load_config(root)
+    if fix:
+        for path, count in fix_mojibake(config):
+            click.echo(f"Repaired {count} line{'s' if count != 1 else ''} of mojibake in {path}", err=fmt == "json")
+    result = check(config, Mode(now()))
+    click.echo(result.to_json() if fmt == "json" else result.format())
+    if result.errors:
+        raise click.exceptions.Exit(1)
+
+
 @cli.command("clean")
 @click.pass_obj
 def clean_command(root: Path) -> None:
@@ -70,7 +116,9 @@ def clean_command(root: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (for tests and `python -m stufen`)."""
     try:
-        cli.main(args=argv, prog_name="stufen", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="stufen", standalone_mode=False)
+        if isinstance(code, int):  # click returns a command's Exit code instead of raising it here
+            return code
     except BuildFailed as exc:
         click.echo(exc.format(), err=True)
         return 1

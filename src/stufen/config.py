@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -39,8 +39,12 @@ class Config:
     edit_text: str = "Suggest changes"
     socials: Mapping[str, str] = field(default_factory=dict)  # name → URL, in file order
     og_image: str | None = None
-    cname: str | None = None
+    cname: str | None = None  # custom domain, written to CNAME for GitHub Pages
+    twitter: str | None = None  # "@handle" for twitter:site
+    feed_entries: int = 20  # posts per feed, newest first
     unsafe_html: bool = True  # raw HTML in Markdown is the author's own
+    search: bool = True  # build a Pagefind index and the /search/ page
+    search_language: str = "auto"  # "auto": CJK segmentation when posts need it, else `language`
     light_code_style: str = "default"
     dark_code_style: str = "github-dark"
     out_dir: str = "_site"

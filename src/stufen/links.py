@@ -7,7 +7,7 @@ written); `--strict` turns them into failures for CI and deployment.
 from __future__ import annotations
 
 import posixpath
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problems
@@ -26,10 +26,18 @@ def check_links(site: Site, pages: Iterable[Page], files: Iterable[str], problem
             target = here if not path else _resolve(here, path)
             if not _exists(target, known):
                 problems.warn(post.source, link.line, f"broken link '{link.target}': nothing is built at {target}",
-                              "check the slug, or use a path such as /posts/<slug>/")
+                              _base_hint(target, site.config.base_path, known)
+                              or "check the slug, or use a path such as /posts/<slug>/", cell=link.cell)
             elif parts.fragment and target in ids and unquote(parts.fragment) not in ids[target]:
                 problems.warn(post.source, link.line, f"broken link '{link.target}': "
-                              f"{target} has no heading or element with id '{parts.fragment}'")
+                              f"{target} has no heading or element with id '{parts.fragment}'", cell=link.cell)
+
+
+def _base_hint(target: str, base_path: str, known: set[str]) -> str | None:
+    """A link that spells out base_url's path would get it twice: Stufen adds it to every root link."""
+    if base_path != "/" and target.startswith(base_path) and _exists("/" + target[len(base_path):], known):
+        return f"leave out '{base_path.rstrip('/')}': Stufen adds the base path, write '/{target[len(base_path):]}'"
+    return None
 
 
 def _resolve(here: str, path: str) -> str:

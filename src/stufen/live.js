@@ -1,7 +1,7 @@
 // Injected by `stufen serve` into every HTML response (never into built files).
 // The server sends its state on connect and after every build: {version, assets, error}.
 // A newer version updates the page: when only <main> changed (a post edit) it is
-// swapped in place, which is fast and keeps the scroll position; anything else
+// swapped in place (its scripts run again), which is fast and keeps the scroll position; anything else
 // (head, header, CSS, scripts) reloads the page, restoring the scroll position.
 // An error shows an overlay naming file, line and message; the next good build clears it.
 (function () {
@@ -71,6 +71,18 @@
   }
   var served = snapshot(document);
 
+  // Scripts that arrive with a swapped <main> (e.g. the music card's) do not run by themselves:
+  // copies of them do, in order, as they would on a fresh load of the page.
+  function revive(node) {
+    node.querySelectorAll("script").forEach(function (old) {
+      var script = document.createElement("script");
+      Array.prototype.forEach.call(old.attributes, function (a) { script.setAttribute(a.name, a.value); });
+      script.async = false;
+      script.textContent = old.textContent;
+      old.replaceWith(script);
+    });
+  }
+
   var wanted = version;
   function update(state) {
     if (state.assets > version) return reload();
@@ -85,12 +97,13 @@
         for (var i = 0; i < next.body.length; i++) {
           if (next.body[i] === served.body[i]) continue;
           var node = next.nodes[i];
-          if (node.tagName !== "MAIN" || node.querySelector("script") || !served.nodes[i].isConnected) return reload();
+          if (node.tagName !== "MAIN" || !served.nodes[i].isConnected) return reload();
           changed.push(i);
         }
         changed.forEach(function (i) {
           var fresh = document.adoptNode(next.nodes[i]);
           served.nodes[i].replaceWith(fresh);
+          revive(fresh);
           next.nodes[i] = fresh;
         });
         served = { head: next.head, nodes: served.nodes.map(function (n, i) { return changed.indexOf(i) < 0 ? n : next.nodes[i]; }),

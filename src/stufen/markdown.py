@@ -17,6 +17,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
 from .highlight import highlight_code
+from .mathml import math_plugin, stamp_lines
 from .model import Heading, Link, Rendered
 from .slugs import heading_id
 from .toc import build_toc, find_toc_heading
@@ -28,11 +29,11 @@ _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 @lru_cache(maxsize=4)
 def make_markdown(base_path: str = "/", unsafe_html: bool = True) -> MarkdownIt:
-    """GFM plus definition lists, heading anchors and build-time highlighting."""
+    """GFM plus definition lists, heading anchors, MathML math and build-time highlighting."""
     md = MarkdownIt("commonmark", {"html": unsafe_html, "typographer": True,
                                    "highlight": highlight_code})
     md.enable(["replacements", "smartquotes"])
-    md.use(gfm_plugin).use(deflist_plugin)
+    md.use(gfm_plugin).use(deflist_plugin).use(math_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id,
            permalink=True, permalinkSymbol='<span aria-hidden="true">#</span>')
     md.options["stufen_base_path"] = base_path
@@ -51,7 +52,9 @@ def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True
         toc_html = build_toc([h for i, h, top in headings if i > toc_at and top])
         tokens.insert(toc_at + 3, Token("html_block", "", 0, content=toc_html))
     _mark_images(tokens)
-    html = md.renderer.render(tokens, md.options, {})
+    stamp_lines(tokens, first_line)
+    env: dict = {}
+    html = md.renderer.render(tokens, md.options, env)
     return Rendered(
         html=html,
         toc=tuple(h for _, h, top in headings if top),
@@ -59,6 +62,7 @@ def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True
         ids=frozenset(_ID.findall(html)),
         first_paragraph=_first_paragraph(tokens),
         words=len(_WORD.findall(text)),
+        problems=tuple(env.get("math_problems", ())),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import jinja2
@@ -31,6 +32,7 @@ class Memo:
     written: Written = field(default_factory=Written)
     rendered: list[str] = field(default_factory=list)  # URLs the last build rendered (the rest were reused)
     reused: int = 0
+    index: Callable[..., None] | None = None  # the search index the last build owes (see `build.write_outputs`)
     _digests: dict[int, tuple[Post, bytes]] = field(default_factory=dict)  # id(post) → (post, digest)
     _used: dict[bytes, bytes] = field(default_factory=dict)
     _live: dict[int, tuple[Post, bytes]] = field(default_factory=dict)
@@ -64,8 +66,9 @@ class Memo:
         self.rendered.append(url)
         self.pages[key] = self._used[key] = data
 
-    def finish(self) -> None:
+    def finish(self, index: Callable[..., None] | None = None) -> None:
         """Forget pages and posts this build did not use, so memory tracks the site, not its history."""
+        self.index = index
         self.pages, self._digests = self._used, self._live
         self._used, self._live = {}, {}
 
@@ -129,7 +132,6 @@ class Fingerprints:
                 return set(self.env.list_templates())
             todo += refs
         return seen
-
 
     def _references(self, source: str) -> list[str | None]:
         known = self.memo._refs

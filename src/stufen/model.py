@@ -8,11 +8,14 @@ of slugs, never as references between `Post` objects.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import Mapping
 
+_YOUTUBE = re.compile(r"^https?://(?:www\.|m\.|music\.)?(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/)"
+                      r"|youtu\.be/)([A-Za-z0-9_-]{11})(?:[?&#/]|$)")
 @dataclass(frozen=True, slots=True)
 class Tag:
     """A tag as the author wrote it (`name`) and as it appears in URLs (`slug`)."""
@@ -36,6 +39,7 @@ class Link:
 
     target: str
     line: int
+    cell: int | None = None  # in a notebook, the cell `line` counts within
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,12 @@ class Track:
 
     title: str
     url: str
+
+    @property
+    def youtube_id(self) -> str | None:
+        """The video id of a YouTube link, for the click-to-load player; None for other links."""
+        match = _YOUTUBE.match(self.url)
+        return match.group(1) if match else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +66,7 @@ class Rendered:
     ids: frozenset[str]
     first_paragraph: str
     words: int
+    problems: tuple[tuple[int, str], ...] = ()  # (file line, message): errors such as bad LaTeX
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +97,12 @@ class Post:
     series_order: int | None = None
     extra: Mapping[str, object] = field(default_factory=dict)  # unknown keys, kept as written
     scheduled: bool = False  # dated later than the build's "now" yet shown (only `serve` shows those)
+    lines: Mapping[str, int] = field(default_factory=dict)  # front matter key → file line, for later messages
+    front_matter_cell: int | None = None  # a notebook's front matter cell: `lines` count within it
+    attachments: Mapping[str, bytes] = field(default_factory=dict)  # files beside the page (notebook images)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
 
     @property
     def sort_date(self) -> datetime:

@@ -12,9 +12,9 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from .errors import ConfigError
 
@@ -30,10 +30,10 @@ class Output:
     data: bytes
 
 
-def static_files(folders: Iterable[Path]) -> dict[str, Path]:
-    """Relative path → file, later folders overriding earlier ones file by file."""
+def static_files(folders: Iterable[tuple[Path, str]]) -> dict[str, Path]:
+    """Output path → file for each (folder, prefix), later folders overriding earlier ones file by file."""
     found: dict[str, Path] = {}
-    for folder in folders:
+    for folder, prefix in folders:
         if not folder.is_dir():
             continue
         for dirpath, dirs, files in os.walk(folder):
@@ -41,7 +41,7 @@ def static_files(folders: Iterable[Path]) -> dict[str, Path]:
             for name in sorted(files):
                 if not name.startswith("."):
                     source = Path(dirpath, name)
-                    found[source.relative_to(folder).as_posix()] = source
+                    found[prefix + source.relative_to(folder).as_posix()] = source
     return found
 
 
@@ -60,8 +60,12 @@ def check_out_dir(out: Path, root: Path) -> None:
                           f"move it away or choose another folder with --out")
 
 
-def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path) -> int:
-    """Write everything into a fresh folder, then swap it in; returns the number of files."""
+def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
+               finish: Callable[[Path], None] | None = None) -> int:
+    """Write everything into a fresh folder, `finish` it (e.g. index it), then swap it in.
+
+    Returns the number of files written.
+    """
     outputs = list(outputs)
     _refuse_duplicates(outputs, static)
     _recover(out)
@@ -79,6 +83,8 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path) ->
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(item.data)
         (fresh / MARKER).write_bytes(MARKER_TEXT)
+        if finish is not None:
+            finish(fresh)
         _swap_in(fresh, out)
     finally:
         if fresh.exists():

@@ -7,11 +7,12 @@ what lets `serve` re-render only the pages an edit really changes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Mapping, Sequence
 
 from .model import Post
+from .series import SERIES, series_url
 from .site import Site
 
 ARCHIVES, TAGS, POSTS = "/archives/", "/tags/", "/posts/"
@@ -50,6 +51,11 @@ def plan(site: Site) -> list[Page]:
                            "description": f"Posts tagged “{group.tag.name}”."})
     pages.append(Page(ARCHIVES, "archives.html", {"title": "Archives", "years": archive(site.posts),
                                                   "description": f"Every post of {config.title} by date."}))
+    pages += series_pages(site)
+    pages += music_pages(site)
+    if config.search:
+        pages.append(Page("/search/", "search.html", {"title": "Search",
+                                                      "description": f"Search every post of {config.title}."}))
     pages.append(Page("/404.html", "404.html", {"title": "Page not found",
                                                 "description": "This page does not exist."}))
     return pages
@@ -57,10 +63,35 @@ def plan(site: Site) -> list[Page]:
 
 def post_page(site: Site, post: Post) -> Page:
     older, newer = site.older.get(post.slug), site.newer.get(post.slug)
+    series = site.series_of(post)
     return Page(post_url(post.slug), "post.html", {
         "title": post.title, "description": post.description, "post": post,
         "older": site.post(older) if older else None, "newer": site.post(newer) if newer else None,
+        "series": series, "series_parts": [site.post(s) for s in series.slugs] if series else [],
     })
+
+
+def series_pages(site: Site) -> list[Page]:
+    """/series/ lists every series; /series/<slug>/ lists one series' parts in order."""
+    if not site.series:
+        return []
+    pages = [Page(SERIES, "series-list.html", {
+        "title": "Series", "description": f"Posts of {site.config.title} that belong together.",
+        "all_series": [(group, [site.post(s) for s in group.slugs]) for group in site.series]})]
+    for group in site.series:
+        pages.append(Page(series_url(group.slug), "series.html", {
+            "title": f"Series: {group.name}", "series": group, "posts": [site.post(s) for s in group.slugs],
+            "description": f"All {len(group.slugs)} parts of “{group.name}”, in order."}))
+    return pages
+
+
+def music_pages(site: Site) -> list[Page]:
+    """/music/: every "Today's music" track with the post it accompanied, newest first."""
+    tracks = [(track, post) for post in site.posts for track in post.music]
+    if not tracks:
+        return []
+    return [Page("/music/", "music.html", {"title": "Today’s music", "tracks": tracks,
+                                          "description": f"The music behind the posts of {site.config.title}."})]
 
 
 def paginate(base: str, template: str, posts: Sequence[Post], per_page: int, extra: dict) -> list[Page]:
@@ -72,8 +103,9 @@ def paginate(base: str, template: str, posts: Sequence[Post], per_page: int, ext
         pagination = {"current": n, "total": len(chunks),
                       "prev": urls[n - 2] if n > 1 else None, "next": urls[n] if n < len(chunks) else None}
         title = extra["title"] if n == 1 else f"{extra['title']} (page {n})"
-        pages.append(Page(urls[n - 1], template, {**extra, "title": title, "posts": list(chunk),
-                                                  "pagination": pagination}))
+        description = extra["description"] if n == 1 else f"{extra['description']} Page {n} of {len(chunks)}."
+        pages.append(Page(urls[n - 1], template, {**extra, "title": title, "description": description,
+                                                  "posts": list(chunk), "pagination": pagination}))
     return pages
 
 

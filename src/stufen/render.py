@@ -6,7 +6,7 @@ override) becomes a ContentError naming the template and line, never a traceback
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import jinja2
 

@@ -73,7 +73,7 @@ class LiveSite:
         with self._lock:
             self._building = False
             self.version += error is None
-            if error is None and (changed is None or any(not path.endswith(".html") for path in changed)):
+            if error is None and (changed is None or any(map(_loaded_by_pages, changed))):
                 self.assets = self.version
             self.error = error
             self._lock.notify_all()
@@ -141,6 +141,15 @@ class LiveSite:
             body = inject(body, self.version)
         headers = (("Content-Type", kind), ("Content-Length", str(len(body))), ("Cache-Control", "no-store"))
         return Response(status, headers, b"" if head else body)
+
+
+def _loaded_by_pages(path: str) -> bool:
+    """Whether a page may load this file (CSS, scripts, images…): a change to one makes tabs reload fully.
+
+    Pages themselves are swapped in place, and feeds, the sitemap, robots.txt, the
+    manifest and Open Graph cards are only linked to, never shown.
+    """
+    return not (path.endswith((".html", ".xml", ".txt", ".webmanifest", ".nojekyll")) or path.startswith("og/"))
 
 
 def content_type(name: str) -> str:

@@ -7,14 +7,15 @@ maps of slugs, so a `Site` is plain data that is cheap to compare and cache.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Iterable, Mapping
 
 from .config import Config
 from .dates import short_date
 from .errors import Problems
 from .model import Post, Tag
+from .series import SeriesGroup, group_series
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,10 @@ class Site:
     newer: Mapping[str, str] = field(default_factory=dict)  # slug → next post's slug
     left_out: tuple[str, ...] = ()  # one line per hidden post, for the report
     by_slug: Mapping[str, Post] = field(default_factory=dict)
+    series: tuple[SeriesGroup, ...] = ()  # sorted by slug
+
+    def series_of(self, post: Post) -> SeriesGroup | None:
+        return next((s for s in self.series if post.slug in s.slugs), None)
 
     def post(self, slug: str) -> Post:
         return self.by_slug[slug]
@@ -52,10 +57,10 @@ def assemble(posts: Iterable[Post], config: Config, mode: Mode, problems: Proble
     unique = _unique_slugs(shown, problems)
     ordered = tuple(sorted(unique, key=lambda p: (-p.sort_date.timestamp(), p.slug)))
     chronological = sorted(unique, key=lambda p: (p.published.timestamp(), p.slug))
-    older = {b.slug: a.slug for a, b in zip(chronological, chronological[1:])}
-    newer = {a.slug: b.slug for a, b in zip(chronological, chronological[1:])}
+    older = {b.slug: a.slug for a, b in zip(chronological, chronological[1:], strict=False)}
+    newer = {a.slug: b.slug for a, b in zip(chronological, chronological[1:], strict=False)}
     return Site(config, ordered, _group_tags(ordered, problems), older, newer, tuple(left_out),
-                {p.slug: p for p in ordered})
+                {p.slug: p for p in ordered}, group_series(ordered, problems))
 
 
 def _visible(posts: Iterable[Post], config: Config, mode: Mode) -> tuple[list[Post], list[str]]:
@@ -80,9 +85,10 @@ def _unique_slugs(posts: list[Post], problems: Problems) -> list[Post]:
     first: dict[str, Post] = {}
     for post in sorted(posts, key=lambda p: str(p.source)):
         if post.slug in first:
-            problems.error(post.source, 1, f"duplicate slug '{post.slug}': {first[post.slug].source} "
+            line = post.line_of("slug") if "slug" in post.lines else post.line_of("postSlug")
+            problems.error(post.source, line, f"duplicate slug '{post.slug}': {first[post.slug].source} "
                            f"has the same URL /posts/{post.slug}/",
-                           "set a different 'slug:' in one of them")
+                           "set a different 'slug:' in one of them", cell=post.front_matter_cell)
         else:
             first[post.slug] = post
     return list(first.values())
@@ -96,8 +102,8 @@ def _group_tags(ordered: tuple[Post, ...], problems: Problems) -> tuple[TagGroup
         for tag in post.tags:
             known = names.setdefault(tag.slug, tag)
             if known.name != tag.name:
-                problems.warn(post.source, 1, f"tag '{tag.name}' shares the page /tags/{tag.slug}/ "
+                problems.warn(post.source, post.line_of("tags"), f"tag '{tag.name}' shares the page /tags/{tag.slug}/ "
                               f"with '{known.name}'; showing '{known.name}'",
-                              "spell the tag the same way in every post")
+                              "spell the tag the same way in every post", cell=post.front_matter_cell)
             members.setdefault(tag.slug, []).insert(0, post.slug)
     return tuple(TagGroup(names[s], tuple(members[s])) for s in sorted(names))

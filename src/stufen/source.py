@@ -6,8 +6,8 @@ message can point at the exact line of the key or the body line it concerns.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import frontmatter
 import yaml

@@ -16,6 +16,7 @@ import jinja2
 from . import __version__
 from .config import Config
 from .dates import MONTH_NAMES, iso, short_date
+from .head import head_globals
 from .theme import theme_dir
 
 
@@ -38,6 +39,7 @@ def make_env(config: Config) -> jinja2.Environment:
         reading_time=lambda words: f"{max(1, round(words / config.words_per_minute))} min read",
     )
     env.globals.update(site=config, stufen_version=__version__)
+    env.globals.update(head_globals(config))
     return env
 
 

@@ -8,8 +8,8 @@ collapsible `<details>` so a long TOC does not push the post below the fold.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from html import escape
-from typing import Sequence
 
 from markdown_it.token import Token
 

@@ -50,6 +50,7 @@ def test_a_post_edit_swaps_main_in_place_and_keeps_the_header_working(page, demo
     seed.write_text(seed.read_text(encoding="utf-8").replace("## Introduction", "## Getting started"))
     expect(page.locator("h2#getting-started")).to_have_count(1)
     assert page.evaluate("window.sameDocument === true")  # swapped, not reloaded
+    expect(page.locator("button.music-load").first).to_be_visible()  # music.js ran again on the new <main>
     toggle.click()  # theme.js still owns the (untouched) header
     expect(page.locator("html")).to_have_attribute("data-theme", "dark" if page.evaluate(
         "!matchMedia('(prefers-color-scheme: dark)').matches") else "light")

@@ -101,7 +101,8 @@ def test_slugs(source, slug_line, slug):
 
 
 def test_missing_description_uses_first_paragraph_with_warning():
-    post, problems = load(fm("title: T", "pubDatetime: 2024-05-01", body="## Heading\n\nFirst *real* words\nhere.\n\nSecond."))
+    body = "## Heading\n\nFirst *real* words\nhere.\n\nSecond."
+    post, problems = load(fm("title: T", "pubDatetime: 2024-05-01", body=body))
     assert post.description == "First real words here."
     assert problems == [f"{SRC}:2: warning: no description; using the first paragraph "
                         "(add 'description:' for search engines and link previews)"]

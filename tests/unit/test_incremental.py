@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,11 @@ class Session:
         self.out = root / ".stufen-serve"
 
     def build(self):
-        return build(load_config(self.root), mode=Mode(now()), cache=self.cache, out=self.out, memo=self.memo)
+        report = build(load_config(self.root), mode=Mode(now()), cache=self.cache, out=self.out, memo=self.memo)
+        if self.memo.index is not None:  # the index the server makes afresh after the reload
+            shutil.rmtree(self.out / "pagefind", ignore_errors=True)
+            self.memo.index(self.out)
+        return report
 
     def rebuild_after(self, rel: str, old: str, new: str) -> list[str]:
         """Build, replace `old` by `new` in one file, rebuild: the URLs the rebuild rendered."""

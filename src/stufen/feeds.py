@@ -1,0 +1,141 @@
+"""Feeds: Atom at /feed.xml, RSS at /rss.xml (AstroPaper's path), Atom per tag.
+
+Entries carry the full post with every link made absolute, since a feed reader
+shows it away from the site. Entry ids are tag URIs (RFC 4151) built from the
+host, the publication date and the path, so editing a post never makes readers
+see it twice. The XML is built with ElementTree, which does all the escaping.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from email.utils import format_datetime
+from urllib.parse import urljoin, urlsplit
+from xml.etree import ElementTree as ET
+
+from . import __version__
+from .config import Config
+from .dates import iso
+from .model import Post
+from .output import Output
+from .pages import post_url, tag_url
+from .site import Site
+from .templates import absolute_url
+
+ATOM, CONTENT = "http://www.w3.org/2005/Atom", "http://purl.org/rss/1.0/modules/content/"
+ET.register_namespace("atom", ATOM)
+ET.register_namespace("content", CONTENT)
+ATOM_PATH, RSS_PATH, TAG_FEED = "/feed.xml", "/rss.xml", "feed.xml"
+_ATTR = re.compile(r'(\s(?:href|src))="([^"]*)"')
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def feeds(site: Site, now: datetime) -> list[Output]:
+    """The site's Atom and RSS feeds and one Atom feed per tag; `now` dates an empty feed."""
+    config = site.config
+    public = [p for p in site.posts if not p.draft]  # `--drafts` previews never reach readers
+    posts = public[: config.feed_entries]
+    outputs = [Output(ATOM_PATH.lstrip("/"), atom(config, posts, ATOM_PATH, "/", config.title, now)),
+               Output(RSS_PATH.lstrip("/"), rss(config, posts, now))]
+    for group in site.tags:
+        tagged = [p for p in map(site.post, group.slugs) if not p.draft][: config.feed_entries]
+        path = tag_url(group.tag.slug) + TAG_FEED
+        title = f"{config.title}: posts tagged “{group.tag.name}”"
+        outputs.append(Output(path.lstrip("/"), atom(config, tagged, path, tag_url(group.tag.slug), title, now)))
+    return outputs
+
+
+def tag_feed_path(slug: str) -> str:
+    return tag_url(slug) + TAG_FEED
+
+
+def atom(config: Config, posts: Sequence[Post], path: str, home: str, title: str, now: datetime) -> bytes:
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
+    _sub(feed, "title", title)
+    _sub(feed, "subtitle", config.description)
+    _sub(feed, "link", href=absolute_url(config, path), rel="self", type="application/atom+xml")
+    _sub(feed, "link", href=absolute_url(config, home), rel="alternate", type="text/html")
+    _sub(feed, "id", feed_id(config, home))
+    _sub(feed, "updated", iso(max((p.sort_date for p in posts), default=now)))
+    _sub(_sub(feed, "author"), "name", config.author)
+    _sub(feed, "generator", "Stufen", version=__version__)
+    for post in posts:
+        link = absolute_url(config, post_url(post.slug))
+        entry = _sub(feed, "entry")
+        _sub(entry, "title", post.title)
+        _sub(entry, "link", href=link, rel="alternate", type="text/html")
+        _sub(entry, "id", entry_id(config, post))
+        _sub(entry, "published", iso(post.published))
+        _sub(entry, "updated", iso(post.sort_date))
+        _sub(_sub(entry, "author"), "name", post.author)
+        for tag in post.tags:
+            _sub(entry, "category", term=tag.slug, label=tag.name)
+        _sub(entry, "summary", post.description)
+        _sub(entry, "content", absolute_html(post.html, link), type="html")
+    return _xml(feed)
+
+
+def rss(config: Config, posts: Sequence[Post], now: datetime) -> bytes:
+    root = ET.Element("rss", {"version": "2.0"})
+    channel = ET.SubElement(root, "channel")
+    for name, text in (("title", config.title), ("link", absolute_url(config, "/")),
+                       ("description", config.description), ("language", config.language),
+                       ("generator", f"Stufen {__version__}"),
+                       ("lastBuildDate", format_datetime(max((p.sort_date for p in posts), default=now)))):
+        ET.SubElement(channel, name).text = _clean(text)
+    ET.SubElement(channel, f"{{{ATOM}}}link", href=absolute_url(config, RSS_PATH), rel="self",
+                  type="application/rss+xml")
+    for post in posts:
+        link = absolute_url(config, post_url(post.slug))
+        item = ET.SubElement(channel, "item")
+        for name, text in (("title", post.title), ("link", link), ("description", post.description),
+                           ("pubDate", format_datetime(post.published))):
+            ET.SubElement(item, name).text = _clean(text)
+        ET.SubElement(item, "guid", isPermaLink="false").text = entry_id(config, post)
+        for tag in post.tags:
+            ET.SubElement(item, "category").text = _clean(tag.name)
+        ET.SubElement(item, f"{{{CONTENT}}}encoded").text = _clean(absolute_html(post.html, link))
+    return _xml(root)
+
+
+def entry_id(config: Config, post: Post) -> str:
+    """tag:host,published-date:/path/ — stable across edits; a UUID when base_url has no host."""
+    path = config.base_path + post_url(post.slug).lstrip("/")
+    host = urlsplit(config.base_url).hostname
+    if host:
+        return f"tag:{host},{post.published.date().isoformat()}:{path}"
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{path}@{iso(post.published)}").urn
+
+
+def feed_id(config: Config, home: str) -> str:
+    url = absolute_url(config, home)
+    return url if urlsplit(url).scheme else uuid.uuid5(uuid.NAMESPACE_URL, url).urn
+
+
+def absolute_html(body: str, page_url: str) -> str:
+    """Every href/src resolved against the post's address, so links work inside a feed reader."""
+    def resolve(match: re.Match) -> str:
+        target = urljoin(page_url, html.unescape(match.group(2)))
+        return f'{match.group(1)}="{html.escape(target)}"'
+    return _ATTR.sub(resolve, body)
+
+
+def _sub(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, name, attrs)  # the Atom namespace is the feed's default
+    if text is not None:
+        element.text = _clean(text)
+    return element
+
+
+def _clean(text: str) -> str:
+    """XML 1.0 cannot hold most control characters, even escaped."""
+    return _CONTROL.sub("", text)
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

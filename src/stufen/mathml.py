@@ -1,0 +1,105 @@
+"""Math → MathML at build time: `$…$`, `$$…$$` and ```` ```math ```` fences.
+
+Browsers render MathML natively, so a post needs no KaTeX/MathJax download, shows
+its formulas instantly, reads them to screen readers and keeps them in feed
+readers. latex2mathml is lenient (an unknown command becomes an identifier, an
+unclosed brace is silently closed), so `latex_problem` adds the checks an author
+needs before the conversion: bad LaTeX is reported with its line, never shipped.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from html import escape
+
+from latex2mathml.converter import convert
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+MATH_TOKENS = ("math_inline", "math_inline_double", "math_block")
+_UNKNOWN_COMMAND = re.compile(r"<m[io][^>]*>(\\[A-Za-z]+)</m[io]>")
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def math_plugin(md: MarkdownIt) -> None:
+    """Parse dollar math so that "costs $5 and $10" stays text, and render every formula as MathML."""
+    dollarmath_plugin(md, allow_space=False, allow_digits=False, allow_labels=False,
+                      allow_blank_lines=False, double_inline=True)
+    md.add_render_rule("math_inline", lambda self, tokens, i, options, env: _render(tokens[i], False, env))
+    md.add_render_rule("math_inline_double", lambda self, tokens, i, options, env: _render(tokens[i], True, env))
+    md.add_render_rule("math_block", lambda self, tokens, i, options, env: _render(tokens[i], True, env))
+    plain_fence = md.renderer.rules["fence"]
+
+    def fence(self, tokens, i, options, env):
+        if tokens[i].info.strip().lower() == "math":
+            return _render(tokens[i], True, env)
+        return plain_fence(tokens, i, options, env)
+
+    md.add_render_rule("fence", fence)
+
+
+def stamp_lines(tokens: list[Token], first_line: int) -> None:
+    """Record each formula's file line in `token.meta`, so the renderer can report it."""
+    for token in tokens:
+        if token.type in MATH_TOKENS or token.type == "fence":
+            token.meta["line"] = first_line + (token.map[0] if token.map else 0)
+        if token.type == "inline" and token.children:
+            line = first_line + (token.map[0] if token.map else 0)
+            for child in token.children:
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
+                elif child.type in MATH_TOKENS:
+                    child.meta["line"] = line
+
+
+def _render(token: Token, display: bool, env: dict) -> str:
+    latex = token.content.strip()
+    html, problem = to_mathml(latex, display)
+    if problem:
+        env.setdefault("math_problems", []).append((token.meta.get("line", 1), problem))
+        return f'<code class="math-error">{escape(latex)}</code>'
+    return f'<div class="math-display">{html}</div>\n' if display else html
+
+
+@lru_cache(maxsize=1024)
+def to_mathml(latex: str, display: bool) -> tuple[str, str | None]:
+    """(MathML, None), or ("", what is wrong with the LaTeX)."""
+    problem = latex_problem(latex)
+    if problem:
+        return "", problem
+    try:
+        html = convert(latex, display="block" if display else "inline")
+    except Exception as exc:  # latex2mathml raises bare Exception subclasses with no message
+        return "", f"invalid LaTeX in ${latex}$: {_describe(exc)}"
+    unknown = _UNKNOWN_COMMAND.search(html)
+    if unknown:
+        return "", f"invalid LaTeX in ${latex}$: unknown command {unknown.group(1)}"
+    return html.replace("<math ", f'<math alttext="{escape(latex)}" ', 1), None
+
+
+def latex_problem(latex: str) -> str | None:
+    """The structural mistakes latex2mathml would silently paper over."""
+    if not latex:
+        return "empty formula"
+    depth = 0
+    for match in re.finditer(r"\\.|[{}]", latex):
+        if match.group() == "{":
+            depth += 1
+        elif match.group() == "}":
+            depth -= 1
+            if depth < 0:
+                return f"invalid LaTeX in ${latex}$: '}}' without a matching '{{'"
+    if depth > 0:
+        return f"invalid LaTeX in ${latex}$: {depth} unclosed '{{'"
+    return None
+
+
+def _describe(exc: Exception) -> str:
+    """`MissingSuperScriptOrSubscriptError()` → "missing superscript or subscript"."""
+    text = str(exc).strip()
+    if text:
+        return text
+    name = type(exc).__name__.removesuffix("Error").replace("SuperScript", "Superscript")
+    return _CAMEL.sub(" ", name).lower()

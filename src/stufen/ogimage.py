@@ -1,0 +1,250 @@
+"""Open Graph images: a 1200×630 card per post without `ogImage`, drawn with Pillow.
+
+A card shows the title, the site name and the date in the theme's colours. Each
+character is drawn with the first installed font that has it, so a CJK title
+renders too when a CJK font (fonts-noto-cjk or fonts-droid-fallback) is
+installed; when none is, the build warns instead of drawing empty boxes.
+Cards are cached under `.stufen-cache/og/` by everything they are drawn from,
+so an unchanged post costs one hash on the next build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from PIL import Image, ImageDraw, ImageFont
+
+from . import __version__
+from .config import CONFIG_FILE, Config
+from .dates import short_date
+from .errors import Problems
+from .model import Post
+from .output import Output
+from .site import Site
+from .theme import theme_dir
+
+SIZE = (1200, 630)
+DRAWING_VERSION = "1"  # bump when the layout changes, so cached cards are redrawn
+_FONTS = "/usr/share/fonts"
+FONTS = (  # in order of preference; the first that has a character draws it
+    f"{_FONTS}/truetype/dejavu/DejaVuSans-Bold.ttf",
+    f"{_FONTS}/truetype/liberation/LiberationSans-Bold.ttf",
+    f"{_FONTS}/opentype/noto/NotoSansCJK-Bold.ttc",
+    f"{_FONTS}/truetype/droid/DroidSansFallback.ttf",
+    "/usr/share/fonts-droid-fallback/truetype/DroidSansFallback.ttf",
+    f"{_FONTS}/truetype/droid/DroidSansFallbackFull.ttf",
+    f"{_FONTS}/truetype/wqy/wqy-microhei.ttc",
+)
+FONT_HINT = "install a font that has them, e.g. `apt-get install fonts-noto-cjk` or fonts-droid-fallback"
+
+
+@dataclass(frozen=True, slots=True)
+class Colours:
+    background: str = "#fdfdfd"
+    text: str = "#282728"
+    accent: str = "#0060a0"
+    muted: str = "#5c5a5c"
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """Everything a card is drawn from; its fields are the cache key."""
+
+    title: str
+    site: str
+    date: str
+    colours: Colours = Colours()
+
+
+def theme_colours(css: str) -> Colours:
+    """The light palette of the theme's first `:root { … }` block (--bg, --fg, --accent, --muted)."""
+    block = re.search(r":root\s*\{([^}]*)\}", css)
+    found = dict(re.findall(r"--([\w-]+)\s*:\s*(#[0-9a-fA-F]{3,8})", block.group(1))) if block else {}
+    default = Colours()
+    return Colours(found.get("bg", default.background), found.get("fg", default.text),
+                   found.get("accent", default.accent), found.get("muted", default.muted))
+
+
+def missing_glyphs(text: str, fonts: Sequence[str] = FONTS) -> str:
+    """The characters of `text` that no installed font in `fonts` can draw."""
+    loaded = _installed(tuple(fonts))
+    drawn = (ch for ch in text if ch.isprintable() and not ch.isspace())
+    return "".join(dict.fromkeys(ch for ch in drawn if _font_for(ch, loaded) is None))
+
+
+def card_key(card: Card, fonts: Sequence[str] = FONTS) -> str:
+    """Cache key: the card, the fonts that would draw it, Stufen's and the layout's version."""
+    installed = [(path, os.path.getsize(path)) for path in fonts if os.path.isfile(path)]
+    text = repr((__version__, DRAWING_VERSION, card, installed))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def cached_card(card: Card, folder: Path | None, fonts: Sequence[str] = FONTS,
+                memory: dict | None = None) -> bytes:
+    """The PNG for `card`, from `memory` or `folder` when drawn before; stored in both after drawing."""
+    key = card_key(card, fonts)
+    path = folder / f"{key}.png" if folder is not None else None
+    memory = {} if memory is None else memory
+    if ("og", key) in memory:
+        return memory["og", key]
+    if path is not None and path.is_file():
+        memory["og", key] = path.read_bytes()
+        return memory["og", key]
+    data = memory["og", key] = draw_card(card, fonts)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = path.with_suffix(f".tmp{os.getpid()}")
+            temp.write_bytes(data)
+            os.replace(temp, path)
+        except OSError:
+            pass  # an unwritable cache only makes the next build slower
+    return data
+
+
+def draw_card(card: Card, fonts: Sequence[str] = FONTS) -> bytes:
+    width, height = SIZE
+    colours = card.colours
+    image = Image.new("RGB", SIZE, colours.background)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 24, height), fill=colours.accent)
+    margin = 96
+    size, lines = _fit_title(card.title, fonts, width - 2 * margin)
+    y = 120
+    for line in lines:
+        _draw_text(draw, (margin, y), line, size, colours.text, fonts)
+        y += int(size * 1.25)
+    _draw_text(draw, (margin, height - 120), card.site, 40, colours.accent, fonts)
+    date_width = _text_width(card.date, 32, fonts)
+    _draw_text(draw, (width - margin - date_width, height - 112), card.date, 32, colours.muted, fonts)
+    out = BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _fit_title(title: str, fonts: Sequence[str], width: int) -> tuple[int, list[str]]:
+    """The largest size (72 → 44 px) at which the title fits in three lines; else cut with "…"."""
+    for size in (72, 64, 56, 50, 44):
+        lines = _wrap(title, size, fonts, width)
+        if len(lines) <= 3:
+            return size, lines
+    lines = lines[:3]
+    lines[2] = lines[2].rstrip() + "…"
+    return size, lines
+
+
+_TOKEN = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af]+\s*|\s+")
+
+
+def _wrap(text: str, size: int, fonts: Sequence[str], width: int) -> list[str]:
+    """Greedy wrapping by words, and between any two CJK characters."""
+    lines, line = [], ""
+    for token in _TOKEN.findall(" ".join(text.split())):
+        if line and _text_width((line + token).rstrip(), size, fonts) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    return [*lines, line.rstrip()] if line.strip() else lines or [""]
+
+
+def _runs(text: str, size: int, fonts: Sequence[str]) -> list[tuple[str, ImageFont.FreeTypeFont]]:
+    """Split text into runs that one font can draw; characters no font has use the first."""
+    loaded = _installed(tuple(fonts))
+    runs: list[tuple[str, ImageFont.FreeTypeFont]] = []
+    for ch in filter(str.isprintable, text):
+        path = _font_for(ch, loaded) or (loaded[0] if loaded else None)
+        font = _font(path, size)
+        if runs and runs[-1][1] is font:
+            runs[-1] = (runs[-1][0] + ch, font)
+        else:
+            runs.append((ch, font))
+    return runs
+
+
+def _draw_text(draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int, fill: str,
+               fonts: Sequence[str]) -> None:
+    x, y = xy
+    for run, font in _runs(text, size, fonts):
+        draw.text((x, y), run, font=font, fill=fill)
+        x += round(font.getlength(run))
+
+
+def _text_width(text: str, size: int, fonts: Sequence[str]) -> int:
+    return sum(round(font.getlength(run)) for run, font in _runs(text, size, fonts))
+
+
+@lru_cache(maxsize=16)
+def _installed(fonts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(path for path in fonts if os.path.isfile(path))
+
+
+@lru_cache(maxsize=64)
+def _font(path: str | None, size: int):
+    if path is None:
+        return ImageFont.load_default(size)  # Pillow's own font: Latin only, but never missing
+    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
+
+
+@lru_cache(maxsize=8192)
+def _font_for(ch: str, fonts: tuple[str, ...]) -> str | None:
+    """The first font that has a glyph for `ch` (one that draws it unlike its "missing" box)."""
+    if ch.isspace():
+        return fonts[0] if fonts else None
+    for path in fonts:
+        font = _font(path, 24)
+        if _glyph(font, ch) != _glyph(font, "\uffff"):
+            return path
+    return None
+
+
+def _glyph(font: ImageFont.FreeTypeFont, ch: str) -> tuple:
+    return font.getbbox(ch), bytes(font.getmask(ch))
+
+
+def og_images(site: Site, folder: Path | None, problems: Problems,
+              fonts: Sequence[str] = FONTS, memory: dict | None = None) -> list[Output]:
+    """A card for every shown post without `ogImage`, and one for the site unless `og_image` is set."""
+    config = site.config
+    colours = theme_colours(_theme_css(config.root))
+    cards = [(og_path(post), Card(post.title, config.title, short_date(post.published), colours), post)
+             for post in site.posts if not post.og_image]
+    if not config.og_image:
+        cards.append((SITE_CARD, Card(config.title, urlsplit(config.base_url).netloc or config.description,
+                                      "", colours), None))
+    outputs = []
+    for path, card, post in cards:
+        missing = missing_glyphs(card.title + card.site, fonts)
+        if missing:
+            where = post.source if post else CONFIG_FILE
+            problems.warn(where, None, f"no installed font can draw {missing!r} in its Open Graph image",
+                          FONT_HINT)
+        outputs.append(Output(path.lstrip("/"), cached_card(card, folder, fonts, memory)))
+    return outputs
+
+
+SITE_CARD = "/og/site.png"
+
+
+def og_path(post: Post) -> str:
+    """Where a post's image is: its own `ogImage`, or the card Stufen draws for it."""
+    return post.og_image or f"/og/posts/{post.slug}.png"
+
+
+def site_og_path(config: Config) -> str:
+    return config.og_image or SITE_CARD
+
+
+def _theme_css(root: Path) -> str:
+    for css in (root / "static/assets/style.css", theme_dir() / "static/assets/style.css"):
+        if css.is_file():
+            return css.read_text(encoding="utf-8")
+    return ""

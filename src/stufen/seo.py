@@ -1,0 +1,87 @@
+"""Files that help a site be found and hosted: sitemap.xml, robots.txt, site.webmanifest,
+and GitHub Pages' `.nojekyll` (always: Jekyll would hide files starting with "_") and CNAME.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from xml.etree import ElementTree as ET
+
+from .config import Config
+from .dates import iso
+from .output import Output
+from .pages import Page, post_url
+from .site import Site
+from .templates import absolute_url, url
+
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NOT_LISTED = {"/404.html"}
+
+
+def site_files(site: Site, pages: Sequence[Page], now: datetime) -> list[Output]:
+    config = site.config
+    files = [sitemap(site, pages, now), robots(config), manifest(config), Output(".nojekyll", b"")]
+    if config.cname:
+        files.append(Output("CNAME", config.cname.strip().encode() + b"\n"))
+    return files
+
+
+def listed(site: Site, pages: Sequence[Page]) -> list[Page]:
+    """Public pages: not the 404 page, no drafts, no posts whose canonicalURL points elsewhere."""
+    config = site.config
+    shown = []
+    for page in pages:
+        post = page.context.get("post")
+        if page.url in NOT_LISTED or (post and (post.draft or _canonical_elsewhere(config, post))):
+            continue
+        shown.append(page)
+    return shown
+
+
+def sitemap(site: Site, pages: Sequence[Page], now: datetime) -> Output:
+    config = site.config
+    newest = max((p.sort_date for p in site.posts), default=now)
+    root = ET.Element("urlset", xmlns=SITEMAP)
+    for page in listed(site, pages):
+        entry = ET.SubElement(root, "url")
+        ET.SubElement(entry, "loc").text = absolute_url(config, page.url)
+        ET.SubElement(entry, "lastmod").text = iso(_lastmod(page, newest))
+    ET.indent(root)
+    return Output("sitemap.xml", ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+
+
+def robots(config: Config) -> Output:
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(config, '/sitemap.xml')}\n"
+    return Output("robots.txt", text.encode())
+
+
+def manifest(config: Config) -> Output:
+    """The web app manifest; its URLs carry base_url's path, so it works for project sites."""
+    data = {
+        "name": config.title,
+        "short_name": config.title[:12],
+        "description": config.description,
+        "lang": config.language,
+        "start_url": config.base_path,
+        "scope": config.base_path,
+        "display": "minimal-ui",
+        "background_color": "#fdfdfd",
+        "theme_color": "#0060a0",
+        "icons": [{"src": url(config.base_path, "/assets/favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+    }
+    return Output("site.webmanifest", json.dumps(data, ensure_ascii=False, indent=2).encode() + b"\n")
+
+
+def _lastmod(page: Page, newest: datetime) -> datetime:
+    """A post's last change; a list page changes when its newest post does."""
+    post = page.context.get("post")
+    if post is not None:
+        return post.sort_date
+    posts = page.context.get("posts")
+    return max((p.sort_date for p in posts), default=newest) if posts else newest
+
+
+def _canonical_elsewhere(config: Config, post) -> bool:
+    return bool(post.canonical_url) and post.canonical_url != absolute_url(config, post_url(post.slug))

@@ -1,0 +1,168 @@
+"""The whole pipeline through the real CLI: reports, exit codes, output safety, cache, determinism."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXED_NOW, post
+from stufen.output import MARKER
+
+GOOD = {"content/posts/a.md": post("Alpha", description="A."),
+        "content/posts/b.md": post("Beta", date="2024-06-01", description="B.", tags="[x, y]")}
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_report_names_what_was_left_out(site, stufen):
+    root = site({**GOOD,
+                 "content/posts/draft.md": post("Draft", description="d", draft="true"),
+                 "content/posts/later.md": post("Later", date="2030-01-15T08:00:00+01:00", description="d"),
+                 "content/posts/soon.md": post("Soon", date="2026-01-01T00:10:00Z", description="d")})
+    code, out, err = stufen(root, "build")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[:2] == ["Left out content/posts/draft.md: draft",
+                         "Left out content/posts/later.md: scheduled for 15 Jan 2030 07:00 (UTC)"]
+    assert lines[2].startswith("Built 3 posts, 3 tags, ")  # "soon" is inside the 15-minute margin
+    assert (root / "_site/posts/soon/index.html").exists()
+    assert not (root / "_site/posts/draft").exists()
+
+
+def test_drafts_flag_includes_drafts_and_scheduled_posts(site, stufen):
+    root = site({**GOOD, "content/posts/draft.md": post("Draft", description="d", draft="true"),
+                 "content/posts/later.md": post("Later", date="2030-01-01", description="d")})
+    code, out, _ = stufen(root, "build", "--drafts")
+    assert code == 0 and out.startswith("Built 4 posts")
+    assert "Draft" in (root / "_site/posts/draft/index.html").read_text()
+
+
+def test_failed_build_leaves_previous_site_untouched(site, stufen):
+    root = site(GOOD)
+    assert stufen(root, "build")[0] == 0
+    before = files(root / "_site")
+    (root / "content/posts/a.md").write_text("---\ntitle: [broken\n---\n")
+    code, _, err = stufen(root, "build")
+    assert code == 1 and "content/posts/a.md:" in err
+    assert files(root / "_site") == before
+
+
+def test_refuses_to_replace_a_folder_it_did_not_make(site, stufen):
+    root = site({**GOOD, "_site/precious.txt": "mine"})
+    code, _, err = stufen(root, "build")
+    assert code == 2
+    assert "refusing to replace" in err and "no .stufen-site file" in err
+    assert (root / "_site/precious.txt").read_text() == "mine"
+
+
+def test_refuses_to_build_into_the_site_folder_or_content(site, stufen):
+    root = site(GOOD)
+    for out in (".", "content/out", ".."):
+        code, _, err = stufen(root, "build", "--out", str(root / out))
+        assert code == 2 and "refusing to build into" in err, out
+    assert (root / "content/posts/a.md").exists()
+
+
+def test_rebuild_replaces_own_output_and_drops_stale_files(site, stufen):
+    root = site(GOOD)
+    stufen(root, "build")
+    (root / "content/posts/b.md").unlink()
+    assert stufen(root, "build")[0] == 0
+    assert not (root / "_site/posts/b").exists()
+    assert (root / "_site" / MARKER).exists()
+    assert not list(root.glob("._site.stufen-*"))
+
+
+def test_interrupted_build_leftovers_are_recovered(site, stufen):
+    """A build killed between its two renames leaves the old site aside; the next build restores order."""
+    root = site(GOOD)
+    stufen(root, "build")
+    os.rename(root / "_site", root / "._site.stufen-old-999")
+    (root / "._site.stufen-new-998").mkdir()
+    assert stufen(root, "build")[0] == 0
+    assert (root / "_site/index.html").exists()
+    assert not list(root.glob("._site.stufen-*"))
+
+
+def test_config_errors_are_reported_with_lines(site, stufen):
+    root = site({**GOOD, "stufen.toml": 'title = "T"\ntimezon = "UTC"\nposts_per_page = "ten"\n'})
+    code, _, err = stufen(root, "build")
+    assert code == 2
+    assert err == ("Error: stufen.toml:2: unknown key 'timezon' (did you mean 'timezone'?)\n"
+                   "stufen.toml:3: posts_per_page: expected a whole number; got 'ten'\n")
+
+
+def test_unknown_site_timezone(site, stufen):
+    root = site({**GOOD, "stufen.toml": 'timezone = "Moon/Base"\n'})
+    assert stufen(root, "build")[2] == ("Error: stufen.toml:1: timezone: unknown timezone 'Moon/Base' "
+                                        "(use an IANA name such as 'Europe/Berlin')\n")
+
+
+def test_strict_makes_warnings_fail(site, stufen):
+    root = site({**GOOD, "content/posts/c.md": post("C", description="c", body="[x](/posts/none/)")})
+    assert stufen(root, "build")[0] == 0
+    code, _, err = stufen(root, "build", "--strict")
+    assert code == 1
+    assert err.endswith("Build failed: 0 errors, 1 warning (--strict makes warnings fail)\n")
+
+
+def test_cache_is_used_and_output_is_identical(site, stufen):
+    root = site(GOOD)
+    stufen(root, "build", "--no-cache")
+    assert not (root / ".stufen-cache").exists()
+    cold = files(root / "_site")
+    stufen(root, "build")
+    assert (root / ".stufen-cache").is_dir()
+    stufen(root, "build")
+    assert files(root / "_site") == cold
+    code, out, _ = stufen(root, "clean")
+    assert (code, out) == (0, "Removed .stufen-cache/\n")
+    assert not (root / ".stufen-cache").exists()
+
+
+def test_torn_cache_entry_is_ignored(site, stufen):
+    root = site(GOOD)
+    stufen(root, "build")
+    for entry in (root / ".stufen-cache").rglob("*.pickle"):
+        entry.write_bytes(entry.read_bytes()[:10])
+    code, out, err = stufen(root, "build")
+    assert code == 0 and out.startswith("Built 2 posts"), err
+
+
+def test_site_templates_override_the_theme_file_by_file(site, stufen):
+    root = site({**GOOD, "templates/404.html": '{% extends "base.html" %}{% block main %}Lost!{% endblock %}'})
+    stufen(root, "build")
+    assert "Lost!" in (root / "_site/404.html").read_text()
+    assert "Alpha" in (root / "_site/index.html").read_text()
+
+
+def test_template_error_names_the_template(site, stufen):
+    root = site({**GOOD, "templates/404.html": '{% extends "base.html" %}{% block main %}{{ nope }}{% endblock %}'})
+    code, _, err = stufen(root, "build")
+    assert code == 1
+    assert err.splitlines()[0] == "templates/404.html: template error while rendering /404.html: 'nope' is undefined"
+
+
+def test_output_is_identical_across_timezone_locale_and_hash_seed(site, tmp_path):
+    root = site({**GOOD, "content/posts/n/c.md": post("Ünïcode 机器", description="c", tags="[b, a, C++]")})
+    outs = []
+    for n, env in enumerate([{"TZ": "UTC", "PYTHONHASHSEED": "1", "LC_ALL": "C"},
+                             {"TZ": "Pacific/Auckland", "PYTHONHASHSEED": "999", "LC_ALL": "C.UTF-8"}]):
+        out = tmp_path / f"out{n}"
+        full_env = {**os.environ, **env, "SOURCE_DATE_EPOCH": FIXED_NOW}
+        subprocess.run([sys.executable, "-m", "stufen", "-C", str(root), "build", "--no-cache", "--out", str(out)],
+                       check=True, env=full_env, capture_output=True)
+        outs.append(files(out))
+    assert outs[0] == outs[1]
+
+
+def test_unreadable_post_is_reported_not_raised(site, stufen):
+    root = site(GOOD)
+    (root / "content/posts/gone.md").symlink_to(root / "nowhere.md")
+    code, _, err = stufen(root, "build")
+    assert code == 1
+    assert err.splitlines()[0] == "content/posts/gone.md: cannot read the file: No such file or directory"

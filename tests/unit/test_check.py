@@ -1,0 +1,101 @@
+"""`stufen check`: every kind of finding with its pinned message, JSON output, --fix and the seed post."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import post
+
+SEED = Path(__file__).parent.parent / "fixtures" / "seed-post.md"
+SEED_AT = "content/posts/2023-08-11-diving-into-machine-learning.md"
+
+
+def seed_site(site):
+    root = site({"stufen.toml": 'timezone = "Europe/Berlin"\n'})
+    (root / "content/posts").mkdir(parents=True)
+    shutil.copyfile(SEED, root / SEED_AT)
+    return root
+
+
+def test_verbatim_seed_post_reports_line_41_and_suggests_the_repair(site, stufen):
+    code, out, err = stufen(seed_site(site), "check")
+    assert code == 1
+    assert out.splitlines() == [
+        f"{SEED_AT}:41: mojibake 'beschÃ¼tzt' (text decoded with the wrong encoding) "
+        "(did you mean 'beschützt'? `stufen check --fix` repairs it)",
+        "Checked 1 file: 1 error, 0 warnings",
+    ]
+
+
+def test_fix_repairs_only_the_mojibake(site, stufen):
+    root = seed_site(site)
+    before = (root / SEED_AT).read_bytes().split(b"\n")
+    code, out, err = stufen(root, "check", "--fix")
+    assert code == 0
+    assert out.splitlines() == [f"Repaired 1 line of mojibake in {SEED_AT}", "Checked 1 file: 0 errors, 0 warnings"]
+    after = (root / SEED_AT).read_bytes().split(b"\n")
+    assert [i + 1 for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b] == [41]
+    assert len(before) == len(after)
+    assert after[40].decode() == "> Der uns beschützt und der uns hilft, zu leben."
+
+
+def test_check_without_fix_changes_nothing(site, stufen):
+    root = seed_site(site)
+    stufen(root, "check")
+    assert (root / SEED_AT).read_bytes() == SEED.read_bytes()
+
+
+def test_json_format(site, stufen):
+    code, out, err = stufen(seed_site(site), "check", "--format", "json")
+    assert code == 1
+    assert json.loads(out) == {"files": 1, "errors": 1, "warnings": 0, "problems": [{
+        "path": SEED_AT, "line": 41, "severity": "error",
+        "message": "mojibake 'beschÃ¼tzt' (text decoded with the wrong encoding)",
+        "hint": "did you mean 'beschützt'? `stufen check --fix` repairs it"}]}
+
+
+def test_every_kind_of_finding(site, stufen):
+    root = site({
+        "stufen.toml": 'base_url = "https://me.github.io/journal/"\n',
+        "static/images/plot.png": "png", "static/images/x.png": "png",
+        "content/posts/a.md": post("A", description="d", tags='["machine-learning", "python"]', body=(
+            "See [b](/posts/b/#nope), [gone](/posts/gone/) and [twice](/journal/posts/b/).\n\n"
+            "![](/images/plot.png)\n\n<img src=\"/images/x.png\">\n\nA lost char: caf\ufffd.\n")),
+        "content/posts/b.md": post("B", description="d", tags='["ml", "Pyton"]', body="## Real\n"),
+        "content/posts/c.md": post("C", body="No description here."),
+        "content/posts/d.md": post("D", "2031-01-01T10:00:00+00:00", description="d"),
+        "content/posts/e.md": post("E", description="d", slug="b"),
+    })
+    code, out, err = stufen(root, "check")
+    assert code == 1
+    assert out.splitlines() == [
+        "content/posts/a.md:7: broken link '/journal/posts/b/': nothing is built at /journal/posts/b/ "
+        "(leave out '/journal': Stufen adds the base path, write '/posts/b/')",
+        "content/posts/a.md:7: broken link '/posts/b/#nope': /posts/b/ has no heading or element with id 'nope'",
+        "content/posts/a.md:7: broken link '/posts/gone/': nothing is built at /posts/gone/ "
+        "(check the slug, or use a path such as /posts/<slug>/)",
+        "content/posts/a.md:9: warning: image '/images/plot.png' has no alt text "
+        "(describe it: ![what the image shows](…), or alt=\"\" only if it is decoration)",
+        "content/posts/a.md:11: warning: image '/images/x.png' has no alt text "
+        "(describe it: ![what the image shows](…), or alt=\"\" only if it is decoration)",
+        "content/posts/a.md:13: replacement character '\ufffd': some characters were lost when this text "
+        "was converted (retype the damaged word)",
+        "content/posts/b.md:5: warning: tag 'Pyton' looks like 'python' (content/posts/a.md); "
+        "they make two tag pages (use one spelling everywhere)",
+        "content/posts/b.md:5: warning: tag 'ml' looks like 'machine-learning' (content/posts/a.md); "
+        "they make two tag pages (use one spelling everywhere)",
+        "content/posts/c.md:2: warning: no description; using the first paragraph "
+        "(add 'description:' for search engines and link previews)",
+        "content/posts/d.md:3: warning: pubDatetime is in the future: hidden until 1 Jan 2031 10:00 (UTC) "
+        "(fine if it is scheduled on purpose)",
+        "content/posts/e.md:5: duplicate slug 'b': content/posts/b.md has the same URL /posts/b/ "
+        "(set a different 'slug:' in one of them)",
+        "Checked 5 files: 5 errors, 6 warnings",
+    ]
+
+
+def test_clean_site_passes(site, stufen):
+    root = site({"content/posts/a.md": post("A", description="d", body="Fine [self](#top).\n\n## Top\n")})
+    assert stufen(root, "check") == (0, "Checked 1 file: 0 errors, 0 warnings\n", "")

@@ -1,0 +1,67 @@
+"""Math: $…$, $$…$$ and ```math fences become MathML at build time; bad LaTeX names file and line."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from conftest import post
+from stufen.content import Settings, load_post
+from stufen.markdown import render_markdown
+from stufen.mathml import to_mathml
+
+SRC = PurePosixPath("content/posts/m.md")
+
+
+def test_inline_math_becomes_mathml_with_its_source_as_alttext():
+    html = render_markdown("Euler: $e^{i\\pi}$.").html
+    assert html.startswith('<p>Euler: <math alttext="e^{i\\pi}" xmlns="http://www.w3.org/1998/Math/MathML" '
+                           'display="inline"><mrow><msup><mi>e</mi>')
+    assert "<script" not in html
+
+
+def test_display_math_and_math_fence_are_block_mathml():
+    html = render_markdown("$$\n\\frac{1}{n}\n$$\n\n```math\nx^2\n```\n").html
+    assert html.count('<div class="math-display"><math ') == 2
+    assert html.count('display="block"') == 2
+    assert "<mfrac>" in html and "<msup><mi>x</mi><mn>2</mn></msup>" in html
+
+
+def test_dollars_in_prose_stay_text():
+    html = render_markdown("It costs $5 and $10, or $ 3 $; my $PATH and $HOME too.").html
+    assert "<math" not in html
+    assert "$5 and $10" in html and "$PATH and $HOME" in html
+
+
+def test_other_fences_are_still_highlighted():
+    html = render_markdown("```python\nx = 1\n```\n").html
+    assert html.startswith('<pre class="highlight" data-lang="python"')
+
+
+def test_latex_problems_are_named():
+    assert to_mathml("x^", False) == ("", "invalid LaTeX in $x^$: missing superscript or subscript")
+    assert to_mathml("\\frac{a", False) == ("", "invalid LaTeX in $\\frac{a$: 1 unclosed '{'")
+    assert to_mathml("a}", False) == ("", "invalid LaTeX in $a}$: '}' without a matching '{'")
+    assert to_mathml("\\fract{a}{b}", True) == ("", "invalid LaTeX in $\\fract{a}{b}$: unknown command \\fract")
+    assert to_mathml("\\{a\\}", False)[1] is None  # escaped braces are fine
+
+
+def test_bad_latex_is_an_error_with_file_line():
+    body = "Fine $x$.\n\nBad $x^$ on this line\nand $\\foo$ on the next.\n\n$$\n\\left( x\n$$\n"
+    result, problems = load_post(post(body=body).encode(), SRC, Settings())
+    assert result is None
+    hint = " (check the formula's braces and commands)"
+    assert [p.format() for p in problems] == [
+        "content/posts/m.md:7: invalid LaTeX in $x^$: missing superscript or subscript" + hint,
+        "content/posts/m.md:8: invalid LaTeX in $\\foo$: unknown command \\foo" + hint,
+        "content/posts/m.md:10: invalid LaTeX in $\\left( x$: extra left or missing right" + hint,
+    ]
+
+
+def test_build_reports_bad_latex_once_without_traceback(site, stufen):
+    root = site({"content/posts/a.md": post(body="Intro.\n\n```math\n\\frac{1}{\n```\n")})
+    code, out, err = stufen(root, "build")
+    assert code == 1
+    assert err.splitlines() == [
+        "content/posts/a.md:7: invalid LaTeX in $\\frac{1}{$: 1 unclosed '{' (check the formula's braces and commands)",
+        "Build failed: 1 error",
+    ]

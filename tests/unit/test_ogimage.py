@@ -1,0 +1,104 @@
+"""Open Graph cards: drawn once per distinct input, in the theme's colours, CJK included."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import PurePosixPath
+
+from PIL import Image, ImageChops
+
+from conftest import post
+from stufen.config import Config
+from stufen.content import Settings, load_post
+from stufen.errors import Problems
+from stufen.ogimage import FONTS, Card, Colours, cached_card, card_key, missing_glyphs, og_images, theme_colours
+from stufen.site import Mode, assemble
+
+DEJAVU_ONLY = (FONTS[0],)
+CJK_TITLE = "機械学習の第一歩"
+
+
+def image(data: bytes) -> Image.Image:
+    return Image.open(BytesIO(data)).convert("RGB")
+
+
+def ink(data: bytes, box=(96, 100, 1104, 420)) -> int:
+    """How many pixels of the title area differ from the background."""
+    img = image(data).crop(box)
+    plain = Image.new("RGB", img.size, img.getpixel((0, 0)))
+    return ImageChops.difference(img, plain).convert("L").point(lambda v: 255 if v else 0).histogram()[255]
+
+
+def test_card_is_a_1200x630_png_in_the_theme_colours():
+    colours = theme_colours(":root { --bg: #112233; --fg: #ffffff; --accent: #ff0000; --muted: #00ff00; }")
+    assert colours == Colours("#112233", "#ffffff", "#ff0000", "#00ff00")
+    img = image(cached_card(Card("A title", "Journal", "1 May 2024", colours), None))
+    assert img.size == (1200, 630)
+    assert img.getpixel((600, 600)) == (0x11, 0x22, 0x33)
+    assert img.getpixel((10, 300)) == (0xFF, 0, 0)  # the accent bar
+
+
+def test_theme_colours_fall_back_to_the_defaults():
+    assert theme_colours("body { color: red }") == Colours()
+
+
+def test_cjk_titles_are_drawn_with_a_cjk_font():
+    assert missing_glyphs(CJK_TITLE + " and Latin") == ""
+    assert missing_glyphs(CJK_TITLE, DEJAVU_ONLY) == CJK_TITLE
+    card = Card(CJK_TITLE, "Journal", "1 May 2024")
+    with_cjk, boxes_only = cached_card(card, None), cached_card(card, None, DEJAVU_ONLY)
+    assert with_cjk != boxes_only
+    assert ink(with_cjk) > ink(boxes_only)
+
+
+def test_long_titles_wrap_and_stay_inside_the_card():
+    card = Card("word " * 60, "Journal", "1 May 2024")
+    img = image(cached_card(card, None))
+    right_margin = img.crop((1120, 0, 1200, 500))
+    assert len(right_margin.getcolors()) == 1
+
+
+def test_cached_by_inputs_so_an_unchanged_card_is_not_redrawn(tmp_path):
+    card = Card("Title", "Journal", "1 May 2024")
+    first = cached_card(card, tmp_path)
+    stored = tmp_path / f"{card_key(card)}.png"
+    assert stored.read_bytes() == first
+    stored.write_bytes(b"cached")  # a second build must take the file, not draw again
+    assert cached_card(card, tmp_path) == b"cached"
+    assert cached_card(Card("Title, edited", "Journal", "1 May 2024"), tmp_path) != b"cached"
+    assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_build_reuses_cached_cards(site, stufen):
+    root = site({"content/posts/a.md": post(description="x")})
+    assert stufen(root, "build")[0] == 0
+    cached = list((root / ".stufen-cache/og").glob("*.png"))
+    assert len(cached) == 2  # the post's card and the site's
+    for path in cached:
+        path.write_bytes(b"from cache")
+    assert stufen(root, "build")[0] == 0
+    assert (root / "_site/og/posts/a.png").read_bytes() == b"from cache"
+    assert stufen(root, "build", "--no-cache")[0] == 0
+    assert (root / "_site/og/posts/a.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_missing_font_is_a_warning_naming_the_post(tmp_path):
+    data = post(f'"{CJK_TITLE}"', description="x").encode()
+    loaded, _ = load_post(data, PurePosixPath("content/posts/jp.md"), Settings())
+    problems = Problems()
+    config = Config(root=tmp_path, og_image="/og.png")
+    site = assemble([loaded], config, Mode(now=loaded.published), problems)
+    outputs = og_images(site, None, problems, fonts=DEJAVU_ONLY)
+    assert [o.path for o in outputs] == ["og/posts/jp.png"]
+    assert [p.format() for p in problems.items] == [
+        f"content/posts/jp.md: warning: no installed font can draw '{CJK_TITLE}' in its Open Graph image "
+        "(install a font that has them, e.g. `apt-get install fonts-noto-cjk` or fonts-droid-fallback)"]
+
+
+def test_posts_with_og_image_get_no_card(site, stufen):
+    root = site({"stufen.toml": 'og_image = "/images/site.png"\n',
+                 "static/images/site.png": "png", "static/images/a.png": "png",
+                 "content/posts/a.md": post(description="x", ogImage="/images/a.png")})
+    assert stufen(root, "build", "--strict")[0] == 0
+    assert not (root / "_site/og").exists()
+    assert 'content="/images/a.png"' in (root / "_site/posts/a/index.html").read_text()
