@@ -19,6 +19,7 @@ from .cache import CACHE_DIR, Cache
 from .config import load_config
 from .httpd import open_server
 from .memo import Memo
+from .reindex import Job, Reindexer
 from .serve import LiveSite
 from .site import Mode
 from .watch import Watcher
@@ -35,16 +36,34 @@ class Options:
     open_browser: bool = False
 
 
-def make_builder(root: Path, drafts: bool = True) -> Callable[[], Report]:
-    """A builder for the server: re-reads stufen.toml each time, so a config edit applies at once."""
-    cache, memo = Cache(root / CACHE_DIR), Memo()
+class Builder:
+    """The server's builder: re-reads stufen.toml each time, so a config edit applies at once."""
 
-    def builder() -> Report:
-        config = load_config(root)
-        mode = Mode(now(), drafts=drafts, future=drafts)
-        return build(config, mode=mode, cache=cache, out=root / SERVE_DIR, memo=memo)
+    def __init__(self, root: Path, drafts: bool = True):
+        self.root, self.drafts = root, drafts
+        self.cache, self.memo = Cache(root / CACHE_DIR), Memo()
 
-    return builder
+    def __call__(self) -> Report:
+        mode = Mode(now(), drafts=self.drafts, future=self.drafts)
+        return build(load_config(self.root), mode=mode, cache=self.cache, out=self.root / SERVE_DIR, memo=self.memo)
+
+    def index_job(self, report: Report) -> Job | None:
+        """The search index this build owes: only when a page changed (search off: none)."""
+        changed = report.changed
+        return self.memo.index if changed is None or any(p.endswith(".html") for p in changed) else None
+
+
+make_builder = Builder
+
+
+def live_site(root: Path, drafts: bool = True, echo: Callable[[str], None] = print) -> tuple[LiveSite, Reindexer]:
+    """The site of one session: built like `stufen build` but memoised, its search index refreshed
+    in the background once each rebuild has been announced to the browsers."""
+    folder, builder = root / SERVE_DIR, Builder(root, drafts)
+    reindexer = Reindexer(folder, echo)
+    site = LiveSite(builder, folder, load_config(root).base_path,
+                    after=lambda report: reindexer.request(builder.index_job(report)))
+    return site, reindexer
 
 
 class Quieter:
@@ -66,8 +85,8 @@ class Quieter:
 
 def run(root: Path, options: Options, echo: Callable[[str], None] = print) -> None:
     """Build, serve until Ctrl-C, and (with `watch`) rebuild on every change."""
-    base_path = load_config(root).base_path
-    site = LiveSite(make_builder(root, options.drafts), root / SERVE_DIR, base_path)
+    site, reindexer = live_site(root, options.drafts, echo)
+    base_path = site.base_path
     quiet = Quieter()
     echo(quiet(site.rebuild()))
     server = open_server(site, options.host, options.port)
@@ -89,3 +108,4 @@ def run(root: Path, options: Options, echo: Callable[[str], None] = print) -> No
         if watcher:
             watcher.stop()
         server.server_close()
+        reindexer.wait(5)

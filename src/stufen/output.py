@@ -85,7 +85,7 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
         (fresh / MARKER).write_bytes(MARKER_TEXT)
         if finish is not None:
             finish(fresh)
-        _swap_in(fresh, out)
+        swap_in(fresh, out)
     finally:
         if fresh.exists():
             shutil.rmtree(fresh, ignore_errors=True)
@@ -164,7 +164,7 @@ def _refuse_duplicates(outputs: list[Output], static: dict[str, Path]) -> None:
         seen.add(item.path)
 
 
-def _swap_in(fresh: Path, out: Path) -> None:
+def swap_in(fresh: Path, out: Path) -> None:
     """Exchange atomically where the OS can; else rename aside, rename in, delete the old."""
     if out.exists() and _exchange(fresh, out):
         return  # `fresh` now holds the old site; the caller deletes it

@@ -40,8 +40,10 @@ class Response:
 class LiveSite:
     """The built folder, its build `version` and the last failure, shared by server and watcher."""
 
-    def __init__(self, builder: Callable[[], object], folder: Path, base_path: str = "/"):
+    def __init__(self, builder: Callable[[], object], folder: Path, base_path: str = "/",
+                 after: Callable[[object], None] | None = None):
         self.builder = builder
+        self.after = after  # called with each good build's report once browsers have been told
         self.folder = folder
         self.base_path = base_path
         self.version = 0
@@ -58,7 +60,7 @@ class LiveSite:
             self._lock.wait_for(lambda: not self._building)
             self._building = True
             self._lock.wait_for(lambda: self._readers == 0)
-        error, changed = None, None
+        error, changed, report = None, None, None
         try:
             report = self.builder()
             text, changed = report.format(), getattr(report, "changed", None)
@@ -77,6 +79,8 @@ class LiveSite:
                 self.assets = self.version
             self.error = error
             self._lock.notify_all()
+        if error is None and self.after is not None:
+            self.after(report)
         return text
 
     def state(self) -> dict:

@@ -18,9 +18,8 @@ import pytest
 
 from stufen.cli import main
 from stufen.config import load_config
-from stufen.devsite import SERVE_DIR, make_builder
+from stufen.devsite import live_site
 from stufen.httpd import open_server
-from stufen.serve import LiveSite
 from stufen.watch import Watcher
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -71,7 +70,7 @@ def serve_site():
     running = []
 
     def start(root: Path) -> str:
-        site = LiveSite(make_builder(root), root / SERVE_DIR, load_config(root).base_path)
+        site, _ = live_site(root)
         site.rebuild()
         server = open_server(site, "127.0.0.1", 0)
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from stufen.config import load_config
 from stufen.errors import ConfigError
 from stufen.memo import Memo
 from stufen.output import MARKER
+from stufen.reindex import refresh
 from stufen.site import Mode
 from stufen.theme import theme_dir
 
@@ -42,9 +42,8 @@ class Session:
 
     def build(self):
         report = build(load_config(self.root), mode=Mode(now()), cache=self.cache, out=self.out, memo=self.memo)
-        if self.memo.index is not None:  # the index the server makes afresh after the reload
-            shutil.rmtree(self.out / "pagefind", ignore_errors=True)
-            self.memo.index(self.out)
+        if self.memo.index is not None:  # as the server does, after the reload
+            refresh(self.out, self.memo.index)
         return report
 
     def rebuild_after(self, rel: str, old: str, new: str) -> list[str]:

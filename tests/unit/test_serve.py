@@ -269,3 +269,13 @@ def test_assets_version_moves_only_when_something_besides_pages_changed(tmp_path
         site.rebuild()
         states.append((site.version, site.assets))
     assert states == [(1, 1), (2, 1), (3, 3), (4, 3)]
+
+
+def test_feeds_sitemap_and_og_cards_changing_with_a_post_need_no_full_reload(tmp_path):
+    changed = ("posts/x/index.html", "feed.xml", "tags/t/feed.xml", "sitemap.xml", "robots.txt",
+               "site.webmanifest", "og/posts/x.png")
+    report = type("Report", (), {"format": lambda self: "Built", "changed": changed})
+    site = LiveSite(report, tmp_path)
+    site.rebuild()
+    site.rebuild()
+    assert (site.version, site.assets) == (2, 0)
