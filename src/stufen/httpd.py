@@ -16,6 +16,7 @@ from .errors import ConfigError
 from .serve import EVENTS, LiveSite, Response
 
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle event stream
+REQUEST_TIMEOUT = 10.0  # seconds a connection may stay silent while we wait for (the rest of) a request
 
 
 def event(state: dict) -> bytes:
@@ -28,6 +29,13 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: a reload fetches the page and its assets on one connection
     disable_nagle_algorithm = True  # else headers and body, sent apart, wait ~40 ms for a delayed ACK
     server: DevServer
+
+    def setup(self) -> None:
+        # Each connection has its own thread, so a slow client holds only that thread, and its
+        # socket times out: a slowloris or an idle keep-alive connection is dropped after a while.
+        # Request lines (64 KiB → 414) and headers (100 of 64 KiB → 431) have http.server's limits.
+        self.timeout = self.server.request_timeout
+        super().setup()
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server asks for)
         if self.path.split("?", 1)[0] == EVENTS:
@@ -44,6 +52,8 @@ class Handler(BaseHTTPRequestHandler):
         raise AttributeError(name)
 
     def _send(self, response: Response) -> None:
+        if self.headers.get("Content-Length", "0") != "0" or "Transfer-Encoding" in self.headers:
+            self.close_connection = True  # a body we never read must not be taken for the next request
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)
@@ -76,20 +86,22 @@ class Handler(BaseHTTPRequestHandler):
 
 class DevServer(ThreadingHTTPServer):
     daemon_threads = True  # open event streams must not keep Ctrl-C waiting
+    request_queue_size = 128  # socketserver's 5 lets a burst of connections stall everyone behind it
 
-    def __init__(self, address: tuple[str, int], site: LiveSite):
+    def __init__(self, address: tuple[str, int], site: LiveSite, request_timeout: float = REQUEST_TIMEOUT):
         super().__init__(address, Handler)
         self.site = site
+        self.request_timeout = request_timeout
 
 
 class DevServer6(DevServer):
     address_family = socket.AF_INET6
 
 
-def open_server(site: LiveSite, host: str, port: int) -> DevServer:
+def open_server(site: LiveSite, host: str, port: int, request_timeout: float = REQUEST_TIMEOUT) -> DevServer:
     """Bind host:port (0 picks a free port); a port in use is an error naming one that is free."""
     try:
-        return (DevServer6 if ":" in host else DevServer)((host, port), site)
+        return (DevServer6 if ":" in host else DevServer)((host, port), site, request_timeout)
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise ConfigError(f"cannot serve on {host}:{port}: {exc.strerror}") from None

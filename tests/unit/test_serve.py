@@ -97,12 +97,36 @@ def test_only_get_and_head(live, method):
 
 @pytest.mark.parametrize("path", ["/journal/../secret.txt", "/journal/%2e%2e/secret.txt",
                                   "/journal/%2E%2E%2Fsecret.txt", "/journal/posts/..%2f..%2fsecret.txt",
-                                  "/journal/..%5csecret.txt"])
+                                  "/journal/..%5csecret.txt", "/journal/..\\secret.txt", "/journal/.%2e/secret.txt",
+                                  "/journal/posts/%2e%2e%2F%2e%2e%2Fsecret.txt", "/journal/secret.txt%00.html",
+                                  "/journal/%00", "/journal/./../secret.txt"])
 def test_never_leaves_the_site_folder(live, path):
     site, _ = live
     (site.folder.parent / "secret.txt").write_text("secret")
     response = site.respond("GET", path)
     assert (response.status, response.body) == (403, b"Forbidden: the path leaves the site folder\n")
+
+
+@pytest.mark.parametrize("path", ["/journal/%252e%252e/secret.txt", "/journal/%252e%252e%252fsecret.txt",
+                                  "/journal/%c0%ae%c0%ae/secret.txt", "/journal/..%u2215secret.txt",
+                                  "/journal/%2e%2e%c0%afsecret.txt", "/secret.txt",
+                                  "/journal/../../journal/../secret.txt",
+                                  "http://localhost/journal/../secret.txt", "/journal//" + "../" * 3 + "secret.txt"])
+def test_double_and_overlong_encodings_reach_nothing_outside(live, path):
+    site, _ = live
+    (site.folder.parent / "secret.txt").write_text("secret")
+    response = site.respond("GET", path)  # decoded once only: what remains is a (missing) name inside the site
+    assert response.status in (403, 404) and b"secret" not in response.body.replace(b"secret.txt", b"")
+
+
+def test_symlinked_folders_out_of_the_site_are_refused(live):
+    site, _ = live
+    outside = site.folder.parent / "private"
+    outside.mkdir()
+    (outside / "key.txt").write_text("secret")
+    (site.folder / "docs").symlink_to(outside, target_is_directory=True)
+    assert site.respond("GET", "/journal/docs/key.txt").status == 403
+    assert site.respond("GET", "/journal/docs/").status == 403
 
 
 def test_symlinks_pointing_outside_are_refused(live):
@@ -188,9 +212,12 @@ class FakeSocket:
     def setsockopt(self, *option):
         pass  # TCP_NODELAY: nothing to delay here
 
+    def settimeout(self, seconds):
+        pass  # the request is all there already
+
 
 def handle(site: LiveSite, request: bytes) -> bytes:
-    server = type("Server", (), {"site": site})()
+    server = type("Server", (), {"site": site, "request_timeout": 1.0})()
     connection = FakeSocket(request)
     Handler(connection, ("127.0.0.1", 1), server)
     return bytes(connection.sent)
