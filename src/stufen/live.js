@@ -1,8 +1,9 @@
 // Injected by `stufen serve` into every HTML response (never into built files).
 // The server sends its state on connect and after every build: {version, assets, error}.
-// A newer version updates the page: when only <main> changed (a post edit) it is
-// swapped in place (its scripts run again), which is fast and keeps the scroll position; anything else
-// (head, header, CSS, scripts) reloads the page, restoring the scroll position.
+// A newer version updates the page: when only <main> and the head's descriptions (title, meta tags,
+// JSON-LD) changed, as a post edit does, they are swapped in place (scripts in <main> run again),
+// which is fast and keeps the scroll position; anything else (stylesheets, scripts, the header)
+// reloads the page, restoring the scroll position.
 // An error shows an overlay naming file, line and message; the next good build clears it.
 (function () {
   var me = document.currentScript;
@@ -59,12 +60,24 @@
     document.body.appendChild(box);
   }
 
+  // Head elements that only describe the page (meta tags, JSON-LD, canonical and feed links) can be
+  // replaced in place; any other (stylesheets, scripts, icons…) changing needs a reload.
+  function describes(e) {
+    if (e.tagName === "META") return !e.httpEquiv;
+    if (e.tagName === "SCRIPT") return e.type === "application/ld+json";
+    return e.tagName === "LINK" && /^(canonical|alternate|author|license|prev|next)$/i.test(e.rel);
+  }
+  function outer(list) { return list.map(function (e) { return e.outerHTML; }).join(""); }
+
   // The page as served, before any script changed it: what a new version is compared with.
   function snapshot(doc) {
     var head = Array.prototype.filter.call(doc.head.children, function (e) { return e.tagName !== "TITLE"; });
     var body = Array.prototype.filter.call(doc.body.children, function (e) { return e.id !== "stufen-live"; });
+    var about = head.filter(describes);
     return {
-      head: head.map(function (e) { return e.outerHTML; }).join(""),
+      head: outer(head.filter(function (e) { return !describes(e); })),
+      about: about,
+      aboutHtml: outer(about),
       nodes: body,
       body: body.map(function (e) { return e.outerHTML; })
     };
@@ -106,7 +119,11 @@
           revive(fresh);
           next.nodes[i] = fresh;
         });
-        served = { head: next.head, nodes: served.nodes.map(function (n, i) { return changed.indexOf(i) < 0 ? n : next.nodes[i]; }),
+        if (next.aboutHtml !== served.aboutHtml) {
+          served.about.forEach(function (e) { e.remove(); });
+          next.about = next.about.map(function (e) { return document.head.appendChild(document.adoptNode(e)); });
+        } else next.about = served.about;
+        served = { head: next.head, about: next.about, aboutHtml: next.aboutHtml, nodes: served.nodes.map(function (n, i) { return changed.indexOf(i) < 0 ? n : next.nodes[i]; }),
                    body: next.body };
         document.title = doc.title;
         version = state.version;

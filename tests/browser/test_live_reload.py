@@ -18,8 +18,12 @@ def test_title_edit_error_overlay_and_fix(page, demo_journal, serve_site):
 
     seed = demo_journal / SEED
     original = seed.read_text(encoding="utf-8")
+    page.evaluate("window.sameDocument = true")
     seed.write_text(original.replace('title: "Diving into Machine Learning"', 'title: "Diving Deeper"'))
     expect(page.locator("h1")).to_have_text("Diving Deeper")
+    expect(page).to_have_title("Diving Deeper | Stufen Journal")
+    expect(page.locator('meta[property="og:title"]')).to_have_attribute("content", "Diving Deeper")
+    assert page.evaluate("window.sameDocument === true")  # title and meta tags swapped in place: no reload
 
     seed.write_text(original.replace("pubDatetime: 2023-08-11T12:30:00+2", "pubDatetime: 11/08/2023"))
     overlay = page.locator("#stufen-overlay")
