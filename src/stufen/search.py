@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
@@ -27,9 +28,14 @@ def index_language(setting: str, site_language: str, posts: Iterable[Post]) -> s
     """The language the whole index is built in: the setting, or the best one for these posts."""
     if setting != "auto":
         return setting
-    if any(_HAN_OR_KANA.search(post.title) or _HAN_OR_KANA.search(post.html) for post in posts):
+    if any(_has_han_or_kana(post.title) or _has_han_or_kana(post.html) for post in posts):
         return "zh"
     return site_language.split("-")[0].lower()
+
+
+@lru_cache(maxsize=8192)  # while serving, an unchanged post's body is the same string: scanned once
+def _has_han_or_kana(text: str) -> bool:
+    return _HAN_OR_KANA.search(text) is not None
 
 
 def build_index(folder: Path, language: str, *, output: Path | None = None, nice: bool = False) -> None:
