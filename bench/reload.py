@@ -34,7 +34,8 @@ TIMES = "window.stufenUpdated ? [window.stufenHeard, window.stufenUpdated] : [pe
 
 
 def demo_site(folder: Path) -> tuple[Path, Path]:
-    shutil.copytree(REPO / "content", folder / "content")
+    for part in ("content", "static", "templates"):
+        shutil.copytree(REPO / part, folder / part)
     shutil.copy(REPO / "stufen.toml", folder / "stufen.toml")
     return folder, folder / "content/posts/2023-08-11-diving-into-machine-learning.md"
 
