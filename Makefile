@@ -37,8 +37,11 @@ test: $(STAMP) $(CHROMIUM) fonts java
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 
-bench: $(STAMP)
-	$(BIN)/python bench/run.py
+# Every bench/*.py is a benchmark printing its own figures (reload.py needs Chromium);
+# one failing does not stop the others, but fails the target at the end.
+bench: $(STAMP) $(CHROMIUM)
+	@status=0; for script in bench/*.py; do echo "== $$script"; \
+	  $(BIN)/python $$script || status=1; done; exit $$status
 
 fonts:
 	@test -f $(CJK_FONT) || $(APT_INSTALL) fonts-dejavu-core fonts-droid-fallback \
@@ -62,7 +65,7 @@ screenshots: $(STAMP) $(CHROMIUM) fonts
 	$(BIN)/python scripts/screenshots.py
 
 clean:
-	rm -rf _site .stufen-cache
+	rm -rf _site .stufen-cache .stufen-serve
 
 distclean: clean
 	rm -rf $(VENV)

@@ -32,11 +32,6 @@ class About:
     updated: datetime | None
 
 
-def about_exists(config: Config) -> bool:
-    """Whether the header shows an About link (read by the templates' `has_about`)."""
-    return (config.content_path / ABOUT_FILE).is_file()
-
-
 def load_about(config: Config, problems: Problems) -> About | None:
     """The About page, None when there is no content/about.md or it has errors (reported)."""
     path = config.content_path / ABOUT_FILE

@@ -10,8 +10,10 @@ stemming) and Korean is split on spaces either way.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
@@ -26,15 +28,28 @@ def index_language(setting: str, site_language: str, posts: Iterable[Post]) -> s
     """The language the whole index is built in: the setting, or the best one for these posts."""
     if setting != "auto":
         return setting
-    if any(_HAN_OR_KANA.search(post.title) or _HAN_OR_KANA.search(post.html) for post in posts):
+    if any(_has_han_or_kana(post.title) or _has_han_or_kana(post.html) for post in posts):
         return "zh"
     return site_language.split("-")[0].lower()
 
 
-def build_index(folder: Path, language: str) -> None:
-    """Run the bundled Pagefind binary over a written (not yet published) site folder."""
+@lru_cache(maxsize=8192)  # while serving, an unchanged post's body is the same string: scanned once
+def _has_han_or_kana(text: str) -> bool:
+    return _HAN_OR_KANA.search(text) is not None
+
+
+def build_index(folder: Path, language: str, *, output: Path | None = None, nice: bool = False) -> None:
+    """Run the bundled Pagefind binary over a written (not yet published) site folder.
+
+    The index goes to `folder/pagefind/`, or to `output`; `nice` runs it at low CPU
+    priority (the dev server indexes in the background while the browser reloads).
+    """
     command = [str(_executable()), "--site", str(folder), "--force-language", language,
                "--exclude-selectors", IGNORED, "--silent"]
+    if output is not None:
+        command += ["--output-path", str(output)]
+    if nice and shutil.which("nice"):
+        command = ["nice", "-n", "10", *command]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise ConfigError(f"search index: Pagefind failed: {(result.stderr or result.stdout).strip()}")

@@ -15,7 +15,6 @@ from urllib.parse import quote
 import jinja2
 
 from . import __version__
-from .about import about_exists
 from .config import Config
 from .dates import MONTH_NAMES, iso, short_date
 from .head import head_globals
@@ -26,8 +25,16 @@ from .theme import theme_dir
 MORE_PAGES = (("/series/", "Series"), ("/roadmap/", "Roadmap"), ("/music/", "Music"))
 
 
-def make_env(config: Config, urls: Collection[str] = ()) -> jinja2.Environment:
-    """The Jinja environment; `urls` are the planned pages, so links go only to pages that exist."""
+def nav_globals(urls: Collection[str]) -> dict[str, object]:
+    """What the header and footer link to besides the fixed pages, given the planned page URLs.
+
+    The build sets these on the environment for each build and adds them to the render
+    fingerprints, so adding the first series post re-renders every page's footer.
+    """
+    return {"has_about": "/about/" in urls, "more_pages": [(u, label) for u, label in MORE_PAGES if u in urls]}
+
+
+def make_env(config: Config) -> jinja2.Environment:
     loaders = [jinja2.FileSystemLoader(str(path)) for path in template_dirs(config)]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -45,10 +52,9 @@ def make_env(config: Config, urls: Collection[str] = ()) -> jinja2.Environment:
         month_name=lambda m: MONTH_NAMES[m - 1],
         reading_time=lambda words: f"{max(1, round(words / config.words_per_minute))} min read",
     )
-    env.globals.update(site=config, stufen_version=__version__, has_about=about_exists(config))
+    env.globals.update(site=config, stufen_version=__version__, **nav_globals(()))
     env.globals.update(head_globals(config))
     env.globals["share_links"] = partial(share_links, config.share)
-    env.globals["more_pages"] = [(href, label) for href, label in MORE_PAGES if href in urls]
     return env
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from stufen.cli import main
 
 REPO = Path(__file__).parents[2]
-CHROMIUM = "/usr/bin/chromium"
 
 
 def serve_folder(folder: Path, mount: str = "/"):
