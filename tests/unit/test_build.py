@@ -5,17 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-from conftest import FIXED_NOW, post
+from conftest import FIXED_NOW, files, post
 from stufen.output import MARKER
 
 GOOD = {"content/posts/a.md": post("Alpha", description="A."),
         "content/posts/b.md": post("Beta", date="2024-06-01", description="B.", tags="[x, y]")}
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_report_names_what_was_left_out(site, stufen):
