@@ -72,8 +72,9 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
         return None, tuple(problems)
     if not fields["description"]:
         fields["description"] = _shorten(rendered.first_paragraph)
-        problems.append(ContentError(source, parts.key_lines.get("title", 1),
-                                     "no description; using the first paragraph",
+        message = ("no description; using the first paragraph" if rendered.first_paragraph
+                   else "no description, and no paragraph to use instead")
+        problems.append(ContentError(source, parts.key_lines.get("title", 1), message,
                                      "add 'description:' for search engines and link previews", warning=True))
     post = Post(source=source, html=rendered.html, toc=rendered.toc, links=rendered.links,
                 ids=rendered.ids, words=rendered.words, lines=dict(parts.key_lines), **fields)

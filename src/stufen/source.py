@@ -59,6 +59,9 @@ def decode(data: bytes, path) -> str:
 
 def split(text: str, path) -> Source:
     """Separate the `---` YAML block from the body, keeping every key's line number."""
+    if not text.strip():
+        raise SourceError(ContentError(path, 1, "the file is empty",
+                                       "start it with front matter: '---', 'title: …', 'pubDatetime: …', '---'"))
     opening = _BOUNDARY.match(text)
     closing = _BOUNDARY.search(text, opening.end()) if opening else None
     if not opening or not closing:

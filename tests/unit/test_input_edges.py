@@ -1,0 +1,80 @@
+"""Files as editors really save them: BOM, CRLF, CR, tabs, no final newline, Latin-1, empty, huge.
+
+Each is built through the real CLI; what builds must render its body, and what
+cannot build is reported with the file and line (and for bad bytes, the offset).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stufen.cli import main
+
+FRONT = "---\ntitle: Edge\npubDatetime: 2024-05-01\ndescription: d\n---\n"
+BODY = "First paragraph.\n\n\tindented code\n\n- item"
+BUILDS = {
+    "bom": ("\ufeff" + FRONT + BODY).encode(),
+    "crlf": (FRONT + BODY).replace("\n", "\r\n").encode(),
+    "cr": (FRONT + BODY).replace("\n", "\r").encode(),
+    "mixed": (FRONT + BODY).replace("\n", "\r\n", 3).encode(),
+    "tabs": (FRONT + BODY).encode(),
+    "no-final-newline": (FRONT + BODY).rstrip("\n").encode(),
+}
+
+
+def write(root, name: str, data: bytes) -> None:
+    (root / "content/posts").mkdir(parents=True, exist_ok=True)
+    (root / f"content/posts/{name}.md").write_bytes(data)
+
+
+@pytest.mark.parametrize("name", BUILDS)
+def test_line_endings_bom_tabs_and_missing_newline_build_the_same_page(tmp_path, stufen, name):
+    write(tmp_path, name, BUILDS[name])
+    code, out, err = stufen(tmp_path, "build")
+    assert (code, err) == (0, ""), err
+    page = (tmp_path / f"_site/posts/{name}/index.html").read_text()
+    assert "<p>First paragraph.</p>" in page
+    assert "<pre><code>indented code\n</code></pre>" in page
+    assert "<li>item</li>" in page
+    assert "\r" not in page and "\ufeff" not in page
+
+
+FAILS = {
+    "latin-1": ("---\ntitle: Café\npubDatetime: 2024-05-01\n---\nBody\n".encode("latin-1"),
+                "content/posts/latin-1.md:2: not valid UTF-8: byte 0xe9 at offset 14 (save the file as UTF-8)"),
+    "empty": (b"", "content/posts/empty.md:1: the file is empty (start it with front matter: "
+                   "'---', 'title: …', 'pubDatetime: …', '---')"),
+    "blank": (b"\n \r\n\t\n", "content/posts/blank.md:1: the file is empty (start it with front matter: "
+                              "'---', 'title: …', 'pubDatetime: …', '---')"),
+    "body-only": (b"Just a body.\n", "content/posts/body-only.md:1: no front matter found (start the file with "
+                                     "a '---' line, the YAML keys, then another '---' line)"),
+}
+
+
+@pytest.mark.parametrize("name", FAILS)
+def test_files_that_cannot_be_read_are_errors_naming_file_and_line(tmp_path, stufen, name):
+    data, message = FAILS[name]
+    write(tmp_path, name, data)
+    code, out, err = stufen(tmp_path, "build")
+    assert code == 1
+    assert err.splitlines() == [message, "Build failed: 1 error"]
+
+
+def test_front_matter_only_builds_an_empty_post_with_a_warning(tmp_path, stufen):
+    write(tmp_path, "only", b"---\ntitle: Only\npubDatetime: 2024-05-01\n---")
+    code, out, err = stufen(tmp_path, "build")
+    assert code == 0, err
+    assert out.splitlines()[0] == ("content/posts/only.md:2: warning: no description, and no paragraph to use "
+                                   "instead (add 'description:' for search engines and link previews)")
+    assert "<h1 data-pagefind-meta=\"title\">Only</h1>" in (tmp_path / "_site/posts/only/index.html").read_text()
+
+
+def test_a_5_mb_post_builds(tmp_path):
+    """Its speed is measured by bench/growth.py; here only that it builds, whole, without error."""
+    section = "## Step {n}\n\n" + "Small steps downhill until the loss stops falling. " * 40 + "\n\n"
+    body = "".join(section.format(n=n) for n in range(2500))
+    assert len(body.encode()) > 5_000_000
+    write(tmp_path, "huge", (FRONT + body + "The end.\n").encode())
+    assert main(["-C", str(tmp_path), "build", "--no-cache"]) == 0
+    page = (tmp_path / "_site/posts/huge/index.html").read_text()
+    assert page.count("<h2 id=\"step-") == 2500 and "<p>The end.</p>" in page
