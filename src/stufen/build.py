@@ -62,7 +62,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     site = assemble(posts, config, mode, problems)
     pages = plan(site) + roadmap_pages(load_roadmap(config.content_path, config.root, problems), site)
     static, assets = static_and_assets(config)
-    assets += site_extras(site, pages, mode.now, cache, problems)
+    assets += site_extras(site, pages, mode.now, cache, problems) + post_attachments(site)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     outputs = render_all(pages, make_env(config), problems)
     problems.raise_if_errors(strict)
@@ -84,6 +84,12 @@ def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, prob
     og_folder = cache.folder / "og" if cache.folder is not None else None
     return [*feeds(site, now), *site_files(site, pages, now),
             *og_images(site, og_folder, problems, memory=cache.memory)]
+
+
+def post_attachments(site: Site) -> list[Output]:
+    """Files a post shows beside its page: a notebook's output images, at /posts/<slug>/<name>."""
+    return [Output(f"posts/{post.slug}/{name}", data)
+            for post in site.posts for name, data in sorted(post.attachments.items())]
 
 
 def static_and_assets(config: Config) -> tuple[dict[str, Path], list[Output]]:

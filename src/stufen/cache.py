@@ -12,11 +12,15 @@ import hashlib
 import os
 import pickle
 import shutil
+from dataclasses import fields
 from pathlib import Path
 
 from . import __version__
+from .model import Post
 
 CACHE_DIR = ".stufen-cache"
+# A Post pickled before a field was added would load without it (slots) and fail later: its shape is in every key.
+_SHAPE = repr([(f.name, f.type) for f in fields(Post)]).encode()
 
 
 class Cache:
@@ -30,7 +34,7 @@ class Cache:
 
     @staticmethod
     def key(*parts: object) -> str:
-        digest = hashlib.sha256(__version__.encode())
+        digest = hashlib.sha256(__version__.encode() + _SHAPE)
         for part in parts:
             digest.update(part if isinstance(part, bytes) else repr(part).encode())
             digest.update(b"\0")

@@ -12,7 +12,7 @@ import difflib
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
@@ -53,8 +53,9 @@ class CheckResult:
         return "\n".join(lines)
 
     def to_json(self) -> str:
-        items = [{"path": str(p.path), "line": p.line, "severity": "warning" if p.warning else "error",
-                  "message": p.message, "hint": p.hint} for p in self.problems]
+        items = [{"path": str(p.path), "line": p.line, **({"cell": p.cell} if p.cell else {}),
+                  "severity": "warning" if p.warning else "error", "message": p.message, "hint": p.hint}
+                 for p in self.problems]
         return json.dumps({"files": self.files, "errors": self.errors, "warnings": len(items) - self.errors,
                            "problems": items}, ensure_ascii=False, indent=2)
 
@@ -74,7 +75,7 @@ def check(config: Config, mode: Mode) -> CheckResult:
     links = Problems()
     pages = plan(site) + roadmap_pages(load_roadmap(config.content_path, config.root, problems), site)
     check_links(site, pages, [*static, *(a.path for a in assets)], links)
-    problems.extend(ContentError(p.path, p.line, p.message, p.hint) for p in links.items)  # broken links fail a check
+    problems.extend(replace(p, warning=False) for p in links.items)  # broken links fail a check
     return CheckResult(len(paths), tuple(sorted_problems(problems.items)))
 
 

@@ -17,10 +17,12 @@ from .dates import to_datetime
 from .errors import ContentError, did_you_mean
 from .markdown import render_markdown
 from .model import Post, Tag, Track
+from .notebooks import Body, read_notebook, render_notebook
 from .slugs import slug_from_filename, slugify
-from .source import SourceError, decode, split
+from .source import Source, SourceError, decode, split
 
 POSTS_DIR = "posts"
+POST_SUFFIXES = (".md", ".ipynb")
 KNOWN_KEYS = (
     "title", "description", "pubDatetime", "modDatetime", "author", "tags", "draft",
     "featured", "slug", "postSlug", "ogImage", "canonicalURL", "hideEditPost",
@@ -45,40 +47,54 @@ class Settings:
 
 
 def discover(content_dir: Path) -> list[Path]:
-    """Every post file below content/posts, sorted; `_`/`.` names are skipped, as drafts by convention."""
+    """Every .md or .ipynb file below content/posts, sorted; `_`/`.` names are skipped, as drafts by convention."""
     root = content_dir / POSTS_DIR
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(("_", "."))]
-        found += [Path(folder, f) for f in files if f.endswith(".md") and not f.startswith(("_", "."))]
+        found += [Path(folder, f) for f in files if f.endswith(POST_SUFFIXES) and not f.startswith(("_", "."))]
     return sorted(found)
 
 
 def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[Post | None, tuple[ContentError, ...]]:
-    """Validate and render one post; a Post only when there were no errors."""
-    problems: list[ContentError] = []
+    """Validate and render one post, Markdown or notebook, on one path; a Post only when there were no errors."""
+    notebook = source.suffix == ".ipynb"
     try:
-        parts = split(decode(data, source), source)
+        parts = read_notebook(data, source) if notebook else split(decode(data, source), source)
     except SourceError as exc:
         return None, (exc.problem,)
+    locate = parts.locate if notebook else (lambda problem: problem)
+    problems: list[ContentError] = []
     fields = _post_fields(parts.meta, parts.key_lines, source, settings, problems)
+    problems = [locate(p) for p in problems]
     if any(not p.warning for p in problems):
         return None, tuple(problems)
-    rendered = render_markdown(parts.body, base_path=settings.base_path,
-                               unsafe_html=settings.unsafe_html, first_line=parts.body_line)
-    if rendered.problems:
-        problems += [ContentError(source, line, message, "check the formula's braces and commands")
-                     for line, message in rendered.problems]
+    body = (render_notebook(parts, source, folder=f"posts/{fields['slug']}/",
+                            base_path=settings.base_path, unsafe_html=settings.unsafe_html)
+            if notebook else _render_body(parts, source, settings))
+    problems += body.problems
+    if any(not p.warning for p in body.problems):
         return None, tuple(problems)
+    rendered = body.rendered
     if not fields["description"]:
         fields["description"] = _shorten(rendered.first_paragraph)
         message = ("no description; using the first paragraph" if rendered.first_paragraph
                    else "no description, and no paragraph to use instead")
-        problems.append(ContentError(source, parts.key_lines.get("title", 1), message,
-                                     "add 'description:' for search engines and link previews", warning=True))
+        problems.append(locate(ContentError(source, parts.key_lines.get("title", 1), message,
+                                            "add 'description:' for search engines and link previews",
+                                            warning=True)))
     post = Post(source=source, html=rendered.html, toc=rendered.toc, links=rendered.links,
-                ids=rendered.ids, words=rendered.words, lines=dict(parts.key_lines), **fields)
+                ids=rendered.ids, words=rendered.words, lines=dict(parts.key_lines),
+                front_matter_cell=parts.front_matter_cell if notebook else None,
+                attachments=body.attachments, **fields)
     return post, tuple(problems)
+
+
+def _render_body(parts: Source, source: PurePosixPath, settings: Settings) -> Body:
+    rendered = render_markdown(parts.body, base_path=settings.base_path,
+                               unsafe_html=settings.unsafe_html, first_line=parts.body_line)
+    return Body(rendered, {}, tuple(ContentError(source, line, message, "check the formula's braces and commands")
+                                    for line, message in rendered.problems))
 
 
 def _post_fields(meta, lines, source, settings: Settings, problems: list[ContentError]) -> dict:

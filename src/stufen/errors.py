@@ -22,9 +22,12 @@ class ContentError:
     message: str
     hint: str | None = None
     warning: bool = False
+    cell: int | None = None  # a notebook cell (1-based); `line` then counts within that cell
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        if self.cell:
+            where = f"{self.path}: cell {self.cell}" + (f", line {self.line}" if self.line else "")
         kind = "warning: " if self.warning else ""
         text = f"{where}: {kind}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
@@ -36,11 +39,11 @@ class Problems:
 
     items: list[ContentError] = field(default_factory=list)
 
-    def error(self, path, line, message, hint=None) -> None:
-        self.items.append(ContentError(path, line, message, hint))
+    def error(self, path, line, message, hint=None, cell=None) -> None:
+        self.items.append(ContentError(path, line, message, hint, cell=cell))
 
-    def warn(self, path, line, message, hint=None) -> None:
-        self.items.append(ContentError(path, line, message, hint, warning=True))
+    def warn(self, path, line, message, hint=None, cell=None) -> None:
+        self.items.append(ContentError(path, line, message, hint, warning=True, cell=cell))
 
     def extend(self, items: Iterable[ContentError]) -> None:
         self.items.extend(items)
@@ -85,7 +88,7 @@ class ConfigError(Exception):
 
 def sorted_problems(problems: Iterable[ContentError]) -> list[ContentError]:
     """Order problems by file and line so reports are stable and easy to follow."""
-    return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.message))
+    return sorted(problems, key=lambda p: (str(p.path), p.cell or 0, p.line or 0, p.message))
 
 
 def plural(n: int, word: str) -> str:

@@ -27,10 +27,10 @@ def check_links(site: Site, pages: Iterable[Page], files: Iterable[str], problem
             if not _exists(target, known):
                 problems.warn(post.source, link.line, f"broken link '{link.target}': nothing is built at {target}",
                               _base_hint(target, site.config.base_path, known)
-                              or "check the slug, or use a path such as /posts/<slug>/")
+                              or "check the slug, or use a path such as /posts/<slug>/", cell=link.cell)
             elif parts.fragment and target in ids and unquote(parts.fragment) not in ids[target]:
                 problems.warn(post.source, link.line, f"broken link '{link.target}': "
-                              f"{target} has no heading or element with id '{parts.fragment}'")
+                              f"{target} has no heading or element with id '{parts.fragment}'", cell=link.cell)
 
 
 def _base_hint(target: str, base_path: str, known: set[str]) -> str | None:

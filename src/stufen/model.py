@@ -39,6 +39,7 @@ class Link:
 
     target: str
     line: int
+    cell: int | None = None  # in a notebook, the cell `line` counts within
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,8 @@ class Post:
     series_order: int | None = None
     extra: Mapping[str, object] = field(default_factory=dict)  # unknown keys, kept as written
     lines: Mapping[str, int] = field(default_factory=dict)  # front matter key → file line, for later messages
+    front_matter_cell: int | None = None  # a notebook's front matter cell: `lines` count within it
+    attachments: Mapping[str, bytes] = field(default_factory=dict)  # files beside the page (notebook images)
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)

@@ -86,7 +86,7 @@ def _unique_slugs(posts: list[Post], problems: Problems) -> list[Post]:
             line = post.line_of("slug") if "slug" in post.lines else post.line_of("postSlug")
             problems.error(post.source, line, f"duplicate slug '{post.slug}': {first[post.slug].source} "
                            f"has the same URL /posts/{post.slug}/",
-                           "set a different 'slug:' in one of them")
+                           "set a different 'slug:' in one of them", cell=post.front_matter_cell)
         else:
             first[post.slug] = post
     return list(first.values())
@@ -102,6 +102,6 @@ def _group_tags(ordered: tuple[Post, ...], problems: Problems) -> tuple[TagGroup
             if known.name != tag.name:
                 problems.warn(post.source, post.line_of("tags"), f"tag '{tag.name}' shares the page /tags/{tag.slug}/ "
                               f"with '{known.name}'; showing '{known.name}'",
-                              "spell the tag the same way in every post")
+                              "spell the tag the same way in every post", cell=post.front_matter_cell)
             members.setdefault(tag.slug, []).insert(0, post.slug)
     return tuple(TagGroup(names[s], tuple(members[s])) for s in sorted(names))
