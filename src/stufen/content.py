@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 from .dates import to_datetime
-from .errors import ContentError, did_you_mean
+from .errors import ContentError, did_you_mean, shown
 from .markdown import render_markdown
 from .model import Post, Tag, Track
 from .notebooks import Body, read_notebook, render_notebook
@@ -151,7 +151,8 @@ def _text(meta, key, problem) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        problem(key, f"expected text; got {value!r}", f"put the value in quotes: {key}: \"{value}\"")
+        written = value if isinstance(value, (float, date)) else shown(value)
+        problem(key, f"expected text; got {shown(value)}", f"put the value in quotes: {key}: \"{written}\"")
         return None
     return value.strip()
 
@@ -161,7 +162,7 @@ def _flag(meta, key, problem) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        problem(key, f"expected true or false; got {value!r}")
+        problem(key, f"expected true or false; got {shown(value)}")
         return False
     return value
 
@@ -169,7 +170,7 @@ def _flag(meta, key, problem) -> bool:
 def _number(meta, key, problem) -> int | None:
     value = meta.get(key)
     if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-        problem(key, f"expected a whole number; got {value!r}")
+        problem(key, f"expected a whole number; got {shown(value)}")
         return None
     return value
 
@@ -192,7 +193,7 @@ def _tags(value, problem) -> tuple[Tag, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(t, (str, int, float)) for t in value):
-        problem("tags", f"expected a list of tags; got {value!r}", 'write tags: ["one", "two"]')
+        problem("tags", f"expected a list of tags; got {shown(value)}", 'write tags: ["one", "two"]')
         return ()
     seen: dict[str, Tag] = {}
     for raw in value:
@@ -210,7 +211,7 @@ def _music(value, problem) -> tuple[Track, ...]:
     tracks = []
     for item in items:
         if not (isinstance(item, dict) and isinstance(item.get("title"), str) and isinstance(item.get("url"), str)):
-            problem("music", f"expected {{title, url}} entries; got {item!r}",
+            problem("music", f"expected {{title, url}} entries; got {shown(item)}",
                     'write music: {title: "Song", url: "https://…"}')
             continue
         tracks.append(Track(item["title"].strip(), item["url"].strip()))

@@ -32,7 +32,21 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
                                                     node.start_mark) from None
 
 
+    def construct_yaml_int(self, node):
+        """A whole number of at most 128 bits; longer ones cannot even be printed (Python caps int→str at 4300
+        digits), so they are a YAML error at their line rather than a traceback later."""
+        try:
+            value = super().construct_yaml_int(node)
+        except ValueError:
+            value = None
+        if value is None or value.bit_length() > 128:
+            raise yaml.constructor.ConstructorError(None, None, f"number too large: {node.value[:40]}…",
+                                                    node.start_mark)
+        return value
+
+
 _Loader.add_constructor(_TIMESTAMP, _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 @dataclass(frozen=True, slots=True)
