@@ -6,6 +6,8 @@ cannot build is reported with the file and line (and for bad bytes, the offset).
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from stufen.cli import main
@@ -78,3 +80,69 @@ def test_a_5_mb_post_builds(tmp_path):
     assert main(["-C", str(tmp_path), "build", "--no-cache"]) == 0
     page = (tmp_path / "_site/posts/huge/index.html").read_text()
     assert page.count("<h2 id=\"step-") == 2500 and "<p>The end.</p>" in page
+
+
+# Notebooks: the same edges where they apply to a JSON file.
+NB_FRONT = "---\ntitle: Edge\npubDatetime: 2024-05-01\ndescription: d\n---"
+
+
+def notebook_json(*markdown: str, indent=1) -> str:
+    cells = [{"cell_type": "raw", "metadata": {}, "source": NB_FRONT}]
+    cells += [{"cell_type": "markdown", "metadata": {}, "source": text} for text in markdown]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 4}, indent=indent,
+                      ensure_ascii=False)
+
+
+NB_BUILDS = {
+    "nb-bom": ("\ufeff" + notebook_json("First paragraph.")).encode(),
+    "nb-crlf": notebook_json("First paragraph.").replace("\n", "\r\n").encode(),
+    "nb-cr-inside-cells": notebook_json("First\r\nparagraph.\r").encode(),
+    "nb-one-line": notebook_json("First paragraph.", indent=None).encode(),
+}
+
+
+@pytest.mark.parametrize("name", NB_BUILDS)
+def test_notebooks_with_bom_crlf_and_no_newlines_build(tmp_path, stufen, name):
+    (tmp_path / "content/posts").mkdir(parents=True)
+    (tmp_path / f"content/posts/{name}.ipynb").write_bytes(NB_BUILDS[name])
+    code, out, err = stufen(tmp_path, "build")
+    assert (code, err) == (0, ""), err
+    page = (tmp_path / f"_site/posts/{name}/index.html").read_text()
+    assert "<p>First\nparagraph.</p>" in page or "<p>First paragraph.</p>" in page
+    assert "\r" not in page and "\ufeff" not in page
+
+
+NB_FAILS = {
+    "latin-1": (notebook_json("Café").encode("latin-1"),
+                "content/posts/latin-1.ipynb:11: not valid UTF-8: byte 0xe9 at offset 211 (save the file as UTF-8)"),
+    "empty": (b"", "content/posts/empty.ipynb:1: the file is empty (open it in Jupyter and save it again)"),
+    "invalid-json": (notebook_json("x").replace('"markdown",', '"markdown"').encode(),
+                     "content/posts/invalid-json.ipynb:10: not a notebook: invalid JSON: Expecting ',' delimiter "
+                     "(open it in Jupyter and save it again)"),
+    "truncated": (notebook_json("x")[:100].encode(),
+                  "content/posts/truncated.ipynb:6: not a notebook: invalid JSON: Unterminated string starting at "
+                  "(open it in Jupyter and save it again)"),
+}
+
+
+@pytest.mark.parametrize("name", NB_FAILS)
+def test_notebooks_that_cannot_be_read_are_errors_with_a_line(tmp_path, stufen, name):
+    data, message = NB_FAILS[name]
+    (tmp_path / "content/posts").mkdir(parents=True)
+    (tmp_path / f"content/posts/{name}.ipynb").write_bytes(data)
+    code, out, err = stufen(tmp_path, "build")
+    assert code == 1
+    assert err.splitlines() == [message, "Build failed: 1 error"]
+
+
+def test_a_front_matter_only_notebook_and_a_5_mb_one_build(tmp_path):
+    posts = tmp_path / "content/posts"
+    posts.mkdir(parents=True)
+    (posts / "only.ipynb").write_text(notebook_json())
+    section = "## Step {n}\n\n" + "Small steps downhill until the loss stops falling. " * 40
+    (posts / "huge.ipynb").write_text(notebook_json(*(section.format(n=n) for n in range(2500)), "The end."))
+    assert (posts / "huge.ipynb").stat().st_size > 5_000_000
+    assert main(["-C", str(tmp_path), "build", "--no-cache"]) == 0
+    page = (tmp_path / "_site/posts/huge/index.html").read_text()
+    assert page.count("<h2 id=\"step-") == 2500 and "<p>The end.</p>" in page
+    assert "<h1 data-pagefind-meta=\"title\">Edge</h1>" in (tmp_path / "_site/posts/only/index.html").read_text()
