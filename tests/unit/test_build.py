@@ -119,15 +119,6 @@ def test_cache_is_used_and_output_is_identical(site, stufen):
     assert not (root / ".stufen-cache").exists()
 
 
-def test_torn_cache_entry_is_ignored(site, stufen):
-    root = site(GOOD)
-    stufen(root, "build")
-    for entry in (root / ".stufen-cache").rglob("*.pickle"):
-        entry.write_bytes(entry.read_bytes()[:10])
-    code, out, err = stufen(root, "build")
-    assert code == 0 and out.startswith("Built 2 posts"), err
-
-
 def test_site_templates_override_the_theme_file_by_file(site, stufen):
     root = site({**GOOD, "templates/404.html": '{% extends "base.html" %}{% block main %}Lost!{% endblock %}'})
     stufen(root, "build")
