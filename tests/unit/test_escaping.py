@@ -19,6 +19,7 @@ from PIL import Image
 
 from conftest import write_files
 from stufen.cli import main
+from stufen.content import Settings, load_post
 from stufen.slugs import slugify
 
 TITLE = '</script><script>alert(1)</script> "onmouseover=alert(2) x=\' ]]> & 😀 \u202eRTL\u200f <!--'
@@ -162,3 +163,20 @@ def test_raw_html_is_the_authors_own_by_default(site, stufen):
                                          "<figure><b>kept</b></figure>\n"})
     assert stufen(root, "build")[0] == 0
     assert "<figure><b>kept</b></figure>" in (root / "_site/posts/raw/index.html").read_text()
+
+
+def test_unsafe_html_false_escapes_raw_html_in_notebook_markdown_cells_too():
+    front = f"---\ntitle: {yaml_quote(TITLE)}\npubDatetime: 2024-05-01\ndescription: d\n---"
+    cells = [{"cell_type": "raw", "metadata": {}, "source": front},
+             {"cell_type": "markdown", "metadata": {}, "source": BODY},
+             {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "x", "outputs": [
+                 {"output_type": "display_data", "metadata": {}, "data": {
+                     "text/html": "<b onclick=alert(7)>out</b><script>alert(8)</script>", "text/plain": "x"}}]}]
+    data = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 4}).encode()
+    safe, _ = load_post(data, Path("content/posts/nb.ipynb"), Settings(unsafe_html=False))
+    assert safe.title == TITLE
+    assert "&lt;script&gt;alert(4)&lt;/script&gt;" in safe.html and "<script>alert(4)" not in safe.html
+    assert "<b>out</b>" in safe.html  # outputs are sanitised (nh3) whatever the setting
+    assert "onclick" not in safe.html and "alert(8)" not in safe.html
+    raw, _ = load_post(data, Path("content/posts/nb.ipynb"), Settings())
+    assert "<script>alert(4)</script>" in raw.html  # by default the author's own HTML is kept
