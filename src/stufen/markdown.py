@@ -11,6 +11,8 @@ import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core.smartquotes import QUOTE_RE, process_inlines
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.deflist import deflist_plugin
@@ -25,6 +27,9 @@ from .toc import build_toc, find_toc_heading
 _ID = re.compile(r'\sid="([^"]+)"')
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+# markdown-it's smartquotes copies a paragraph's text once per quote in it: quadratic, so a paragraph of
+# 50,000 quotes took minutes. Past this many quotes × characters a paragraph keeps straight quotes.
+_QUOTE_BUDGET = 50_000_000
 
 
 @lru_cache(maxsize=4)
@@ -33,11 +38,21 @@ def make_markdown(base_path: str = "/", unsafe_html: bool = True) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": unsafe_html, "typographer": True,
                                    "highlight": highlight_code})
     md.enable(["replacements", "smartquotes"])
+    md.core.ruler.at("smartquotes", _bounded_smartquotes)
     md.use(gfm_plugin).use(deflist_plugin).use(math_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id,
            permalink=True, permalinkSymbol='<span aria-hidden="true">#</span>')
     md.options["stufen_base_path"] = base_path
     return md
+
+
+def _bounded_smartquotes(state: StateCore) -> None:
+    """markdown-it's own smartquotes rule, skipping paragraphs whose cost would pass `_QUOTE_BUDGET`."""
+    for token in state.tokens:
+        if token.type == "inline" and token.children and QUOTE_RE.search(token.content):
+            quotes = token.content.count("'") + token.content.count('"')
+            if quotes * len(token.content) <= _QUOTE_BUDGET:
+                process_inlines(token.children, state)
 
 
 def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True,

@@ -152,6 +152,7 @@ EXTREMES = {
     "lists nested 1,000 deep": FRONT + "---\n" + "".join("  " * i + "- x\n" for i in range(1000)),
     "HTML nested 20,000 deep": FRONT + "---\n" + "<div>" * 20_000 + "\n",
     "LaTeX nested 5,000 deep": FRONT + "---\n$" + "{" * 5000 + "}" * 5000 + "$\n",
+    "40,000 quotes in one paragraph": FRONT + "---\n" + "<span a='" * 40_000 + "\n",
     "2 MB title": FRONT.replace("title: T", "title: " + "x" * 2_000_000) + "---\nHi.\n",
     "2 MB key": FRONT + '"' + "k" * 2_000_000 + '": 1\n---\nHi.\n',
 }
