@@ -35,6 +35,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/growth.py
 
 fonts:
 	@test -f $(CJK_FONT) || (apt-get install -y fonts-dejavu-core fonts-droid-fallback \
