@@ -42,6 +42,7 @@ def make_markdown(base_path: str = "/", unsafe_html: bool = True) -> MarkdownIt:
     md.use(gfm_plugin).use(deflist_plugin).use(math_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id,
            permalink=True, permalinkSymbol='<span aria-hidden="true">#</span>')
+    md.core.ruler.before("anchor", "unique_heading_ids", _unique_heading_ids)
     md.options["stufen_base_path"] = base_path
     return md
 
@@ -53,6 +54,23 @@ def _bounded_smartquotes(state: StateCore) -> None:
             quotes = token.content.count("'") + token.content.count('"')
             if quotes * len(token.content) <= _QUOTE_BUDGET:
                 process_inlines(token.children, state)
+
+
+def _unique_heading_ids(state: StateCore) -> None:
+    """The ids the anchors plugin would give, in linear time: its unique_slug retries `-1`, `-2`, … from 1 for
+    every repeat, so 10,000 headings with one title cost 50 million tries. Ids written in the source stay."""
+    taken = {str(t.attrGet("id")) for t in state.tokens if t.type == "heading_open" and t.attrGet("id")}
+    next_suffix: dict[str, int] = {}
+    for token, inline in zip(state.tokens, state.tokens[1:], strict=False):
+        if token.type != "heading_open" or token.attrGet("id"):
+            continue
+        base = heading_id("".join(c.content for c in inline.children or () if c.type in ("text", "code_inline")))
+        slug, n = base, next_suffix.get(base, 1)
+        while slug in taken:  # a slug once taken stays taken, so resuming at the last suffix gives the same ids
+            slug, n = f"{base}-{n}", n + 1
+        next_suffix[base] = n
+        taken.add(slug)
+        token.attrSet("id", slug)
 
 
 def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True,

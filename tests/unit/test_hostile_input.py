@@ -153,6 +153,7 @@ EXTREMES = {
     "HTML nested 20,000 deep": FRONT + "---\n" + "<div>" * 20_000 + "\n",
     "LaTeX nested 5,000 deep": FRONT + "---\n$" + "{" * 5000 + "}" * 5000 + "$\n",
     "40,000 quotes in one paragraph": FRONT + "---\n" + "<span a='" * 40_000 + "\n",
+    "20,000 headings with one title": FRONT + "---\n" + "## Step\n\n" * 20_000,
     "2 MB title": FRONT.replace("title: T", "title: " + "x" * 2_000_000) + "---\nHi.\n",
     "2 MB key": FRONT + '"' + "k" * 2_000_000 + '": 1\n---\nHi.\n',
 }
@@ -164,11 +165,21 @@ def test_extreme_shapes_end_in_a_post_or_content_errors(name):
         check_answer(EXTREMES[name].encode())
 
 
-@pytest.mark.parametrize("data", [b"{}", b'{"cells": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
-                                  b'{"cells": [], "metadata": {"stufen": ' + b"[" * 900 + b"]" * 900 + b"}}"])
-def test_notebooks_nested_too_deeply_are_content_errors(data):
+BROKEN_NOTEBOOKS = {
+    "empty object": b"{}",
+    "cells nested 100,000 deep": b'{"cells": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    "metadata nested 900 deep": b'{"cells": [], "metadata": {"stufen": ' + b"[" * 900 + b"]" * 900 + b"}}",
+    # nbformat's own converters raised UnboundLocalError / AssertionError on these
+    "nbformat true": b'{"cells": [{"cell_type": "markdown", "source": "", "metadata": {}}], "metadata": {}, '
+                     b'"nbformat": true, "nbformat_minor": 4}',
+    "nbformat_minor null": b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": null}',
+}
+
+
+@pytest.mark.parametrize("name", BROKEN_NOTEBOOKS)
+def test_broken_notebooks_are_content_errors(name):
     with time_limit(20):
-        post, problems = load_post(data, NB_SOURCE, Settings())
+        post, problems = load_post(BROKEN_NOTEBOOKS[name], NB_SOURCE, Settings())
     assert post is None and [p.path for p in problems] == [NB_SOURCE]
 
 
