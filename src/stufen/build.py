@@ -7,7 +7,6 @@ arguments, so the CLI, the dev server and the tests all run the same build.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -25,9 +24,10 @@ from .model import Post
 from .ogimage import og_images
 from .output import Output, check_out_dir, static_files, write_site
 from .pages import Page, plan
+from .parallel import parallel_map
 from .render import render_all
 from .roadmap import load_roadmap, roadmap_pages
-from .search import build_index, index_language
+from .search import build_index, index_key, index_language
 from .seo import site_files
 from .site import Mode, Site, assemble
 from .templates import make_env
@@ -66,17 +66,20 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     outputs = render_all(pages, make_env(config), problems)
     problems.raise_if_errors(strict)
-    files = write_site([*outputs, *assets], static, out, finish=_indexer(config, site))
+    files = write_site([*outputs, *assets], static, out, finish=_indexer(config, site, outputs, cache))
     return Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
                   site.left_out, tuple(w.format() for w in problems.warnings))
 
 
-def _indexer(config: Config, site: Site):
-    """What runs over the written site before it is published: the search index."""
+def _indexer(config: Config, site: Site, outputs: list[Output], cache: Cache):
+    """What runs over the written site before it is published: the search index (cached by its pages)."""
     if not config.search:
         return None
     language = index_language(config.search_language, config.language, site.posts)
-    return partial(build_index, language=language)
+    if cache.folder is None:
+        return partial(build_index, language=language)
+    key = index_key(((o.path, o.data) for o in outputs), language)
+    return partial(build_index, language=language, key=key, cache=cache.folder / "pagefind")
 
 
 def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, problems: Problems) -> list[Output]:
@@ -128,12 +131,7 @@ def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems
 
 
 def _run(jobs: list[tuple[str, bytes, PurePosixPath]], settings: Settings):
-    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return [load_post(data, source, settings) for _, data, source in jobs]
-    workers = min(os.cpu_count() or 2, 8)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        chunk = max(1, len(jobs) // (workers * 4))
-        return list(pool.map(_load_job, [(d, s, settings) for _, d, s in jobs], chunksize=chunk))
+    return parallel_map(_load_job, [(d, s, settings) for _, d, s in jobs], serial_below=PARALLEL_FROM)
 
 
 def _load_job(args):

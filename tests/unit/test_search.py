@@ -43,3 +43,25 @@ def test_search_can_be_turned_off(site, stufen):
     assert not (root / "_site/pagefind").exists()
     assert not (root / "_site/search").exists()
     assert "Search" not in (root / "_site/index.html").read_text()
+
+
+def test_an_index_is_reused_until_a_post_page_changes(site, stufen, monkeypatch):
+    from stufen import search
+    runs = []
+    real = search._run_pagefind
+    monkeypatch.setattr(search, "_run_pagefind", lambda *args: (runs.append(args), real(*args)))
+    root = site({"content/posts/a.md": post("Alpha", description="d", body="Hermann Hesse"),
+                 "stufen.toml": 'title = "One"\n'})
+    assert stufen(root, "build")[0] == 0
+    entry = (root / "_site/pagefind/pagefind-entry.json").read_bytes()
+    assert stufen(root, "build")[0] == 0
+    assert len(runs) == 1  # nothing changed: the cached index is linked in
+    assert (root / "_site/pagefind/pagefind-entry.json").read_bytes() == entry
+    (root / "content/posts/a.md").write_text(post("Alpha", description="d", body="Hermann Hesse, Stufen"))
+    assert stufen(root, "build")[0] == 0
+    assert len(runs) == 2  # a post's page changed: indexed again
+    (root / "content/posts/b.md").write_text(post("Beta", description="d"))
+    assert stufen(root, "build")[0] == 0
+    assert len(list((root / ".stufen-cache/pagefind").iterdir())) == search.KEEP  # old indexes pruned
+    assert stufen(root, "build", "--no-cache")[0] == 0
+    assert len(runs) == 4  # --no-cache means no cached index either
