@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(ARGS)
 
 fonts:
 	@test -f $(CJK_FONT) || (apt-get install -y fonts-dejavu-core fonts-droid-fallback \
