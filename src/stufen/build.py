@@ -27,7 +27,7 @@ from .pages import Page, plan
 from .parallel import parallel_map
 from .render import render_all
 from .roadmap import load_roadmap, roadmap_pages
-from .search import build_index, index_key, index_language
+from .search import build_index, index_language, indexed_pages, shard_count
 from .seo import site_files
 from .site import Mode, Site, assemble
 from .templates import make_env
@@ -76,10 +76,9 @@ def _indexer(config: Config, site: Site, outputs: list[Output], cache: Cache):
     if not config.search:
         return None
     language = index_language(config.search_language, config.language, site.posts)
-    if cache.folder is None:
-        return partial(build_index, language=language)
-    key = index_key(((o.path, o.data) for o in outputs), language)
-    return partial(build_index, language=language, key=key, cache=cache.folder / "pagefind")
+    store = cache.folder / "pagefind" if cache.folder is not None else None
+    pages = indexed_pages((o.path, o.data) for o in outputs)
+    return partial(build_index, language=language, pages=pages, shards=shard_count(len(site.posts)), cache=store)
 
 
 def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, problems: Problems) -> list[Output]:

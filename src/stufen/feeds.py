@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from email.utils import format_datetime
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 from xml.etree import ElementTree as ET
 
@@ -116,10 +117,21 @@ def feed_id(config: Config, home: str) -> str:
     return url if urlsplit(url).scheme else uuid.uuid5(uuid.NAMESPACE_URL, url).urn
 
 
+@lru_cache(maxsize=1024)
 def absolute_html(body: str, page_url: str) -> str:
-    """Every href/src resolved against the post's address, so links work inside a feed reader."""
+    """Every href/src resolved against the post's address, so links work inside a feed reader.
+
+    Memoised: a post appears in the site's feeds and in each of its tags' feeds.
+    """
+    parts = urlsplit(page_url)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
     def resolve(match: re.Match) -> str:
-        target = urljoin(page_url, html.unescape(match.group(2)))
+        ref = html.unescape(match.group(2))
+        if origin and ref.startswith("/") and not ref.startswith("//") and "/." not in ref:
+            target = origin + ref  # the common case, without urljoin's full parse
+        else:
+            target = urljoin(page_url, ref)
         return f'{match.group(1)}="{html.escape(target)}"'
     return _ATTR.sub(resolve, body)
 

@@ -16,11 +16,13 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
 from .model import Post
+from .parallel import cores
 
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Repeated or navigational text that would only add noise to results.
@@ -37,45 +39,82 @@ def index_language(setting: str, site_language: str, posts: Iterable[Post]) -> s
 
 
 INDEXED = b"data-pagefind-body"  # the attribute that marks a page Pagefind indexes (post pages)
-KEEP = 2  # indexes kept in the cache: the current one and the one before, for an undo
-
-
-def index_key(pages: Iterable[tuple[str, bytes]], language: str) -> str:
-    """What an index is built from: the bytes of the indexed pages at their paths, the language, the tool."""
-    digest = hashlib.sha256(repr((_executable().name, _version(), language, IGNORED)).encode())
-    for path, data in sorted(pages):
-        if INDEXED in data:
-            digest.update(f"{path}\0{len(data)}\0".encode())
-            digest.update(data)
-    return digest.hexdigest()
-
-
-def build_index(folder: Path, language: str, key: str | None = None, cache: Path | None = None) -> None:
-    """Index a written (not yet published) site folder; reuse the cached index when `key` is known.
-
-    Pagefind cannot update an index, so an index is built whole into the cache
-    (under its key) and linked into the site: a build whose post pages are all
-    unchanged costs a few hundred links instead of a Pagefind run.
-    """
-    if key is None or cache is None:
-        return _run_pagefind(folder, folder / "pagefind", language)
-    stored = cache / key
-    if not (stored / _COMPLETE).is_file():
-        temp = cache / f".{key}.{os.getpid()}"
-        shutil.rmtree(temp, ignore_errors=True)
-        _run_pagefind(folder, temp, language)
-        (temp / _COMPLETE).write_bytes(b"")
-        shutil.rmtree(stored, ignore_errors=True)
-        os.replace(temp, stored)
-        _prune(cache, keep=stored)
-    _link_tree(stored, folder / "pagefind")
-
-
+SHARD_POSTS = 100  # posts per index shard: Pagefind's time and memory grow faster than its input
+MAX_SHARDS = 16  # …but every shard is fetched for every search, so not too many
+UI_FILES = re.compile(r"pagefind-(component-ui|modular-ui|ui|highlight)\.")  # Pagefind's UI; we ship our own
 _COMPLETE = ".complete"
 
 
+def shard_count(posts: int) -> int:
+    """How many indexes the posts are split into; the search page merges them in the browser."""
+    return max(1, min(MAX_SHARDS, -(-posts // SHARD_POSTS)))
+
+
+def shard_of(path: str, shards: int) -> int:
+    """A page's shard, from its path alone: an edit re-indexes one shard, not the site."""
+    return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=4).digest(), "big") % shards
+
+
+def indexed_pages(outputs: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    return sorted((path, data) for path, data in outputs if INDEXED in data)
+
+
+def build_index(folder: Path, language: str, pages: list[tuple[str, bytes]], shards: int,
+                cache: Path | None = None) -> None:
+    """Index `pages` into `folder/pagefind/<n>/`, one Pagefind bundle per shard.
+
+    Pagefind cannot update an index, so each shard is built whole (from the page
+    bytes, in a scratch folder) into the cache under a key of its inputs and
+    linked into the site: an unchanged shard costs a few links, and an edit
+    re-indexes the hundred or so posts of its shard. Shards build in parallel.
+    """
+    groups: list[list[tuple[str, bytes]]] = [[] for _ in range(shards)]
+    for path, data in pages:
+        groups[shard_of(path, shards)].append((path, data))
+    for group in groups:  # the search page loads every shard, and Pagefind cannot index nothing
+        largest = max(groups, key=len)
+        if not group and len(largest) > 1:
+            group.append(largest.pop())
+    groups = [group for group in groups if group]  # fewer pages than shards: the page skips the missing
+    store = cache if cache is not None else folder / ".pagefind-scratch"
+    keys = [_shard_key(group, language) for group in groups]
+    todo = [(key, group) for key, group in zip(keys, groups, strict=True) if not (store / key / _COMPLETE).is_file()]
+    with ThreadPoolExecutor(max_workers=cores()) as pool:  # each job is a Pagefind process
+        for future in [pool.submit(_index_shard, store, key, group, language) for key, group in todo]:
+            future.result()
+    for n, key in enumerate(keys):
+        _link_tree(store / key, folder / "pagefind" / str(n))
+    if cache is None:
+        shutil.rmtree(store, ignore_errors=True)
+    else:
+        _prune(cache, keep=set(keys))
+
+
+def _shard_key(pages: list[tuple[str, bytes]], language: str) -> str:
+    digest = hashlib.sha256(repr((_executable().name, _version(), language, IGNORED)).encode())
+    for path, data in pages:
+        digest.update(f"{path}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _index_shard(store: Path, key: str, pages: list[tuple[str, bytes]], language: str) -> None:
+    scratch = store / f".{key}.{os.getpid()}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        for path, data in pages:
+            (scratch / "site" / path).parent.mkdir(parents=True, exist_ok=True)
+            (scratch / "site" / path).write_bytes(data)
+        _run_pagefind(scratch / "site", scratch / "index", language)
+        (scratch / "index" / _COMPLETE).write_bytes(b"")
+        shutil.rmtree(store / key, ignore_errors=True)
+        os.replace(scratch / "index", store / key)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def _run_pagefind(site: Path, output: Path, language: str) -> None:
-    command = [str(_executable()), "--site", str(site), "--output-path", str(output), "--glob", "posts/**/*.html",
+    command = [str(_executable()), "--site", str(site), "--output-path", str(output),
                "--force-language", language, "--exclude-selectors", IGNORED, "--silent"]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
@@ -83,12 +122,12 @@ def _run_pagefind(site: Path, output: Path, language: str) -> None:
 
 
 def _link_tree(source: Path, target: Path) -> None:
-    """Hard-link (copy where links are impossible) every file under `source` to the same place under `target`."""
+    """Hard-link (copy where links are impossible) the bundle under `source` to `target`, minus Pagefind's UI."""
     for folder, _, files in os.walk(source):
         into = target / Path(folder).relative_to(source)
         into.mkdir(parents=True, exist_ok=True)
         for name in files:
-            if name == _COMPLETE:
+            if name == _COMPLETE or UI_FILES.match(name):
                 continue
             try:
                 os.link(Path(folder) / name, into / name)
@@ -96,11 +135,11 @@ def _link_tree(source: Path, target: Path) -> None:
                 shutil.copyfile(Path(folder) / name, into / name)
 
 
-def _prune(cache: Path, keep: Path) -> None:
-    """Drop all but the newest `KEEP` indexes (the cache must not grow with every edit)."""
-    indexes = sorted((p for p in cache.iterdir() if p.is_dir() and p != keep),
-                     key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in indexes[KEEP - 1:]:
+def _prune(cache: Path, keep: set[str]) -> None:
+    """Drop shards no longer used, but keep the newest few (an undo is then free): the cache must not grow forever."""
+    unused = sorted((p for p in cache.iterdir() if p.is_dir() and p.name not in keep),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in unused[MAX_SHARDS:]:
         shutil.rmtree(old, ignore_errors=True)
 
 
