@@ -33,9 +33,14 @@ def index_language(setting: str, site_language: str, posts: Iterable[Post]) -> s
     """The language the whole index is built in: the setting, or the best one for these posts."""
     if setting != "auto":
         return setting
-    if any(_HAN_OR_KANA.search(post.title) or _HAN_OR_KANA.search(post.html) for post in posts):
+    if any(_has_han_or_kana(post.title) or _has_han_or_kana(post.html) for post in posts):
         return "zh"
     return site_language.split("-")[0].lower()
+
+
+@lru_cache(maxsize=8192)  # while serving, an unchanged post's body is the same string: scanned once
+def _has_han_or_kana(text: str) -> bool:
+    return _HAN_OR_KANA.search(text) is not None
 
 
 INDEXED = b"data-pagefind-body"  # the attribute that marks a page Pagefind indexes (post pages)
@@ -60,14 +65,17 @@ def indexed_pages(outputs: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes
 
 
 def build_index(folder: Path, language: str, pages: list[tuple[str, bytes]], shards: int,
-                cache: Path | None = None) -> None:
-    """Index `pages` into `folder/pagefind/<n>/`, one Pagefind bundle per shard.
+                cache: Path | None = None, *, output: Path | None = None, nice: bool = False) -> None:
+    """Index `pages` into `folder/pagefind/<n>/` (or `output/<n>/`), one Pagefind bundle per shard.
 
     Pagefind cannot update an index, so each shard is built whole (from the page
     bytes, in a scratch folder) into the cache under a key of its inputs and
     linked into the site: an unchanged shard costs a few links, and an edit
-    re-indexes the hundred or so posts of its shard. Shards build in parallel.
+    re-indexes the hundred or so posts of its shard. Shards build in parallel;
+    `nice` runs Pagefind at low CPU priority (the dev server indexes in the
+    background while the browser reloads).
     """
+    output = folder / "pagefind" if output is None else output
     groups: list[list[tuple[str, bytes]]] = [[] for _ in range(shards)]
     for path, data in pages:
         groups[shard_of(path, shards)].append((path, data))
@@ -80,10 +88,10 @@ def build_index(folder: Path, language: str, pages: list[tuple[str, bytes]], sha
     keys = [_shard_key(group, language) for group in groups]
     todo = [(key, group) for key, group in zip(keys, groups, strict=True) if not (store / key / _COMPLETE).is_file()]
     with ThreadPoolExecutor(max_workers=cores()) as pool:  # each job is a Pagefind process
-        for future in [pool.submit(_index_shard, store, key, group, language) for key, group in todo]:
+        for future in [pool.submit(_index_shard, store, key, group, language, nice) for key, group in todo]:
             future.result()
     for n, key in enumerate(keys):
-        _link_tree(store / key, folder / "pagefind" / str(n))
+        _link_tree(store / key, output / str(n))
     if cache is None:
         shutil.rmtree(store, ignore_errors=True)
     else:
@@ -98,14 +106,14 @@ def _shard_key(pages: list[tuple[str, bytes]], language: str) -> str:
     return digest.hexdigest()
 
 
-def _index_shard(store: Path, key: str, pages: list[tuple[str, bytes]], language: str) -> None:
+def _index_shard(store: Path, key: str, pages: list[tuple[str, bytes]], language: str, nice: bool) -> None:
     scratch = store / f".{key}.{os.getpid()}"
     shutil.rmtree(scratch, ignore_errors=True)
     try:
         for path, data in pages:
             (scratch / "site" / path).parent.mkdir(parents=True, exist_ok=True)
             (scratch / "site" / path).write_bytes(data)
-        _run_pagefind(scratch / "site", scratch / "index", language)
+        _run_pagefind(scratch / "site", scratch / "index", language, nice)
         (scratch / "index" / _COMPLETE).write_bytes(b"")
         shutil.rmtree(store / key, ignore_errors=True)
         os.replace(scratch / "index", store / key)
@@ -113,9 +121,11 @@ def _index_shard(store: Path, key: str, pages: list[tuple[str, bytes]], language
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _run_pagefind(site: Path, output: Path, language: str) -> None:
+def _run_pagefind(site: Path, output: Path, language: str, nice: bool = False) -> None:
     command = [str(_executable()), "--site", str(site), "--output-path", str(output),
                "--force-language", language, "--exclude-selectors", IGNORED, "--silent"]
+    if nice and shutil.which("nice"):
+        command = ["nice", "-n", "10", *command]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise ConfigError(f"search index: Pagefind failed: {(result.stderr or result.stdout).strip()}")
