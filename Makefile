@@ -33,16 +33,18 @@ test: $(STAMP) $(CHROMIUM) fonts
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
-bench: $(STAMP)
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/growth.py
+# Every bench/*.py is a benchmark printing its own figures (reload.py needs Chromium);
+# one failing does not stop the others, but fails the target at the end.
+bench: $(STAMP) $(CHROMIUM)
+	@status=0; for script in bench/*.py; do echo "== $$script"; \
+	  $(BIN)/python $$script || status=1; done; exit $$status
 
 fonts:
 	@test -f $(CJK_FONT) || (apt-get install -y fonts-dejavu-core fonts-droid-fallback \
 	  || (apt-get update && apt-get install -y fonts-dejavu-core fonts-droid-fallback))
 
 clean:
-	rm -rf _site .stufen-cache
+	rm -rf _site .stufen-cache .stufen-serve
 
 distclean: clean
 	rm -rf $(VENV)

@@ -7,7 +7,7 @@ arguments, so the CLI, the dev server and the tests all run the same build.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -21,18 +21,21 @@ from .errors import Problems, plural
 from .feeds import feeds
 from .highlight import stylesheet
 from .links import check_links
+from .memo import Memo
 from .model import Post
 from .ogimage import og_images
-from .output import Output, check_out_dir, static_files, write_site
+from .output import Output, check_out_dir, static_files, write_changed, write_site
 from .pages import Page, plan
+from .parallel import parallel_map
 from .render import render_all
 from .roadmap import load_roadmap, roadmap_pages
-from .search import build_index, index_language
+from .search import build_index, index_language, indexed_pages, shard_count
 from .seo import site_files
 from .site import Mode, Site, assemble
 from .templates import make_env
 from .theme import theme_dir
 
+Indexer = Callable[..., None]  # (site folder, output=folder for the index) → None; see search.build_index
 PARALLEL_FROM = 48  # below this many uncached posts a process pool costs more than it saves
 
 
@@ -45,16 +48,24 @@ class Report:
     seconds: float
     left_out: tuple[str, ...]
     warnings: tuple[str, ...]
+    changed: tuple[str, ...] | None = None  # paths an incremental build wrote; None for a whole-site write
+
+    @property
+    def written(self) -> int | None:
+        return None if self.changed is None else len(self.changed)
 
     def format(self) -> str:
         lines = [*self.warnings]
         lines += [f"Left out {line}" for line in self.left_out]
+        changed = "" if self.written is None else f" ({self.written} written, {self.files - self.written} unchanged)"
         lines.append(f"Built {plural(self.posts, 'post')}, {plural(self.tags, 'tag')}, "
-                     f"{plural(self.pages, 'page')} in {self.seconds:.2f} s")
+                     f"{plural(self.pages, 'page')} in {self.seconds:.2f} s{changed}")
         return "\n".join(lines)
 
 
-def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool = False) -> Report:
+def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool = False,
+          memo: Memo | None = None) -> Report:
+    """One build; with a `memo` kept across calls (the dev server), unchanged pages are reused and not rewritten."""
     started = perf_counter()
     check_out_dir(out, config.root)
     problems = Problems()
@@ -64,19 +75,33 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     static, assets = static_and_assets(config)
     assets += site_extras(site, pages, mode.now, cache, problems) + post_attachments(site)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
-    outputs = render_all(pages, make_env(config), problems)
+    env = memo.environment(config) if memo else make_env(config)
+    outputs = render_all(pages, env, problems, memo.start(env, config) if memo else None)
     problems.raise_if_errors(strict)
-    files = write_site([*outputs, *assets], static, out, finish=_indexer(config, site))
+    files, written = write_outputs([*outputs, *assets], static, out, memo, _indexer(config, site, outputs, cache))
     return Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
-                  site.left_out, tuple(w.format() for w in problems.warnings))
+                  site.left_out, tuple(w.format() for w in problems.warnings), written)
 
 
-def _indexer(config: Config, site: Site):
-    """What runs over the written site before it is published: the search index."""
+def write_outputs(outputs: list[Output], static: dict[str, Path], out: Path, memo: Memo | None,
+                  index: Indexer | None) -> tuple[int, tuple[str, ...] | None]:
+    """A whole-site swap for `stufen build`, indexed before it is published; only the changed files
+    while serving, where the index is left in `memo.index` for the server to refresh after the reload."""
+    if memo is None:
+        return write_site(outputs, static, out, finish=index), None
+    result = write_changed(outputs, static, out, memo.written)
+    memo.finish(index)
+    return result
+
+
+def _indexer(config: Config, site: Site, outputs: list[Output], cache: Cache) -> Indexer | None:
+    """What runs over the written site before it is published: the search index (cached by its pages)."""
     if not config.search:
         return None
     language = index_language(config.search_language, config.language, site.posts)
-    return partial(build_index, language=language)
+    store = cache.folder / "pagefind" if cache.folder is not None else None
+    pages = indexed_pages((o.path, o.data) for o in outputs)
+    return partial(build_index, language=language, pages=pages, shards=shard_count(len(site.posts)), cache=store)
 
 
 def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, problems: Problems) -> list[Output]:
@@ -106,12 +131,13 @@ def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems
     for path in paths:
         source = PurePosixPath(path.relative_to(config.root).as_posix())
         try:
-            data = path.read_bytes()
+            key, data = cache.file_key(path, source, settings)
+            cached = cache.get(key)
+            if cached is None and data is None:  # known unchanged, yet evicted: read it after all
+                data = path.read_bytes()
         except OSError as exc:
             problems.error(source, None, f"cannot read the file: {exc.strerror}")
             continue
-        key = Cache.key(source, settings, data)
-        cached = cache.get(key)
         if cached is None:
             jobs.append((key, data, source))
         else:
@@ -128,12 +154,7 @@ def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems
 
 
 def _run(jobs: list[tuple[str, bytes, PurePosixPath]], settings: Settings):
-    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return [load_post(data, source, settings) for _, data, source in jobs]
-    workers = min(os.cpu_count() or 2, 8)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        chunk = max(1, len(jobs) // (workers * 4))
-        return list(pool.map(_load_job, [(d, s, settings) for _, d, s in jobs], chunksize=chunk))
+    return parallel_map(_load_job, [(d, s, settings) for _, d, s in jobs], serial_below=PARALLEL_FROM)
 
 
 def _load_job(args):

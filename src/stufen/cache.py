@@ -31,6 +31,20 @@ class Cache:
         self.memory: dict[str, object] = {}
         self.hits = 0
         self.misses = 0
+        self.stamps: dict[Path, tuple] = {}  # file → ((mtime_ns, size, inode), other key parts, key)
+
+    def file_key(self, path: Path, *parts: object) -> tuple[str, bytes | None]:
+        """`key(*parts, bytes of path)`, and the bytes; a file unchanged since last time (same
+        mtime, size and inode) is not read again: its bytes come back as None."""
+        info = path.stat()
+        stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+        known = self.stamps.get(path)
+        if known is not None and known[0] == stamp and known[1] == parts:
+            return known[2], None
+        data = path.read_bytes()
+        key = self.key(*parts, data)
+        self.stamps[path] = (stamp, parts, key)
+        return key, data
 
     @staticmethod
     def key(*parts: object) -> str:

@@ -47,6 +47,22 @@ def build_command(root: Path, out: Path | None, drafts: bool, strict: bool, no_c
     click.echo(report.format())
 
 
+@cli.command("serve")
+@click.option("--watch", is_flag=True, help="Rebuild on every change and reload open tabs.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--drafts/--no-drafts", default=True, show_default=True,
+              help="Show drafts and posts scheduled for later (marked as such).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in the default browser.")
+@click.pass_obj
+def serve_command(root: Path, watch: bool, port: int, host: str, drafts: bool, open_browser: bool) -> None:
+    """Build into .stufen-serve/ and serve it at http://127.0.0.1:8000/ (under base_url's path)."""
+    from .devsite import Options, run  # the server and watcher load only when serving
+
+    run(root, Options(host, port, watch, drafts, open_browser), echo=click.echo)
+
+
 @cli.command("deploy")
 @click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")
 @click.option("--branch", default="gh-pages", show_default=True, help="The branch GitHub Pages serves.")

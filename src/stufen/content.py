@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
@@ -53,7 +54,7 @@ def discover(content_dir: Path) -> list[Path]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(("_", "."))]
         found += [Path(folder, f) for f in files if f.endswith(POST_SUFFIXES) and not f.startswith(("_", "."))]
-    return sorted(found)
+    return sorted(found, key=lambda p: p.parts)  # the order of Path comparison, without its slow __lt__
 
 
 def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[Post | None, tuple[ContentError, ...]]:
@@ -91,10 +92,14 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
 
 
 def _render_body(parts: Source, source: PurePosixPath, settings: Settings) -> Body:
-    rendered = render_markdown(parts.body, base_path=settings.base_path,
-                               unsafe_html=settings.unsafe_html, first_line=parts.body_line)
+    rendered = _markdown(parts.body, base_path=settings.base_path,
+                         unsafe_html=settings.unsafe_html, first_line=parts.body_line)
     return Body(rendered, {}, tuple(ContentError(source, line, message, "check the formula's braces and commands")
                                     for line, message in rendered.problems))
+
+
+# A title or date edit leaves the body as it was: while serving, it is not rendered again.
+_markdown = lru_cache(maxsize=512)(render_markdown)
 
 
 def _post_fields(meta, lines, source, settings: Settings, problems: list[ContentError]) -> dict:

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from email.utils import format_datetime
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 from xml.etree import ElementTree as ET
 
@@ -54,6 +55,23 @@ def tag_feed_path(slug: str) -> str:
 
 
 def atom(config: Config, posts: Sequence[Post], path: str, home: str, title: str, now: datetime) -> bytes:
+    """One Atom feed. While serving, most feeds are rebuilt from the very same post objects: those
+    are remembered (by identity, with the config, and `now` only where it shows: an empty feed)."""
+    key = (path, home, title, tuple(map(id, posts)), None if posts else now)
+    known = _ATOM.get(key)
+    if known is not None and known[0] == config and all(a is b for a, b in zip(known[1], posts, strict=True)):
+        return known[2]
+    if len(_ATOM) > 4096:
+        _ATOM.clear()
+    data = _atom(config, posts, path, home, title, now)
+    _ATOM[key] = (config, tuple(posts), data)
+    return data
+
+
+_ATOM: dict[tuple, tuple[Config, tuple[Post, ...], bytes]] = {}
+
+
+def _atom(config: Config, posts: Sequence[Post], path: str, home: str, title: str, now: datetime) -> bytes:
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
     _sub(feed, "title", title)
     _sub(feed, "subtitle", config.description)
@@ -116,10 +134,21 @@ def feed_id(config: Config, home: str) -> str:
     return url if urlsplit(url).scheme else uuid.uuid5(uuid.NAMESPACE_URL, url).urn
 
 
+@lru_cache(maxsize=4096)  # every feed a post is in, on every rebuild while serving: once per body and address
 def absolute_html(body: str, page_url: str) -> str:
-    """Every href/src resolved against the post's address, so links work inside a feed reader."""
+    """Every href/src resolved against the post's address, so links work inside a feed reader.
+
+    Memoised: a post appears in the site's feeds and in each of its tags' feeds.
+    """
+    parts = urlsplit(page_url)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
     def resolve(match: re.Match) -> str:
-        target = urljoin(page_url, html.unescape(match.group(2)))
+        ref = html.unescape(match.group(2))
+        if origin and ref.startswith("/") and not ref.startswith("//") and "/." not in ref:
+            target = origin + ref  # the common case, without urljoin's full parse
+        else:
+            target = urljoin(page_url, ref)
         return f'{match.group(1)}="{html.escape(target)}"'
     return _ATTR.sub(resolve, body)
 

@@ -96,6 +96,7 @@ class Post:
     series: str | None = None
     series_order: int | None = None
     extra: Mapping[str, object] = field(default_factory=dict)  # unknown keys, kept as written
+    scheduled: bool = False  # dated later than the build's "now" yet shown (only `serve` shows those)
     lines: Mapping[str, int] = field(default_factory=dict)  # front matter key → file line, for later messages
     front_matter_cell: int | None = None  # a notebook's front matter cell: `lines` count within it
     attachments: Mapping[str, bytes] = field(default_factory=dict)  # files beside the page (notebook images)

@@ -13,7 +13,7 @@ import ctypes.util
 import os
 import shutil
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError
@@ -85,11 +85,74 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
         (fresh / MARKER).write_bytes(MARKER_TEXT)
         if finish is not None:
             finish(fresh)
-        _swap_in(fresh, out)
+        swap_in(fresh, out)
     finally:
         if fresh.exists():
             shutil.rmtree(fresh, ignore_errors=True)
     return len(outputs) + len(static)
+
+
+@dataclass
+class Written:
+    """What the last write put into `folder`, so the next one can write only the differences."""
+
+    folder: Path | None = None
+    pages: dict[str, bytes] = field(default_factory=dict)  # path → bytes written
+    static: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path → (source, mtime_ns, size)
+
+
+def write_changed(outputs: Iterable[Output], static: dict[str, Path], out: Path,
+                  state: Written) -> tuple[int, tuple[str, ...]]:
+    """Incremental write for the dev server: (files in the site, paths written).
+
+    Each file is replaced atomically, and files no longer built are removed. The
+    first write into a folder (or one changed behind our back) is a whole-site write.
+    """
+    outputs = list(outputs)
+    _refuse_duplicates(outputs, static)
+    stats = {rel: _stat(source) for rel, source in static.items()}
+    if state.folder != out or not (out / MARKER).exists():
+        files = write_site(outputs, static, out)
+        state.folder, state.pages, state.static = out, {o.path: o.data for o in outputs}, stats
+        return files, (*(o.path for o in outputs), *static)
+    written = []
+    for item in outputs:
+        before = state.pages.get(item.path)
+        if before is not item.data and before != item.data:
+            _replace(out / item.path, item.data)
+            written.append(item.path)
+    for rel, source in static.items():
+        if state.static.get(rel) != stats[rel]:
+            _replace(out / rel, source.read_bytes())
+            written.append(rel)
+    now = {o.path: o.data for o in outputs}
+    for stale in (set(state.pages) | set(state.static)) - set(now) - set(static):
+        _remove(out, stale)
+    state.pages, state.static = now, stats
+    return len(outputs) + len(static), tuple(written)
+
+
+def _stat(source: Path) -> tuple[str, int, int]:
+    info = source.stat()
+    return str(source), info.st_mtime_ns, info.st_size
+
+
+def _replace(target: Path, data: bytes) -> None:
+    """Write beside the target, then rename over it: a reader sees the old file or the new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.parent / f".{target.name}.stufen-tmp"
+    temp.write_bytes(data)
+    os.replace(temp, target)
+
+
+def _remove(out: Path, rel: str) -> None:
+    """Delete a file no longer built, and the folders it leaves empty (never `out` itself)."""
+    target = out / rel
+    target.unlink(missing_ok=True)
+    folder = target.parent
+    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _refuse_duplicates(outputs: list[Output], static: dict[str, Path]) -> None:
@@ -101,7 +164,7 @@ def _refuse_duplicates(outputs: list[Output], static: dict[str, Path]) -> None:
         seen.add(item.path)
 
 
-def _swap_in(fresh: Path, out: Path) -> None:
+def swap_in(fresh: Path, out: Path) -> None:
     """Exchange atomically where the OS can; else rename aside, rename in, delete the old."""
     if out.exists() and _exchange(fresh, out):
         return  # `fresh` now holds the old site; the caller deletes it

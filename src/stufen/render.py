@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import jinja2
 
 from .errors import ContentError, Problems
+from .memo import Fingerprints
 from .output import Output
 from .pages import Page
 
@@ -20,18 +21,31 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
     return html.encode("utf-8")
 
 
-def render_all(pages: Iterable[Page], env: jinja2.Environment, problems: Problems) -> list[Output]:
+def render_all(pages: Iterable[Page], env: jinja2.Environment, problems: Problems,
+               fingerprints: Fingerprints | None = None) -> list[Output]:
+    """Render every page; with `fingerprints`, a page whose inputs are unchanged reuses its bytes."""
     outputs = []
     reported: set[str] = set()
     for page in pages:
         try:
-            outputs.append(Output(page.output_path, render_page(env, page)))
+            outputs.append(Output(page.output_path, _render(env, page, fingerprints)))
         except jinja2.TemplateError as exc:
             problem = template_problem(exc, page)
             if problem.format() not in reported:
                 reported.add(problem.format())
                 problems.items.append(problem)
     return outputs
+
+
+def _render(env: jinja2.Environment, page: Page, fingerprints: Fingerprints | None) -> bytes:
+    if fingerprints is None:
+        return render_page(env, page)
+    key = fingerprints.of(page)
+    data = fingerprints.memo.get(key)
+    if data is None:
+        data = render_page(env, page)
+        fingerprints.memo.put(key, data, page.url)
+    return data
 
 
 def template_problem(exc: jinja2.TemplateError, page: Page) -> ContentError:

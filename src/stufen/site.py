@@ -8,7 +8,7 @@ maps of slugs, so a `Site` is plain data that is cheap to compare and cache.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from .config import Config
@@ -73,6 +73,8 @@ def _visible(posts: Iterable[Post], config: Config, mode: Mode) -> tuple[list[Po
         elif post.published - margin > mode.now and not mode.future:
             when = f"{short_date(post.published)} {post.published:%H:%M} ({post.timezone})"
             left_out.append(f"{post.source}: scheduled for {when}")
+        elif post.published - margin > mode.now:
+            shown.append(replace(post, scheduled=True))
         else:
             shown.append(post)
     return shown, left_out

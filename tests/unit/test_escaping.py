@@ -145,11 +145,14 @@ def test_tag_slugs_are_safe_and_distinct():
 
 
 def test_search_metadata_is_text(built):
-    """Pagefind stores the page's text (decoded), which the search page inserts with textContent."""
-    fragments = [gzip.decompress(p.read_bytes()) for p in (built / "pagefind/fragment").iterdir()]
+    """Pagefind stores the page's text (decoded), one folder per shard; the search page inserts it with textContent."""
+    fragments = [gzip.decompress(p.read_bytes()) for p in sorted(built.glob("pagefind/*/fragment/*"))]
     (evil,) = [json.loads(f.removeprefix(b"pagefind_dcd")) for f in fragments if b'/posts/evil/"' in f]
     assert evil["meta"]["title"] == TITLE
     assert "textContent = data.meta.title" in (built / "assets/search.js").read_text()
+    # The excerpt goes in with innerHTML: Pagefind builds it from the text with < and > escaped.
+    for script in built.glob("pagefind/*/pagefind.js"):
+        assert 'fragment.content.replace(/</g,"&lt;").replace(/>/g,"&gt;")' in script.read_text()
 
 
 def test_open_graph_card_renders(built):

@@ -1,0 +1,141 @@
+"""The search index while serving: refreshed in the background, after the reload, swapped in whole."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from conftest import post
+from stufen.build import build, now
+from stufen.cache import Cache
+from stufen.config import load_config
+from stufen.devsite import SERVE_DIR, live_site
+from stufen.reindex import Reindexer, refresh
+from stufen.serve import LiveSite
+from stufen.site import Mode
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def writer(files: dict[str, str], gate: threading.Event | None = None, ran: list | None = None):
+    """An index job that writes `files` (after `gate` opens), as Pagefind writes its bundle."""
+    def job(site: Path, output: Path) -> None:
+        output.mkdir(parents=True)
+        for name, text in files.items():
+            (output / name).write_text(text)
+            if gate is not None:
+                assert gate.wait(10)
+        if ran is not None:
+            ran.append(files)
+    return job
+
+
+def test_refresh_swaps_in_a_whole_new_index_and_leaves_nothing_behind(tmp_path):
+    folder = tmp_path / "site"
+    (folder / "pagefind").mkdir(parents=True)
+    (folder / "pagefind/stale.pf_index").write_text("old")
+    refresh(folder, writer({"pagefind.js": "new", "index.pf_index": "new"}))
+    assert files_of(folder) == {"pagefind/pagefind.js": b"new", "pagefind/index.pf_index": b"new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_failing_index_keeps_the_old_one_and_is_reported(tmp_path):
+    folder = tmp_path / "site"
+    (folder / "pagefind").mkdir(parents=True)
+    (folder / "pagefind/pagefind.js").write_text("old")
+
+    def broken(site, output):
+        output.mkdir()
+        (output / "half").write_text("x")
+        raise RuntimeError("Pagefind failed")
+
+    said = []
+    reindexer = Reindexer(folder, echo=said.append)
+    reindexer.request(broken)
+    assert reindexer.wait(10)
+    assert files_of(folder) == {"pagefind/pagefind.js": b"old"}
+    assert said == ["Search index not refreshed: Pagefind failed"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_readers_see_the_old_index_until_the_new_one_is_complete(tmp_path):
+    folder = tmp_path / "site"
+    (folder / "pagefind").mkdir(parents=True)
+    (folder / "pagefind/pagefind.js").write_text("old")
+    gate = threading.Event()
+    reindexer = Reindexer(folder)
+    reindexer.request(writer({"pagefind.js": "new", "entry.json": "new"}, gate))
+    assert not reindexer.wait(0.2)  # running, held at the gate with one file written
+    assert files_of(folder) == {"pagefind/pagefind.js": b"old"}
+    gate.set()
+    assert reindexer.wait(10)
+    assert files_of(folder) == {"pagefind/pagefind.js": b"new", "pagefind/entry.json": b"new"}
+
+
+def test_requests_during_a_run_collapse_into_one_more_run_with_the_latest_job(tmp_path):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    gate, ran = threading.Event(), []
+    reindexer = Reindexer(folder)
+    reindexer.request(writer({"v": "1"}, gate, ran))
+    for version in "234":
+        reindexer.request(writer({"v": version}, gate, ran))
+    reindexer.request(None)  # a build that changed no page owes no index
+    gate.set()
+    assert reindexer.wait(10)
+    assert ran == [{"v": "1"}, {"v": "4"}] and reindexer.runs == 2
+    assert files_of(folder) == {"pagefind/v": b"4"}
+
+
+def test_the_index_starts_only_after_the_browsers_were_told_and_never_delays_them(tmp_path):
+    gate, seen = threading.Event(), []
+
+    def slow_index(site, output):
+        seen.append(live.state()["version"])  # the reload was already announced
+        assert gate.wait(10)  # Pagefind "running" for as long as the test likes
+        output.mkdir()
+
+    reindexer = Reindexer(tmp_path)
+    report = type("Report", (), {"format": lambda self: "Built", "changed": ("index.html",)})
+    live = LiveSite(report, tmp_path, after=lambda _: reindexer.request(slow_index))
+    assert live.rebuild() == "Built"  # returns while the index is still being made
+    assert live.next_state(None, 0) == {"version": 1, "assets": 0, "error": None}
+    assert not reindexer.wait(0.1)
+    gate.set()
+    assert reindexer.wait(10) and seen == [1]
+
+
+def test_a_failed_build_asks_for_no_index(tmp_path):
+    def failing():
+        raise RuntimeError("bug")
+
+    called = []
+    live = LiveSite(failing, tmp_path, after=called.append)
+    live.rebuild()
+    assert live.error is not None and called == []
+
+
+def test_served_index_matches_stufen_build_and_follows_edits(site):
+    root = site({"content/posts/a.md": post("Alpha", "2024-01-01", "Hesse wrote Siddhartha.", description="A."),
+                 "content/posts/b.md": post("Beta", "2024-02-01", "Nothing here.", description="B.")})
+    live, reindexer = live_site(root)
+    live.rebuild()
+    assert reindexer.wait(60) and reindexer.runs == 1
+    served = root / SERVE_DIR / "pagefind"
+    cold = root / "cold"
+    build(load_config(root), mode=Mode(now(), drafts=True, future=True), cache=Cache(None), out=cold)
+    assert files_of(served) == files_of(cold / "pagefind")
+
+    (root / "content/posts/b.md").write_text(post("Beta", "2024-02-01", "Now Hesse too.", description="B."))
+    live.rebuild()
+    assert reindexer.wait(60) and reindexer.runs == 2
+    assert files_of(served) != files_of(cold / "pagefind")
+    build(load_config(root), mode=Mode(now(), drafts=True, future=True), cache=Cache(None), out=cold)
+    assert files_of(served) == files_of(cold / "pagefind")
+
+    (root / "static").mkdir()
+    (root / "static/notes.txt").write_text("no page changed")
+    live.rebuild()
+    assert reindexer.wait(60) and reindexer.runs == 2  # nothing to index again

@@ -1,0 +1,98 @@
+"""The watcher: one rebuild per burst of real file events, none for temp files or reads."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from stufen.watch import Debouncer, Watcher, is_temp_file
+
+
+@pytest.mark.parametrize("name", [".#post.md", "post.md~", ".post.md.swp", ".post.md.swx", "4913",
+                                  "post.md.tmp", ".goutputstream-AB12", "post.md___jb_tmp___"])
+def test_editor_temp_files_are_ignored(name):
+    assert is_temp_file(f"/site/content/posts/{name}")
+
+
+@pytest.mark.parametrize("name", ["post.md", "style.css", "stufen.toml", "base.html"])
+def test_real_files_are_not_ignored(name):
+    assert not is_temp_file(f"/site/content/{name}")
+
+
+class Calls:
+    def __init__(self):
+        self.count, self.event = 0, threading.Event()
+
+    def __call__(self):
+        self.count += 1
+        self.event.set()
+
+    def settle(self, seconds: float = 0.4) -> int:
+        """Wait for a first call (if any), then long enough for a wrongly doubled one."""
+        self.event.wait(seconds)
+        time.sleep(0.2)
+        return self.count
+
+
+def test_a_burst_of_pokes_is_one_call():
+    calls = Calls()
+    debouncer = Debouncer(calls, delay=0.05)
+    try:
+        for _ in range(50):
+            debouncer.poke()
+        assert calls.settle() == 1
+        debouncer.poke()
+        assert calls.settle() == 2
+    finally:
+        debouncer.stop()
+
+
+@pytest.fixture
+def watched(tmp_path):
+    root = tmp_path / "site"
+    for folder in ("content/posts", "templates", "static"):
+        (root / folder).mkdir(parents=True)
+    (root / "content/posts/a.md").write_text("one")
+    (root / "stufen.toml").write_text('title = "T"\n')
+    (root / "README.md").write_text("not a source")
+    calls = Calls()
+    watcher = Watcher(root, calls, delay=0.05)
+    yield root, calls
+    watcher.stop()
+
+
+def test_an_atomic_save_is_one_rebuild(watched):
+    root, calls = watched
+    temp = root / "content/posts/.a.md.tmp"
+    temp.write_text("two")
+    os.replace(temp, root / "content/posts/a.md")
+    (root / "content/posts/a.md~").write_text("backup")
+    assert calls.settle() == 1
+
+
+def test_several_files_at_once_are_one_rebuild(watched):
+    root, calls = watched
+    for name in ("b", "c", "d"):
+        (root / f"content/posts/{name}.md").write_text(name)
+    (root / "templates/base.html").write_text("<html>")
+    (root / "static/x.css").write_text("x")
+    assert calls.settle() == 1
+
+
+def test_config_change_rebuilds(watched):
+    root, calls = watched
+    (root / "stufen.toml").write_text('title = "U"\n')
+    assert calls.settle() == 1
+
+
+def test_temp_files_reads_and_other_files_do_not_rebuild(watched):
+    root, calls = watched
+    (root / "content/posts/.#a.md").write_text("lock")
+    (root / "content/posts/4913").write_text("")
+    (root / "content/posts/a.md").read_bytes()
+    (root / "README.md").write_text("still not a source")
+    (root / ".stufen-serve").mkdir()
+    assert calls.settle(0.3) == 0
