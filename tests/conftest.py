@@ -33,6 +33,11 @@ def post(title="A post", date="2024-05-01T09:30:00+02:00", body="Hello.", **keys
     return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
 
 
+def files(folder: Path) -> dict[str, bytes]:
+    """A built tree as {relative path: bytes}, for comparing whole sites."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 @pytest.fixture
 def site(tmp_path):
     """A factory: site({path: text}) → the folder, ready for `stufen build`."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -29,9 +28,10 @@ from .model import Post
 from .ogimage import og_images
 from .output import Output, check_out_dir, static_files, write_changed, write_site
 from .pages import Page, plan
+from .parallel import parallel_map
 from .render import render_all
 from .roadmap import load_roadmap, roadmap_pages
-from .search import build_index, index_language
+from .search import build_index, index_language, indexed_pages, shard_count
 from .seo import site_files
 from .site import Mode, Site, assemble
 from .templates import make_env, nav_globals
@@ -83,7 +83,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     outputs = render_all(pages, env, problems, memo.start(env, (config, nav)) if memo else None)
     outputs = sized_images(outputs, static, config)
     problems.raise_if_errors(strict)
-    files, written = write_outputs([*outputs, *assets], static, out, memo, _indexer(config, site))
+    files, written = write_outputs([*outputs, *assets], static, out, memo, _indexer(config, site, outputs, cache))
     return Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
                   site.left_out, tuple(w.format() for w in problems.warnings), written)
 
@@ -112,12 +112,14 @@ def write_outputs(outputs: list[Output], static: dict[str, Path], out: Path, mem
     return result
 
 
-def _indexer(config: Config, site: Site) -> Indexer | None:
-    """What runs over the written site before it is published: the search index."""
+def _indexer(config: Config, site: Site, outputs: list[Output], cache: Cache) -> Indexer | None:
+    """What runs over the written site before it is published: the search index (cached by its pages)."""
     if not config.search:
         return None
     language = index_language(config.search_language, config.language, site.posts)
-    return partial(build_index, language=language)
+    store = cache.folder / "pagefind" if cache.folder is not None else None
+    pages = indexed_pages((o.path, o.data) for o in outputs)
+    return partial(build_index, language=language, pages=pages, shards=shard_count(len(site.posts)), cache=store)
 
 
 def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, problems: Problems) -> list[Output]:
@@ -181,12 +183,7 @@ def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems
 
 
 def _run(jobs: list[tuple[str, bytes, PurePosixPath]], settings: Settings):
-    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return [load_post(data, source, settings) for _, data, source in jobs]
-    workers = min(os.cpu_count() or 2, 8)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        chunk = max(1, len(jobs) // (workers * 4))
-        return list(pool.map(_load_job, [(d, s, settings) for _, d, s in jobs], chunksize=chunk))
+    return parallel_map(_load_job, [(d, s, settings) for _, d, s in jobs], serial_below=PARALLEL_FROM)
 
 
 def _load_job(args):

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 from .dates import to_datetime
-from .errors import ContentError, did_you_mean
+from .errors import ContentError, did_you_mean, shown
 from .markdown import render_markdown
 from .model import Post, Tag, Track
 from .notebooks import Body, read_notebook, render_notebook
@@ -79,9 +79,11 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
     rendered = body.rendered
     if not fields["description"]:
         fields["description"] = _shorten(rendered.first_paragraph)
-        problems.append(locate(ContentError(source, parts.key_lines.get("title", 1),
-                                            "no description; using the first paragraph",
-                                            "add 'description:' for search engines and link previews", warning=True)))
+        message = ("no description; using the first paragraph" if rendered.first_paragraph
+                   else "no description, and no paragraph to use instead")
+        problems.append(locate(ContentError(source, parts.key_lines.get("title", 1), message,
+                                            "add 'description:' for search engines and link previews",
+                                            warning=True)))
     post = Post(source=source, html=rendered.html, toc=rendered.toc, links=rendered.links,
                 ids=rendered.ids, words=rendered.words, lines=dict(parts.key_lines),
                 front_matter_cell=parts.front_matter_cell if notebook else None,
@@ -154,7 +156,8 @@ def _text(meta, key, problem) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        problem(key, f"expected text; got {value!r}", f"put the value in quotes: {key}: \"{value}\"")
+        written = value if isinstance(value, (float, date)) else shown(value)
+        problem(key, f"expected text; got {shown(value)}", f"put the value in quotes: {key}: \"{written}\"")
         return None
     return value.strip()
 
@@ -164,7 +167,7 @@ def _flag(meta, key, problem) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        problem(key, f"expected true or false; got {value!r}")
+        problem(key, f"expected true or false; got {shown(value)}")
         return False
     return value
 
@@ -172,7 +175,7 @@ def _flag(meta, key, problem) -> bool:
 def _number(meta, key, problem) -> int | None:
     value = meta.get(key)
     if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-        problem(key, f"expected a whole number; got {value!r}")
+        problem(key, f"expected a whole number; got {shown(value)}")
         return None
     return value
 
@@ -195,7 +198,7 @@ def _tags(value, problem) -> tuple[Tag, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(t, (str, int, float)) for t in value):
-        problem("tags", f"expected a list of tags; got {value!r}", 'write tags: ["one", "two"]')
+        problem("tags", f"expected a list of tags; got {shown(value)}", 'write tags: ["one", "two"]')
         return ()
     seen: dict[str, Tag] = {}
     for raw in value:
@@ -213,7 +216,7 @@ def _music(value, problem) -> tuple[Track, ...]:
     tracks = []
     for item in items:
         if not (isinstance(item, dict) and isinstance(item.get("title"), str) and isinstance(item.get("url"), str)):
-            problem("music", f"expected {{title, url}} entries; got {item!r}",
+            problem("music", f"expected {{title, url}} entries; got {shown(item)}",
                     'write music: {title: "Song", url: "https://…"}')
             continue
         tracks.append(Track(item["title"].strip(), item["url"].strip()))

@@ -12,7 +12,10 @@ import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from .errors import shown
+
 EXAMPLE = "2024-05-01T09:30:00+02:00"
+FIRST_YEAR, LAST_YEAR = 1000, 9998
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
                "August", "September", "October", "November", "December")
@@ -29,7 +32,9 @@ def to_datetime(value: object, tz: ZoneInfo) -> datetime:
     elif isinstance(value, str):
         parsed = _parse_text(value.strip())
     else:
-        raise ValueError(f"expected a date such as {EXAMPLE}; got {value!r}")
+        raise ValueError(f"expected a date such as {EXAMPLE}; got {shown(value)}")
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:  # beyond these, shifting zones overflows
+        raise ValueError(f"expected a year from {FIRST_YEAR} to {LAST_YEAR}; got {parsed.year}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(tz)

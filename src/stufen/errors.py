@@ -8,6 +8,7 @@ an exception, which the CLI prints without a traceback.
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -89,6 +90,17 @@ class ConfigError(Exception):
 def sorted_problems(problems: Iterable[ContentError]) -> list[ContentError]:
     """Order problems by file and line so reports are stable and easy to follow."""
     return sorted(problems, key=lambda p: (str(p.path), p.cell or 0, p.line or 0, p.message))
+
+
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxlist, _SHOWN.maxdict, _SHOWN.maxtuple, _SHOWN.maxset = 3, 6, 6, 6, 6
+_SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlong = 100, 100, 40
+
+
+def shown(value: object) -> str:
+    """A value as a message quotes it: repr, but cut short, so a huge value or a YAML alias bomb
+    (`&a [*b, *b, …]`, a billion items by reference) costs a bounded line, not a hang."""
+    return _SHOWN.repr(value)
 
 
 def plural(n: int, word: str) -> str:

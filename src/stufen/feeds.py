@@ -136,9 +136,19 @@ def feed_id(config: Config, home: str) -> str:
 
 @lru_cache(maxsize=4096)  # every feed a post is in, on every rebuild while serving: once per body and address
 def absolute_html(body: str, page_url: str) -> str:
-    """Every href/src resolved against the post's address, so links work inside a feed reader."""
+    """Every href/src resolved against the post's address, so links work inside a feed reader.
+
+    Memoised: a post appears in the site's feeds and in each of its tags' feeds.
+    """
+    parts = urlsplit(page_url)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
     def resolve(match: re.Match) -> str:
-        target = urljoin(page_url, html.unescape(match.group(2)))
+        ref = html.unescape(match.group(2))
+        if origin and ref.startswith("/") and not ref.startswith("//") and "/." not in ref:
+            target = origin + ref  # the common case, without urljoin's full parse
+        else:
+            target = urljoin(page_url, ref)
         return f'{match.group(1)}="{html.escape(target)}"'
     return _ATTR.sub(resolve, body)
 

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core.smartquotes import QUOTE_RE, process_inlines
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.deflist import deflist_plugin
@@ -26,6 +28,9 @@ from .toc import build_toc, find_toc_heading
 _ID = re.compile(r'\sid="([^"]+)"')
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+# markdown-it's smartquotes copies a paragraph's text once per quote in it: quadratic, so a paragraph of
+# 50,000 quotes took minutes. Past this many quotes × characters a paragraph keeps straight quotes.
+_QUOTE_BUDGET = 50_000_000
 
 
 @lru_cache(maxsize=4)
@@ -34,9 +39,11 @@ def make_markdown(base_path: str = "/", unsafe_html: bool = True) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": unsafe_html, "typographer": True,
                                    "highlight": highlight_code})
     md.enable(["replacements", "smartquotes"])
+    md.core.ruler.at("smartquotes", _bounded_smartquotes)
     md.use(gfm_plugin).use(deflist_plugin).use(math_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id,
            permalink=True, permalinkSymbol='<span aria-hidden="true">#</span>')
+    md.core.ruler.before("anchor", "unique_heading_ids", _unique_heading_ids)
     md.options["stufen_base_path"] = base_path
     md.add_render_rule("list_item_open", _task_item)
     return md
@@ -53,6 +60,32 @@ def _task_item(self, tokens: list[Token], idx: int, options, env) -> str:
     checked = ' checked=""' if meta["checked"] else ""
     return (f'{html}<input class="task-list-item-checkbox" disabled="" type="checkbox"{checked}'
             f' aria-label="{escapeHtml(name or "Task")}"> ')
+
+
+def _bounded_smartquotes(state: StateCore) -> None:
+    """markdown-it's own smartquotes rule, skipping paragraphs whose cost would pass `_QUOTE_BUDGET`."""
+    for token in state.tokens:
+        if token.type == "inline" and token.children and QUOTE_RE.search(token.content):
+            quotes = token.content.count("'") + token.content.count('"')
+            if quotes * len(token.content) <= _QUOTE_BUDGET:
+                process_inlines(token.children, state)
+
+
+def _unique_heading_ids(state: StateCore) -> None:
+    """The ids the anchors plugin would give, in linear time: its unique_slug retries `-1`, `-2`, … from 1 for
+    every repeat, so 10,000 headings with one title cost 50 million tries. Ids written in the source stay."""
+    taken = {str(t.attrGet("id")) for t in state.tokens if t.type == "heading_open" and t.attrGet("id")}
+    next_suffix: dict[str, int] = {}
+    for token, inline in zip(state.tokens, state.tokens[1:], strict=False):
+        if token.type != "heading_open" or token.attrGet("id"):
+            continue
+        base = heading_id("".join(c.content for c in inline.children or () if c.type in ("text", "code_inline")))
+        slug, n = base, next_suffix.get(base, 1)
+        while slug in taken:  # a slug once taken stays taken, so resuming at the last suffix gives the same ids
+            slug, n = f"{base}-{n}", n + 1
+        next_suffix[base] = n
+        taken.add(slug)
+        token.attrSet("id", slug)
 
 
 def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True,

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
-from .errors import ContentError
+from .errors import ContentError, shown
 from .highlight import highlight_code
 from .markdown import render_markdown
 from .model import Link, Rendered
@@ -183,10 +183,15 @@ def _code_cell(code: str, outputs: list, tags: set, number: int, language: str, 
 
 
 def _parse(text: str, source) -> dict:
+    if not text.strip():
+        raise SourceError(ContentError(source, 1, "the file is empty", "open it in Jupyter and save it again"))
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SourceError(ContentError(source, exc.lineno, f"not a notebook: invalid JSON: {exc.msg}",
+                                       "open it in Jupyter and save it again")) from None
+    except RecursionError:
+        raise SourceError(ContentError(source, None, "not a notebook: its JSON is nested too deeply",
                                        "open it in Jupyter and save it again")) from None
     import nbformat  # only sites with notebooks pay for importing it and its JSON schema
 
@@ -202,8 +207,10 @@ def _parse(text: str, source) -> dict:
             path = list(exc.absolute_path or ())
             problem = exc.message
             cell = path[1] + 1 if len(path) > 1 and path[0] == "cells" and isinstance(path[1], int) else None
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            problem = f"the file is JSON but not a notebook ({exc})"
+        except RecursionError:
+            problem = "its JSON is nested too deeply"
+        except Exception as exc:  # noqa: BLE001 - nbformat's converters fail on odd input in many ways
+            problem = f"the file is JSON but not a notebook ({str(exc)[:200]})"  # "nbformat": true → UnboundLocalError
     raise SourceError(ContentError(source, None, f"not a valid notebook: {problem}",
                                    "open it in Jupyter and save it again", cell=cell))
 
@@ -212,8 +219,8 @@ def _metadata_front_matter(metadata: Mapping, source) -> dict:
     """The keys under metadata "stufen"; Jupyter's own metadata "title" counts as the title."""
     keys = metadata.get("stufen", {})
     if not isinstance(keys, dict):
-        raise SourceError(ContentError(source, None, f'metadata "stufen": expected a mapping of front matter '
-                                       f"keys; got {keys!r}", 'write "stufen": {"title": "…", "pubDatetime": "…"}'))
+        raise SourceError(ContentError(source, None, f'metadata "stufen": expected a mapping of front matter keys; '
+                                       f"got {shown(keys)}", 'write "stufen": {"title": "…", "pubDatetime": "…"}'))
     meta = dict(keys)
     if "title" not in meta and isinstance(metadata.get("title"), str):
         meta["title"] = metadata["title"]

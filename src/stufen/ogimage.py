@@ -28,11 +28,12 @@ from .dates import short_date
 from .errors import Problems
 from .model import Post
 from .output import Output
+from .parallel import parallel_map
 from .site import Site
 from .theme import theme_dir
 
 SIZE = (1200, 630)
-DRAWING_VERSION = "1"  # bump when the layout changes, so cached cards are redrawn
+DRAWING_VERSION = "2"  # bump when the layout changes, so cached cards are redrawn
 _FONTS = "/usr/share/fonts"
 FONTS = (  # in order of preference; the first that has a character draws it
     f"{_FONTS}/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -96,47 +97,95 @@ def _font_sizes(fonts: tuple[str, ...]) -> list[tuple[str, int]]:
     return [(path, os.path.getsize(path)) for path in fonts if os.path.isfile(path)]
 
 
-def cached_card(card: Card, folder: Path | None, fonts: Sequence[str] = FONTS,
-                memory: dict | None = None) -> bytes:
-    """The PNG for `card`, from `memory` or `folder` when drawn before; stored in both after drawing."""
-    key = card_key(card, fonts)
-    path = folder / f"{key}.png" if folder is not None else None
+def cached_cards(cards: Sequence[Card], folder: Path | None, fonts: Sequence[str] = FONTS,
+                 memory: dict | None = None) -> list[bytes]:
+    """The PNG for each card: from `memory` or `folder` when drawn before, else drawn (in parallel) and stored."""
     memory = {} if memory is None else memory
-    if ("og", key) in memory:
-        return memory["og", key]
-    if path is not None and path.is_file():
-        memory["og", key] = path.read_bytes()
-        return memory["og", key]
-    data = memory["og", key] = draw_card(card, fonts)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temp = path.with_suffix(f".tmp{os.getpid()}")
-            temp.write_bytes(data)
-            os.replace(temp, path)
-        except OSError:
-            pass  # an unwritable cache only makes the next build slower
-    return data
+    keys = [card_key(card, fonts) for card in cards]
+    found: dict[str, bytes] = {}
+    for key in keys:
+        if key in found:
+            continue
+        if ("og", key) in memory:
+            found[key] = memory["og", key]
+        elif folder is not None and (folder / f"{key}.png").is_file():
+            found[key] = (folder / f"{key}.png").read_bytes()
+    todo = {key: card for key, card in zip(keys, cards, strict=True) if key not in found}
+    drawn = parallel_map(_draw_job, [(card, tuple(fonts)) for card in todo.values()], serial_below=PARALLEL_FROM)
+    for key, data in zip(todo, drawn, strict=True):
+        found[key] = data
+        if folder is not None:
+            _store(folder / f"{key}.png", data)
+    for key in keys:
+        memory["og", key] = found[key]
+    return [found[key] for key in keys]
+
+
+PARALLEL_FROM = 24  # cards to draw before a process pool pays for itself
+
+
+def _draw_job(args: tuple[Card, tuple[str, ...]]) -> bytes:
+    return draw_card(*args)
+
+
+def _store(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(f".tmp{os.getpid()}")
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except OSError:
+        pass  # an unwritable cache only makes the next build slower
 
 
 def draw_card(card: Card, fonts: Sequence[str] = FONTS) -> bytes:
+    """The card as an 8-bit palette PNG: a third of the bytes of RGB to compress, so ~4x faster to encode.
+
+    Text is drawn as coverage (0–255) on one grey layer; each region (title,
+    site name, date) then maps coverage onto its own 85-step ramp from the
+    background to its colour, which is how anti-aliasing would have blended it.
+    """
     width, height = SIZE
-    colours = card.colours
-    image = Image.new("RGB", SIZE, colours.background)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, 24, height), fill=colours.accent)
+    layer = Image.new("L", SIZE, 0)
+    draw = ImageDraw.Draw(layer)
     margin = 96
     size, lines = _fit_title(card.title, fonts, width - 2 * margin)
     y = 120
     for line in lines:
-        _draw_text(draw, (margin, y), line, size, colours.text, fonts)
+        _draw_text(draw, (margin, y), line, size, 255, fonts)
         y += int(size * 1.25)
-    _draw_text(draw, (margin, height - 120), card.site, 40, colours.accent, fonts)
-    date_width = _text_width(card.date, 32, fonts)
-    _draw_text(draw, (width - margin - date_width, height - 112), card.date, 32, colours.muted, fonts)
+    _draw_text(draw, (margin, height - 120), card.site, 40, 255, fonts)
+    date_x = width - margin - _text_width(card.date, 32, fonts)
+    _draw_text(draw, (date_x, height - 112), card.date, 32, 255, fonts)
+    footer = height - 140
+    image = layer.point(_RAMP[0])
+    for box, ramp in (((0, footer, date_x - 8, height), _RAMP[1]), ((date_x - 8, footer, width, height), _RAMP[2])):
+        image.paste(layer.crop(box).point(ramp), box[:2])
+    image.paste(_BAR, (0, 0, 24, height))
+    colours = card.colours
+    image.putpalette([*_ramp(colours.background, colours.text), *_ramp(colours.background, colours.accent),
+                      *_ramp(colours.background, colours.muted), *_rgb(colours.accent)])
     out = BytesIO()
-    image.save(out, format="PNG")
+    image.save(out, format="PNG", compress_level=3)
     return out.getvalue()
+
+
+_STEPS = 85  # palette entries per colour ramp: three ramps and the accent bar fill all 256
+_BAR = 3 * _STEPS
+_RAMP = [[0 if v == 0 else n * _STEPS + v * (_STEPS - 1) // 255 for v in range(256)] for n in range(3)]
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    """#rgb or #rrggbb (alpha, if any, ignored) as a tuple."""
+    digits = colour.lstrip("#")
+    if len(digits) in (3, 4):
+        digits = "".join(c * 2 for c in digits[:3])
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+
+
+def _ramp(start: str, end: str) -> list[int]:
+    a, b = _rgb(start), _rgb(end)
+    return [round(a[k] + (b[k] - a[k]) * i / (_STEPS - 1)) for i in range(_STEPS) for k in range(3)]
 
 
 def _fit_title(title: str, fonts: Sequence[str], width: int) -> tuple[int, list[str]]:
@@ -229,15 +278,14 @@ def og_images(site: Site, folder: Path | None, problems: Problems,
     if not config.og_image:
         cards.append((SITE_CARD, Card(config.title, urlsplit(config.base_url).netloc or config.description,
                                       "", colours), None))
-    outputs = []
-    for path, card, post in cards:
+    for _, card, post in cards:
         missing = missing_glyphs(card.title + card.site, fonts)
         if missing:
             where = post.source if post else CONFIG_FILE
             problems.warn(where, None, f"no installed font can draw {missing!r} in its Open Graph image",
                           FONT_HINT)
-        outputs.append(Output(path.lstrip("/"), cached_card(card, folder, fonts, memory)))
-    return outputs
+    images = cached_cards([card for _, card, _ in cards], folder, fonts, memory)
+    return [Output(path.lstrip("/"), data) for (path, _, _), data in zip(cards, images, strict=True)]
 
 
 SITE_CARD = "/og/site.png"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from .model import Post
+from .search import shard_count
 from .series import SERIES, series_url
 from .site import Site
 
@@ -54,7 +55,7 @@ def plan(site: Site) -> list[Page]:
     pages += series_pages(site)
     pages += music_pages(site)
     if config.search:
-        pages.append(Page("/search/", "search.html", {"title": "Search",
+        pages.append(Page("/search/", "search.html", {"title": "Search", "shards": shard_count(len(site.posts)),
                                                       "description": f"Search every post of {config.title}."}))
     pages.append(Page("/404.html", "404.html", {"title": "Page not found",
                                                 "description": "This page does not exist."}))

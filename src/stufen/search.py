@@ -9,15 +9,20 @@ stemming) and Korean is split on spaces either way.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import os
 import re
 import shutil
 import subprocess
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
 from .model import Post
+from .parallel import cores
 
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Repeated or navigational text that would only add noise to results.
@@ -38,21 +43,122 @@ def _has_han_or_kana(text: str) -> bool:
     return _HAN_OR_KANA.search(text) is not None
 
 
-def build_index(folder: Path, language: str, *, output: Path | None = None, nice: bool = False) -> None:
-    """Run the bundled Pagefind binary over a written (not yet published) site folder.
+INDEXED = b"data-pagefind-body"  # the attribute that marks a page Pagefind indexes (post pages)
+SHARD_POSTS = 100  # posts per index shard: Pagefind's time and memory grow faster than its input
+MAX_SHARDS = 16  # …but every shard is fetched for every search, so not too many
+UI_FILES = re.compile(r"pagefind-(component-ui|modular-ui|ui|highlight)\.")  # Pagefind's UI; we ship our own
+_COMPLETE = ".complete"
 
-    The index goes to `folder/pagefind/`, or to `output`; `nice` runs it at low CPU
-    priority (the dev server indexes in the background while the browser reloads).
+
+def shard_count(posts: int) -> int:
+    """How many indexes the posts are split into; the search page merges them in the browser."""
+    return max(1, min(MAX_SHARDS, -(-posts // SHARD_POSTS)))
+
+
+def shard_of(path: str, shards: int) -> int:
+    """A page's shard, from its path alone: an edit re-indexes one shard, not the site."""
+    return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=4).digest(), "big") % shards
+
+
+def indexed_pages(outputs: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    return sorted((path, data) for path, data in outputs if INDEXED in data)
+
+
+def build_index(folder: Path, language: str, pages: list[tuple[str, bytes]], shards: int,
+                cache: Path | None = None, *, output: Path | None = None, nice: bool = False) -> None:
+    """Index `pages` into `folder/pagefind/<n>/` (or `output/<n>/`), one Pagefind bundle per shard.
+
+    Pagefind cannot update an index, so each shard is built whole (from the page
+    bytes, in a scratch folder) into the cache under a key of its inputs and
+    linked into the site: an unchanged shard costs a few links, and an edit
+    re-indexes the hundred or so posts of its shard. Shards build in parallel;
+    `nice` runs Pagefind at low CPU priority (the dev server indexes in the
+    background while the browser reloads).
     """
-    command = [str(_executable()), "--site", str(folder), "--force-language", language,
-               "--exclude-selectors", IGNORED, "--silent"]
-    if output is not None:
-        command += ["--output-path", str(output)]
+    output = folder / "pagefind" if output is None else output
+    groups: list[list[tuple[str, bytes]]] = [[] for _ in range(shards)]
+    for path, data in pages:
+        groups[shard_of(path, shards)].append((path, data))
+    for group in groups:  # the search page loads every shard, and Pagefind cannot index nothing
+        largest = max(groups, key=len)
+        if not group and len(largest) > 1:
+            group.append(largest.pop())
+    groups = [group for group in groups if group]  # fewer pages than shards: the page skips the missing
+    store = cache if cache is not None else folder / ".pagefind-scratch"
+    keys = [_shard_key(group, language) for group in groups]
+    todo = [(key, group) for key, group in zip(keys, groups, strict=True) if not (store / key / _COMPLETE).is_file()]
+    with ThreadPoolExecutor(max_workers=cores()) as pool:  # each job is a Pagefind process
+        for future in [pool.submit(_index_shard, store, key, group, language, nice) for key, group in todo]:
+            future.result()
+    for n, key in enumerate(keys):
+        _link_tree(store / key, output / str(n))
+    if cache is None:
+        shutil.rmtree(store, ignore_errors=True)
+    else:
+        _prune(cache, keep=set(keys))
+
+
+def _shard_key(pages: list[tuple[str, bytes]], language: str) -> str:
+    digest = hashlib.sha256(repr((_executable().name, _version(), language, IGNORED)).encode())
+    for path, data in pages:
+        digest.update(f"{path}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _index_shard(store: Path, key: str, pages: list[tuple[str, bytes]], language: str, nice: bool) -> None:
+    scratch = store / f".{key}.{os.getpid()}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        for path, data in pages:
+            (scratch / "site" / path).parent.mkdir(parents=True, exist_ok=True)
+            (scratch / "site" / path).write_bytes(data)
+        _run_pagefind(scratch / "site", scratch / "index", language, nice)
+        (scratch / "index" / _COMPLETE).write_bytes(b"")
+        shutil.rmtree(store / key, ignore_errors=True)
+        os.replace(scratch / "index", store / key)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_pagefind(site: Path, output: Path, language: str, nice: bool = False) -> None:
+    command = [str(_executable()), "--site", str(site), "--output-path", str(output),
+               "--force-language", language, "--exclude-selectors", IGNORED, "--silent"]
     if nice and shutil.which("nice"):
         command = ["nice", "-n", "10", *command]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise ConfigError(f"search index: Pagefind failed: {(result.stderr or result.stdout).strip()}")
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard-link (copy where links are impossible) the bundle under `source` to `target`, minus Pagefind's UI."""
+    for folder, _, files in os.walk(source):
+        into = target / Path(folder).relative_to(source)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if name == _COMPLETE or UI_FILES.match(name):
+                continue
+            try:
+                os.link(Path(folder) / name, into / name)
+            except OSError:
+                shutil.copyfile(Path(folder) / name, into / name)
+
+
+def _prune(cache: Path, keep: set[str]) -> None:
+    """Drop shards no longer used, but keep the newest few (an undo is then free): the cache must not grow forever."""
+    unused = sorted((p for p in cache.iterdir() if p.is_dir() and p.name not in keep),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in unused[MAX_SHARDS:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@lru_cache(maxsize=1)
+def _version() -> str:
+    try:
+        return importlib.metadata.version(_executable().parent.name.replace("_", "-"))
+    except importlib.metadata.PackageNotFoundError:
+        return str(_executable().stat().st_size)
 
 
 def _executable() -> Path:

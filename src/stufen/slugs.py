@@ -7,12 +7,14 @@ accents fold to ASCII so "Über" and "uber" meet at the same URL.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
 _SYMBOLS = {"+": " plus ", "#": " sharp ", "&": " and ", "@": " at "}
 _NOT_WORD = re.compile(r"[^\w]+")
+MAX_SLUG_BYTES = 200  # a slug is a folder name, and file systems stop at 255 bytes
 
 
 def slugify(text: str) -> str:
@@ -21,7 +23,16 @@ def slugify(text: str) -> str:
         text = text.replace(symbol, word)
     folded = "".join(_fold(ch) for ch in text.casefold())
     slug = _NOT_WORD.sub("-", folded.replace("_", "-")).strip("-")
-    return slug or _codepoints(text)
+    return _cap(slug or _codepoints(text))
+
+
+def _cap(slug: str) -> str:
+    """Shorten an over-long slug, ending it with a hash of the whole so distinct ones stay distinct."""
+    if len(slug.encode()) <= MAX_SLUG_BYTES:
+        return slug
+    digest = hashlib.sha256(slug.encode()).hexdigest()[:10]
+    head = slug.encode()[: MAX_SLUG_BYTES - 11].decode(errors="ignore").rstrip("-")
+    return f"{head}-{digest}"
 
 
 def _codepoints(text: str) -> str:

@@ -15,7 +15,38 @@ import yaml
 from .errors import ContentError
 
 _BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The safe loader, but an impossible timestamp (2024-13-45) is a YAML error at its line.
+
+    PyYAML raises a bare ValueError there, without a mark; left alone it escaped as a traceback.
+    """
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(None, None, f"impossible date {node.value!r}: {exc}",
+                                                    node.start_mark) from None
+
+
+    def construct_yaml_int(self, node):
+        """A whole number of at most 128 bits; longer ones cannot even be printed (Python caps int→str at 4300
+        digits), so they are a YAML error at their line rather than a traceback later."""
+        try:
+            value = super().construct_yaml_int(node)
+        except ValueError:
+            value = None
+        if value is None or value.bit_length() > 128:
+            raise yaml.constructor.ConstructorError(None, None, f"number too large: {node.value[:40]}…",
+                                                    node.start_mark)
+        return value
+
+
+_Loader.add_constructor(_TIMESTAMP, _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +73,9 @@ def decode(data: bytes, path) -> str:
 
 def split(text: str, path) -> Source:
     """Separate the `---` YAML block from the body, keeping every key's line number."""
+    if not text.strip():
+        raise SourceError(ContentError(path, 1, "the file is empty",
+                                       "start it with front matter: '---', 'title: …', 'pubDatetime: …', '---'"))
     opening = _BOUNDARY.match(text)
     closing = _BOUNDARY.search(text, opening.end()) if opening else None
     if not opening or not closing:
@@ -62,6 +96,10 @@ def _load_yaml(block: str, first_line: int, path) -> tuple[dict, dict[str, int]]
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
+    except yaml.reader.ReaderError as exc:  # a control character: it has an offset, not a mark
+        line = block.count("\n", 0, exc.position) + first_line
+        raise SourceError(ContentError(path, line, f"invalid YAML: character U+{exc.character:04X} is not allowed",
+                                       "delete the control character, or write it as an escape in quotes")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + first_line if mark else first_line

@@ -47,3 +47,21 @@ def test_slash_opens_search_and_cjk_posts_are_found_under_a_base_path(browser, t
         assert page.input_value("#search-input") == "Hesse"
     finally:
         server.shutdown()
+
+
+def test_results_come_from_every_shard_of_a_split_index(browser, tmp_path, monkeypatch):
+    from stufen import search as index
+    monkeypatch.setattr(index, "SHARD_POSTS", 2)  # the demo's posts, and these, over several shards
+    extra = {f"shard-{n}.md": f"---\ntitle: Shard note {n}\npubDatetime: 2024-01-0{n + 1}\ndescription: d\n---\n"
+                              f"Quaternion rotation, part {n}.\n" for n in range(4)}
+    site = build_demo(tmp_path, None, extra)
+    shards = int((site / "search/index.html").read_text().split('data-shards="')[1].split('"')[0])
+    assert shards > 3
+    server, root = serve_folder(site)
+    try:
+        page = browser.new_page()
+        found = search(page, root + "search/", "quaternion")
+        assert {f"/posts/shard-{n}/" for n in range(4)} <= set(found), found
+        assert search(page, root + "search/", "Hesse") == ["/posts/diving-into-machine-learning/"]
+    finally:
+        server.shutdown()

@@ -17,7 +17,7 @@ SITES = sorted(p.name for p in (HERE / "sites").iterdir() if (p / "site").is_dir
 
 
 # Binary outputs that change with Pagefind's version or the machine's fonts: checked for presence only.
-UNPINNED = {"pagefind": "pagefind/pagefind.js", "og": "og/site.png"}
+UNPINNED = {"pagefind": "pagefind/0/pagefind.js", "og": "og/site.png"}
 
 
 def tree(folder: Path) -> dict[str, bytes]:

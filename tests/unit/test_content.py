@@ -153,6 +153,18 @@ ERRORS = [
     ("---\ntitle: T\npubDatetime: 2024-05-01\ntags:\n  - a\n - b\n---\n",
      [f"{SRC}:6: invalid YAML: did not find expected key "
       "(check indentation, and quote values containing ': ' or '#')"]),
+    ("---\ntitle: T\npubDatetime: 2024-13-45\n---\n",
+     [f"{SRC}:3: invalid YAML: impossible date '2024-13-45': month must be in 1..12 "
+      "(check indentation, and quote values containing ': ' or '#')"]),
+    ("---\ntitle: T\ndescription: a\x00b\n---\n",
+     [f"{SRC}:3: invalid YAML: character U+0000 is not allowed "
+      "(delete the control character, or write it as an escape in quotes)"]),
+    (fm("title: T", "pubDatetime: 0001-01-01T00:00:00+05:00", "description: d"),
+     [f"{SRC}:3: pubDatetime: expected a year from 1000 to 9998; got 1 "
+      "(write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional offset)"]),
+    (fm(*MINIMAL, "modDatetime: 9999-12-31T23:00:00-05:00"),
+     [f"{SRC}:5: modDatetime: expected a year from 1000 to 9998; got 9999 "
+      "(write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional offset)"]),
     ("Just a body, no front matter.\n",
      [f"{SRC}:1: no front matter found "
       "(start the file with a '---' line, the YAML keys, then another '---' line)"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,8 @@ def test_the_seed_details_block_keeps_its_markdown():
     html = render_markdown((CASES / "details.md").read_text()).html
     assert html.startswith("<details>\n<summary>ChatGPT answer</summary>\n<blockquote>\n<h3")
     assert "<strong>Mathematics</strong>" in html and "<li><strong>Linear Algebra</strong>" in html
+
+
+def test_repeated_headings_get_the_ids_github_gives_and_written_ids_are_reserved():
+    html = render_markdown("# a\n\n## a\n\n## a\n\n## a-1\n\n## a\n").html
+    assert re.findall(r'<h\d id="([^"]+)"', html) == ["a", "a-1", "a-2", "a-1-1", "a-3"]

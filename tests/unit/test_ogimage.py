@@ -11,11 +11,15 @@ from conftest import post
 from stufen.config import Config
 from stufen.content import Settings, load_post
 from stufen.errors import Problems
-from stufen.ogimage import FONTS, Card, Colours, cached_card, card_key, missing_glyphs, og_images, theme_colours
+from stufen.ogimage import FONTS, Card, Colours, cached_cards, card_key, missing_glyphs, og_images, theme_colours
 from stufen.site import Mode, assemble
 
 DEJAVU_ONLY = (FONTS[0],)
 CJK_TITLE = "機械学習の第一歩"
+
+
+def cached_card(card: Card, folder=None, fonts=FONTS) -> bytes:
+    return cached_cards([card], folder, fonts)[0]
 
 
 def image(data: bytes) -> Image.Image:
@@ -67,6 +71,14 @@ def test_cached_by_inputs_so_an_unchanged_card_is_not_redrawn(tmp_path):
     assert cached_card(card, tmp_path) == b"cached"
     assert cached_card(Card("Title, edited", "Journal", "1 May 2024"), tmp_path) != b"cached"
     assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_many_cards_are_drawn_in_parallel_in_input_order(tmp_path):
+    cards = [Card(f"Post {n}", "Journal", "1 May 2024") for n in range(30)]  # above the pool's threshold
+    drawn = cached_cards([*cards, cards[0]], tmp_path)
+    assert drawn[:30] == [cached_cards([card], None)[0] for card in cards]
+    assert drawn[30] == drawn[0]
+    assert len(list(tmp_path.iterdir())) == 30
 
 
 def test_build_reuses_cached_cards(site, stufen):

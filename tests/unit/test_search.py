@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import PurePosixPath
 
 from conftest import post
 from stufen.content import Settings, load_post
-from stufen.search import index_language
+from stufen.search import MAX_SHARDS, index_language, shard_count, shard_of
 
 
 def loaded(title: str, body: str = "Text."):
@@ -29,11 +30,12 @@ def test_build_writes_one_index_and_a_search_page(site, stufen):
                  "content/posts/b.md": post("机器学习入门", description="d", body="深度学习")})
     code, _, err = stufen(root, "build")
     assert code == 0, err
-    entry = json.loads((root / "_site/pagefind/pagefind-entry.json").read_text())
+    entry = json.loads((root / "_site/pagefind/0/pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["zh"]
     assert entry["languages"]["zh"]["page_count"] == 2  # posts only, not lists or tags
     page = (root / "_site/search/index.html").read_text()
-    assert 'data-bundle="/pagefind/"' in page and "<noscript>" in page
+    assert 'data-bundle="/pagefind/" data-shards="1"' in page and "<noscript>" in page
+    assert not list((root / "_site/pagefind").rglob("pagefind-ui.js"))  # Pagefind's own UI is not shipped
     assert 'id="search-link" aria-keyshortcuts="/ Control+K"' in page
 
 
@@ -43,3 +45,35 @@ def test_search_can_be_turned_off(site, stufen):
     assert not (root / "_site/pagefind").exists()
     assert not (root / "_site/search").exists()
     assert "Search" not in (root / "_site/index.html").read_text()
+
+
+def test_shards_are_stable_and_balanced():
+    assert [shard_count(n) for n in (0, 1, 100, 101, 1000, 100_000)] == [1, 1, 1, 2, 10, MAX_SHARDS]
+    paths = [f"posts/post-{n}/index.html" for n in range(1000)]
+    counts = Counter(shard_of(path, 10) for path in paths)
+    assert sorted(counts) == list(range(10)) and max(counts.values()) < 140
+    assert shard_of("posts/post-7/index.html", 10) == shard_of("posts/post-7/index.html", 10)
+
+
+def test_each_shard_is_reindexed_only_when_its_pages_change(site, stufen, monkeypatch):
+    from stufen import search
+    monkeypatch.setattr(search, "SHARD_POSTS", 2)  # 5 posts → 3 shards
+    runs = []
+    real = search._run_pagefind
+    monkeypatch.setattr(search, "_run_pagefind", lambda *args: (runs.append(args), real(*args)))
+    files = {f"content/posts/p{n}.md": post(f"Post {n}", description="d", body=f"Body {n} Hesse") for n in range(5)}
+    root = site(files)
+    assert stufen(root, "build")[0] == 0
+    assert len(runs) == 3
+    assert 'data-shards="3"' in (root / "_site/search/index.html").read_text()
+    entries = [json.loads((root / f"_site/pagefind/{n}/pagefind-entry.json").read_text()) for n in range(3)]
+    assert sum(e["languages"]["en"]["page_count"] for e in entries) == 5
+    assert stufen(root, "build")[0] == 0
+    assert len(runs) == 3  # nothing changed: every shard is linked from the cache
+    (root / "content/posts/p3.md").write_text(post("Post 3", description="d", body="Body 3, edited"))
+    assert stufen(root, "build")[0] == 0
+    assert len(runs) == 4  # one post changed: only its shard is indexed again
+    assert stufen(root, "build", "--no-cache")[0] == 0
+    assert len(runs) == 7  # --no-cache: no cached index either
+    assert not (root / "_site/.pagefind-scratch").exists()
+

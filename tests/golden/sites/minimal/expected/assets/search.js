@@ -7,9 +7,12 @@
   var list = document.getElementById("search-results");
   var pagefind, pending = 0;
   var load = function () {
-    pagefind = pagefind || import(form.dataset.bundle + "pagefind.js").then(function (pf) {
-      pf.options({ baseUrl: form.dataset.base });
-      return pf;
+    // The index is split into shards (so a build re-indexes only what changed); merge them all.
+    var bundle = form.dataset.bundle, base = form.dataset.base, shards = +form.dataset.shards || 1;
+    pagefind = pagefind || import(bundle + "0/pagefind.js").then(function (pf) {
+      var merged = [pf.options({ baseUrl: base })];
+      for (var n = 1; n < shards; n++) merged.push(pf.mergeIndex(bundle + n + "/", { baseUrl: base }).catch(function () {}));
+      return Promise.all(merged).then(function () { return pf; });
     });
     return pagefind;
   };

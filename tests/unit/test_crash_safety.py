@@ -1,0 +1,71 @@
+"""Nothing lost: a build killed with SIGKILL at any moment leaves a complete site behind.
+
+The site is edited, then rebuilt again and again in a subprocess killed after a
+random delay spread over a whole build. After every kill `_site/` must be exactly
+the old site or exactly the new one, never a mix or nothing; the next build must
+succeed and leave no leftovers. The delays are seeded, so a failure reproduces.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import FIXED_NOW, files, write_files
+
+POSTS = 12
+KILLS = 8
+
+
+def post_text(n: int, version: int) -> str:
+    code = "\n".join(f"x_{i} = {i} * {version}" for i in range(30))
+    return (f"---\ntitle: Post {n} v{version}\npubDatetime: 2024-01-{n % 28 + 1:02}\ndescription: d{n}\n"
+            f"tags: [t{n % 5}]\n---\n\nVersion {version} of post {n}.\n\n```python\n{code}\n```\n")
+
+
+def stufen(root: Path, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_NOW}
+    return subprocess.Popen([sys.executable, "-m", "stufen", "-C", str(root), "build", *args], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def finished(process: subprocess.Popen) -> None:
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err.decode()
+
+
+def test_killed_builds_leave_the_old_or_the_new_site_complete(tmp_path):
+    root = write_files(tmp_path / "site", {f"content/posts/p{n}.md": post_text(n, 1) for n in range(POSTS)})
+    finished(stufen(root))
+    old = files(root / "_site")
+    for n in range(0, POSTS, 3):
+        (root / f"content/posts/p{n}.md").write_text(post_text(n, 2))
+    started = time.perf_counter()
+    finished(stufen(root, "--no-cache", "--out", str(tmp_path / "expected")))
+    duration = time.perf_counter() - started
+    new = files(tmp_path / "expected")
+    assert new != old
+
+    rng = random.Random(9)
+    outcomes = []
+    for _ in range(KILLS):
+        if rng.random() < 0.5:
+            shutil.rmtree(root / ".stufen-cache", ignore_errors=True)  # so cache entries are being written
+        process = stufen(root)
+        time.sleep(rng.uniform(0, duration * 1.1))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        site = files(root / "_site")
+        assert site in (old, new), "after a kill at random, _site/ is neither the old nor the new site"
+        outcomes.append("new" if site == new else "old")
+
+    finished(stufen(root))
+    assert files(root / "_site") == new
+    assert sorted(p.name for p in root.iterdir()) == [".stufen-cache", "_site", "content"]
+    assert "old" in outcomes, outcomes  # the kills really landed inside builds
