@@ -147,6 +147,8 @@ def _link_tree(source: Path, target: Path) -> None:
 
 def _prune(cache: Path, keep: set[str]) -> None:
     """Drop shards no longer used, but keep the newest few (an undo is then free): the cache must not grow forever."""
+    if not cache.is_dir():  # a site without posts has no shard, so nothing made the folder
+        return
     unused = sorted((p for p in cache.iterdir() if p.is_dir() and p.name not in keep),
                     key=lambda p: p.stat().st_mtime, reverse=True)
     for old in unused[MAX_SHARDS:]:

@@ -77,3 +77,9 @@ def test_each_shard_is_reindexed_only_when_its_pages_change(site, stufen, monkey
     assert len(runs) == 7  # --no-cache: no cached index either
     assert not (root / "_site/.pagefind-scratch").exists()
 
+
+def test_a_site_without_posts_builds_with_the_search_cache_on(site, stufen):
+    """Nothing to index makes no shard and no cache folder; pruning that folder must not fail."""
+    root = site({"content/about.md": "---\ntitle: Me\n---\nHi.\n"})
+    assert stufen(root, "build")[0] == 0
+    assert (root / "_site/search/index.html").is_file()
