@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path, PurePosixPath
 from time import perf_counter
@@ -36,6 +36,7 @@ from .seo import site_files
 from .site import Mode, Site, assemble
 from .templates import make_env, nav_globals
 from .theme import theme_dir
+from .uptodate import previous, record, stamp
 
 Indexer = Callable[..., None]  # (site folder, output=folder for the index) → None; see search.build_index
 PARALLEL_FROM = 48  # below this many uncached posts a process pool costs more than it saves
@@ -51,6 +52,7 @@ class Report:
     left_out: tuple[str, ...]
     warnings: tuple[str, ...]
     changed: tuple[str, ...] | None = None  # paths an incremental build wrote; None for a whole-site write
+    up_to_date: bool = False  # nothing was built: the site on disk is what this build would write
 
     @property
     def written(self) -> int | None:
@@ -60,8 +62,11 @@ class Report:
         lines = [*self.warnings]
         lines += [f"Left out {line}" for line in self.left_out]
         changed = "" if self.written is None else f" ({self.written} written, {self.files - self.written} unchanged)"
-        lines.append(f"Built {plural(self.posts, 'post')}, {plural(self.tags, 'tag')}, "
-                     f"{plural(self.pages, 'page')} in {self.seconds:.2f} s{changed}")
+        counts = f"{plural(self.posts, 'post')}, {plural(self.tags, 'tag')}, {plural(self.pages, 'page')}"
+        if self.up_to_date:
+            lines.append(f"Nothing changed since the last build: {counts} up to date, checked in {self.seconds:.2f} s")
+        else:
+            lines.append(f"Built {counts} in {self.seconds:.2f} s{changed}")
         return "\n".join(lines)
 
 
@@ -70,6 +75,11 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     """One build; with a `memo` kept across calls (the dev server), unchanged pages are reused and not rewritten."""
     started = perf_counter()
     check_out_dir(out, config.root)
+    key = stamp(config, out, (mode.drafts, mode.future, strict)) if memo is None and cache.folder else None
+    last = previous(cache.folder, key, out, mode.now) if key else None
+    if last is not None:
+        fields = {f: tuple(v) if isinstance(v, list) else v for f, v in last["report"].items()}
+        return Report(**fields, seconds=perf_counter() - started, up_to_date=True)
     problems = Problems()
     posts = load_all(discover(config.content_path), config, cache, problems)
     site = assemble(posts, config, mode, problems)
@@ -84,8 +94,23 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     outputs = sized_images(outputs, static, config)
     problems.raise_if_errors(strict)
     files, written = write_outputs([*outputs, *assets], static, out, memo, _indexer(config, site, outputs, cache))
-    return Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
-                  site.left_out, tuple(w.format() for w in problems.warnings), written)
+    report = Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
+                    site.left_out, tuple(w.format() for w in problems.warnings), written)
+    if key and site.posts:  # an empty site's feeds are dated "now": always rebuilt
+        kept = {f: list(v) if isinstance(v, tuple) else v for f, v in asdict(report).items()
+                if f not in ("seconds", "up_to_date")}
+        record(cache.folder, key, out, next_release(posts, config, mode), kept)
+    return report
+
+
+def next_release(posts: list[Post], config: Config, mode: Mode) -> datetime | None:
+    """When the next scheduled post appears (and the site changes without any file changing)."""
+    if mode.future:
+        return None
+    margin = timedelta(minutes=config.scheduled_margin_minutes)
+    due = [post.published - margin for post in posts if post.published - margin > mode.now
+           and (mode.drafts or not post.draft)]
+    return min(due, default=None)
 
 
 def sized_images(outputs: list[Output], static: dict[str, Path], config: Config) -> list[Output]:

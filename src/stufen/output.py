@@ -12,6 +12,8 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import subprocess
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,23 +75,43 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
     if fresh.exists():
         shutil.rmtree(fresh)
     fresh.mkdir(parents=True)
+    folders = {fresh}
     try:
         for rel, source in static.items():
-            target = fresh / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            shutil.copyfile(source, _in_folder(fresh / rel, folders))
         for item in outputs:
-            target = fresh / item.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(item.data)
+            _in_folder(fresh / item.path, folders).write_bytes(item.data)
         (fresh / MARKER).write_bytes(MARKER_TEXT)
         if finish is not None:
             finish(fresh)
         swap_in(fresh, out)
+        if fresh.exists():  # the old site, exchanged out
+            discard(fresh, out)
     finally:
         if fresh.exists():
             shutil.rmtree(fresh, ignore_errors=True)
     return len(outputs) + len(static)
+
+
+def _in_folder(target: Path, made: set[Path]) -> Path:
+    """`target`, its folder created once (a site has a folder per page: mkdir calls add up)."""
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+    return target
+
+
+def discard(old: Path, out: Path) -> None:
+    """Delete a replaced site in the background: the new one is already live, and removing
+    thousands of files is the slowest step of a build on some file systems. Whatever an
+    interrupted removal leaves is cleared by the next build's `_recover`."""
+    trash = out.parent / f".{out.name}.stufen-trash-{os.getpid()}-{time.monotonic_ns()}"
+    os.rename(old, trash)
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(trash)], start_new_session=True, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 @dataclass
@@ -178,9 +200,9 @@ def swap_in(fresh: Path, out: Path) -> None:
 def _recover(out: Path) -> None:
     """Undo what an interrupted build left: restore a set-aside site, drop half-written ones."""
     for leftover in sorted(out.parent.glob(f".{out.name}.stufen-*")):
-        if not (leftover / MARKER).exists() and "-new-" not in leftover.name:
+        if not (leftover / MARKER).exists() and "-new-" not in leftover.name and "-trash-" not in leftover.name:
             continue
-        if "-old-" in leftover.name and not out.exists():
+        if "-old-" in leftover.name and not out.exists():  # set aside, never swapped in: restore it
             os.rename(leftover, out)
         else:
             shutil.rmtree(leftover, ignore_errors=True)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
 
 from conftest import FIXED_NOW, files, post
 from stufen.output import MARKER
@@ -62,6 +65,15 @@ def test_refuses_to_build_into_the_site_folder_or_content(site, stufen):
     assert (root / "content/posts/a.md").exists()
 
 
+def leftovers(root: Path) -> list[Path]:
+    """Folders a build left beside _site/, once the replaced site's background removal has finished."""
+    for _ in range(200):
+        if not list(root.glob("._site.stufen-trash-*")):
+            break
+        time.sleep(0.05)
+    return list(root.glob("._site.stufen-*"))
+
+
 def test_rebuild_replaces_own_output_and_drops_stale_files(site, stufen):
     root = site(GOOD)
     stufen(root, "build")
@@ -69,7 +81,7 @@ def test_rebuild_replaces_own_output_and_drops_stale_files(site, stufen):
     assert stufen(root, "build")[0] == 0
     assert not (root / "_site/posts/b").exists()
     assert (root / "_site" / MARKER).exists()
-    assert not list(root.glob("._site.stufen-*"))
+    assert leftovers(root) == []
 
 
 def test_interrupted_build_leftovers_are_recovered(site, stufen):
@@ -80,7 +92,7 @@ def test_interrupted_build_leftovers_are_recovered(site, stufen):
     (root / "._site.stufen-new-998").mkdir()
     assert stufen(root, "build")[0] == 0
     assert (root / "_site/index.html").exists()
-    assert not list(root.glob("._site.stufen-*"))
+    assert leftovers(root) == []
 
 
 def test_config_errors_are_reported_with_lines(site, stufen):
@@ -105,18 +117,57 @@ def test_strict_makes_warnings_fail(site, stufen):
     assert err.endswith("Build failed: 0 errors, 1 warning (--strict makes warnings fail)\n")
 
 
-def test_cache_is_used_and_output_is_identical(site, stufen):
+def touch(root: Path) -> None:
+    """Make every post look edited without changing its bytes: a real build, served from the cache."""
+    for path in (root / "content").rglob("*.md"):
+        os.utime(path, ns=(path.stat().st_mtime_ns + 1_000_000_000,) * 2)
+
+
+def test_cold_cached_incremental_and_up_to_date_builds_are_byte_identical(site, stufen):
     root = site(GOOD)
     stufen(root, "build", "--no-cache")
     assert not (root / ".stufen-cache").exists()
     cold = files(root / "_site")
-    stufen(root, "build")
+    assert stufen(root, "build")[1].startswith("Built 2 posts")
     assert (root / ".stufen-cache").is_dir()
-    stufen(root, "build")
+    assert files(root / "_site") == cold
+    touch(root)
+    assert stufen(root, "build")[1].startswith("Built 2 posts")  # every post from the cache
+    assert files(root / "_site") == cold
+    original = (root / "content/posts/a.md").read_text()
+    (root / "content/posts/a.md").write_text(original.replace("Hello.", "Hello, edited."))
+    assert stufen(root, "build")[1].startswith("Built 2 posts")  # one post parsed again
+    assert files(root / "_site") != cold
+    (root / "content/posts/a.md").write_text(original)
+    assert stufen(root, "build")[1].startswith("Built 2 posts")
+    assert files(root / "_site") == cold
+    assert stufen(root, "build")[1].startswith("Nothing changed since the last build: 2 posts")
     assert files(root / "_site") == cold
     code, out, _ = stufen(root, "clean")
     assert (code, out) == (0, "Removed .stufen-cache/\n")
     assert not (root / ".stufen-cache").exists()
+
+
+def test_an_unchanged_site_is_not_rebuilt_but_any_input_change_rebuilds_it(site, stufen, monkeypatch):
+    root = site({**GOOD, "content/posts/later.md": post("Later", date="2024-06-01T10:00:00Z", description="d")})
+    built = lambda *args: stufen(root, "build", *args)[1].splitlines()[-1].startswith("Built")  # noqa: E731
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2024, 5, 20, tzinfo=UTC).timestamp())))
+    assert built()
+    out = stufen(root, "build")[1]
+    assert "Left out content/posts/later.md" in out and "Nothing changed since the last build" in out
+    (root / "templates").mkdir()
+    (root / "templates/404.html").write_text('{% extends "base.html" %}{% block main %}Lost!{% endblock %}')
+    assert built() and not built()  # a new template override
+    assert built("--drafts") and built()  # other options
+    (root / "stufen.toml").write_text('title = "Renamed"\n')
+    assert built() and not built()
+    os.rename(root / "_site", root / "elsewhere")  # the site went missing
+    assert built() and not built()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2024, 6, 1, 9, 50, tzinfo=UTC).timestamp())))
+    assert built()  # the scheduled post is due (15 minutes' margin): no file changed, yet the site must
+    assert (root / "_site/posts/later/index.html").is_file()
+    assert not built()
+    assert built("--no-cache")
 
 
 def test_site_templates_override_the_theme_file_by_file(site, stufen):

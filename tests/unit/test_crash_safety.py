@@ -67,5 +67,9 @@ def test_killed_builds_leave_the_old_or_the_new_site_complete(tmp_path):
 
     finished(stufen(root))
     assert files(root / "_site") == new
+    for _ in range(200):  # the replaced site is removed in the background
+        if not list(root.glob("._site.stufen-trash-*")):
+            break
+        time.sleep(0.05)
     assert sorted(p.name for p in root.iterdir()) == [".stufen-cache", "_site", "content"]
     assert "old" in outcomes, outcomes  # the kills really landed inside builds

@@ -88,6 +88,7 @@ def test_build_reuses_cached_cards(site, stufen):
     assert len(cached) == 2  # the post's card and the site's
     for path in cached:
         path.write_bytes(b"from cache")
+    (root / "content/posts/a.md").write_text(post(description="x") + "\nMore.\n")  # a real build, same title
     assert stufen(root, "build")[0] == 0
     assert (root / "_site/og/posts/a.png").read_bytes() == b"from cache"
     assert stufen(root, "build", "--no-cache")[0] == 0

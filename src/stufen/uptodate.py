@@ -1,0 +1,89 @@
+"""Knowing, without building, that `stufen build` would write exactly the site that is there.
+
+A build is a pure function of the source files, the theme, Stufen's version,
+the options and — only through scheduled posts — the clock. So the last
+successful build records a stamp of all of those (each file's path, size and
+modification time), the moment its output next changes (the first scheduled
+post's release), and the identity of the marker file it put into the site.
+When all three still match, the site on disk is already the answer; anything
+else, including a site folder replaced or removed behind Stufen's back, means
+a real build. This is what makes an unchanged journal's rebuild cost a
+directory walk instead of a render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+from . import __version__
+from .config import CONFIG_FILE, Config
+from .output import MARKER
+from .theme import theme_dir
+
+STATE = "last-build.json"
+
+
+def stamp(config: Config, out: Path, options: tuple) -> str:
+    """A digest of everything a build reads: configuration, options, and every source and theme file's metadata."""
+    digest = hashlib.sha256(repr((__version__, config, str(out.resolve()), options)).encode())
+    for root in (config.root / CONFIG_FILE, config.content_path, config.root / "templates", config.root / "static",
+                 theme_dir() / "templates", theme_dir() / "static"):
+        digest.update(f"\0root {root}\0".encode())
+        for path, size, mtime in _files(root):
+            digest.update(f"{path}\0{size}\0{mtime}\0".encode())
+    return digest.hexdigest()
+
+
+def _files(root: Path):
+    if root.is_file():
+        info = root.stat()
+        yield "", info.st_size, info.st_mtime_ns
+        return
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in files:
+            try:
+                info = os.stat(os.path.join(folder, name))
+            except OSError:  # a dangling symlink: the build reports it; its presence is still an input
+                found.append((os.path.join(folder, name), -1, -1))
+                continue
+            found.append((os.path.join(folder, name), info.st_size, info.st_mtime_ns))
+    yield from sorted(found)
+
+
+def previous(cache: Path | None, key: str, out: Path, now: datetime) -> dict | None:
+    """The last build's record when the site it wrote is still current for `key` at `now`; else None."""
+    if cache is None:
+        return None
+    try:
+        state = json.loads((cache / STATE).read_text(encoding="utf-8"))
+        marker = (out / MARKER).stat()
+    except (OSError, ValueError):
+        return None
+    if state.get("stamp") != key or state.get("marker") != [marker.st_ino, marker.st_mtime_ns]:
+        return None
+    until = state.get("valid_until")
+    if until is not None and now >= datetime.fromisoformat(until):
+        return None  # a scheduled post is due: it must appear now
+    return state
+
+
+def record(cache: Path | None, key: str, out: Path, valid_until: datetime | None, report: dict) -> None:
+    """Remember a successful build (written atomically: a torn record is simply not matched)."""
+    if cache is None:
+        return
+    try:
+        marker = (out / MARKER).stat()
+        cache.mkdir(parents=True, exist_ok=True)
+        temp = cache / f".{STATE}.{os.getpid()}"
+        temp.write_text(json.dumps({"stamp": key, "marker": [marker.st_ino, marker.st_mtime_ns],
+                                    "valid_until": valid_until.isoformat() if valid_until else None,
+                                    "report": report}), encoding="utf-8")
+        os.replace(temp, cache / STATE)
+    except OSError:
+        pass  # without a record the next build is a full one, nothing worse
