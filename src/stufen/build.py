@@ -7,10 +7,11 @@ arguments, so the CLI, the dev server and the tests all run the same build.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from itertools import chain
 from pathlib import Path, PurePosixPath
 from time import perf_counter
 
@@ -29,9 +30,9 @@ from .ogimage import og_images
 from .output import Output, check_out_dir, static_files, write_changed, write_site
 from .pages import Page, plan
 from .parallel import parallel_map
-from .render import render_all
+from .render import iter_render, render_all
 from .roadmap import load_roadmap, roadmap_pages
-from .search import build_index, index_language, indexed_pages, shard_count
+from .search import IndexedPages, build_index, index_language, shard_count
 from .seo import site_files
 from .site import Mode, Site, assemble
 from .templates import make_env, nav_globals
@@ -90,10 +91,16 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     env = memo.environment(config) if memo else make_env(config)
     nav = nav_globals({page.url for page in pages})  # header and footer link only to pages that exist
     env.globals.update(nav)
-    outputs = render_all(pages, env, problems, memo.start(env, (config, nav)) if memo else None)
-    outputs = sized_images(outputs, static, config)
-    problems.raise_if_errors(strict)
-    files, written = write_outputs([*outputs, *assets], static, out, memo, _indexer(config, site, outputs, cache))
+    indexed = IndexedPages()
+    index = _indexer(config, site, indexed, cache)
+    if memo is None:  # stream: each page is written as it is rendered, then let go of
+        outputs = indexed.tap(chain(assets, sized_images(iter_render(pages, env, problems), static, config)))
+        files, written = write_site(outputs, static, out, finish=index,
+                                    check=partial(problems.raise_if_errors, strict)), None
+    else:
+        outputs = list(sized_images(render_all(pages, env, problems, memo.start(env, (config, nav))), static, config))
+        problems.raise_if_errors(strict)
+        files, written = write_outputs([*indexed.tap(outputs), *assets], static, out, memo, index)
     report = Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
                     site.left_out, tuple(w.format() for w in problems.warnings), written)
     if key and site.posts:  # an empty site's feeds are dated "now": always rebuilt
@@ -113,10 +120,11 @@ def next_release(posts: list[Post], config: Config, mode: Mode) -> datetime | No
     return min(due, default=None)
 
 
-def sized_images(outputs: list[Output], static: dict[str, Path], config: Config) -> list[Output]:
-    """Every page's local images get their width and height (see images.py)."""
-    return [Output(o.path, add_image_sizes(o.data, static, config.base_path)) if o.path.endswith(".html") else o
-            for o in outputs]
+def sized_images(outputs: Iterable[Output], static: dict[str, Path], config: Config) -> Iterator[Output]:
+    """Every page's local images get their width and height (see images.py), page by page as they stream."""
+    for output in outputs:
+        html = output.path.endswith(".html")
+        yield Output(output.path, add_image_sizes(output.data, static, config.base_path)) if html else output
 
 
 def all_pages(site: Site, problems: Problems) -> list[Page]:
@@ -126,24 +134,21 @@ def all_pages(site: Site, problems: Problems) -> list[Page]:
             *about_pages(load_about(config, problems))]
 
 
-def write_outputs(outputs: list[Output], static: dict[str, Path], out: Path, memo: Memo | None,
+def write_outputs(outputs: list[Output], static: dict[str, Path], out: Path, memo: Memo,
                   index: Indexer | None) -> tuple[int, tuple[str, ...] | None]:
-    """A whole-site swap for `stufen build`, indexed before it is published; only the changed files
-    while serving, where the index is left in `memo.index` for the server to refresh after the reload."""
-    if memo is None:
-        return write_site(outputs, static, out, finish=index), None
+    """While serving, write only the changed files; the index is left in `memo.index` for the
+    server to refresh after the reload (`stufen build` indexes before it publishes)."""
     result = write_changed(outputs, static, out, memo.written)
     memo.finish(index)
     return result
 
 
-def _indexer(config: Config, site: Site, outputs: list[Output], cache: Cache) -> Indexer | None:
+def _indexer(config: Config, site: Site, pages: IndexedPages, cache: Cache) -> Indexer | None:
     """What runs over the written site before it is published: the search index (cached by its pages)."""
     if not config.search:
         return None
     language = index_language(config.search_language, config.language, site.posts)
     store = cache.folder / "pagefind" if cache.folder is not None else None
-    pages = indexed_pages((o.path, o.data) for o in outputs)
     return partial(build_index, language=language, pages=pages, shards=shard_count(len(site.posts)), cache=store)
 
 

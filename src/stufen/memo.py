@@ -32,7 +32,7 @@ class Memo:
     written: Written = field(default_factory=Written)
     rendered: list[str] = field(default_factory=list)  # URLs the last build rendered (the rest were reused)
     reused: int = 0
-    index: Callable[..., None] | None = None  # the search index the last build owes (see `build.write_outputs`)
+    index: Callable[..., None] | None = None  # the search index the last build owes (see `build.build`)
     _digests: dict[int, tuple[Post, bytes]] = field(default_factory=dict)  # id(post) → (post, digest)
     _used: dict[bytes, bytes] = field(default_factory=dict)
     _live: dict[int, tuple[Post, bytes]] = field(default_factory=dict)

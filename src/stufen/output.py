@@ -14,7 +14,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,13 +63,14 @@ def check_out_dir(out: Path, root: Path) -> None:
 
 
 def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
-               finish: Callable[[Path], None] | None = None) -> int:
-    """Write everything into a fresh folder, `finish` it (e.g. index it), then swap it in.
+               finish: Callable[[Path], None] | None = None, check: Callable[[], None] | None = None) -> int:
+    """Write everything into a fresh folder, `check` the build (it raises to abandon the folder),
+    `finish` it (e.g. index it), then swap it in. `outputs` may be a generator: each file is
+    written as it comes and then let go of, so a large site is never in memory at once.
 
     Returns the number of files written.
     """
-    outputs = list(outputs)
-    _refuse_duplicates(outputs, static)
+    outputs = _unique(outputs, static)
     _recover(out)
     fresh = out.parent / f".{out.name}.stufen-new-{os.getpid()}"
     if fresh.exists():
@@ -79,8 +80,12 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
     try:
         for rel, source in static.items():
             shutil.copyfile(source, _in_folder(fresh / rel, folders))
+        count = len(static)
         for item in outputs:
             _in_folder(fresh / item.path, folders).write_bytes(item.data)
+            count += 1
+        if check is not None:
+            check()
         (fresh / MARKER).write_bytes(MARKER_TEXT)
         if finish is not None:
             finish(fresh)
@@ -90,7 +95,7 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
     finally:
         if fresh.exists():
             shutil.rmtree(fresh, ignore_errors=True)
-    return len(outputs) + len(static)
+    return count
 
 
 def _in_folder(target: Path, made: set[Path]) -> Path:
@@ -130,8 +135,7 @@ def write_changed(outputs: Iterable[Output], static: dict[str, Path], out: Path,
     Each file is replaced atomically, and files no longer built are removed. The
     first write into a folder (or one changed behind our back) is a whole-site write.
     """
-    outputs = list(outputs)
-    _refuse_duplicates(outputs, static)
+    outputs = list(_unique(outputs, static))
     stats = {rel: _stat(source) for rel, source in static.items()}
     if state.folder != out or not (out / MARKER).exists():
         files = write_site(outputs, static, out)
@@ -177,13 +181,15 @@ def _remove(out: Path, rel: str) -> None:
         folder = folder.parent
 
 
-def _refuse_duplicates(outputs: list[Output], static: dict[str, Path]) -> None:
+def _unique(outputs: Iterable[Output], static: dict[str, Path]) -> Iterator[Output]:
+    """`outputs`, refusing (mid-stream, before anything is published) two files at one path."""
     seen: set[str] = set()
     for item in outputs:
         if item.path in seen or item.path in static:
             clash = f"static/{item.path}" if item.path in static else "another page"
             raise ConfigError(f"two things want to be written to {item.path}: a page and {clash}")
         seen.add(item.path)
+        yield item
 
 
 def swap_in(fresh: Path, out: Path) -> None:

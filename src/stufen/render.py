@@ -6,7 +6,7 @@ override) becomes a ContentError naming the template and line, never a traceback
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import jinja2
 
@@ -24,17 +24,24 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
 def render_all(pages: Iterable[Page], env: jinja2.Environment, problems: Problems,
                fingerprints: Fingerprints | None = None) -> list[Output]:
     """Render every page; with `fingerprints`, a page whose inputs are unchanged reuses its bytes."""
-    outputs = []
+    return list(iter_render(pages, env, problems, fingerprints))
+
+
+def iter_render(pages: Iterable[Page], env: jinja2.Environment, problems: Problems,
+                fingerprints: Fingerprints | None = None) -> Iterator[Output]:
+    """Render page by page, so a build can write each page and let go of it (memory stays flat).
+
+    A page that fails is reported in `problems` (once per distinct error) and skipped.
+    """
     reported: set[str] = set()
     for page in pages:
         try:
-            outputs.append(Output(page.output_path, _render(env, page, fingerprints)))
+            yield Output(page.output_path, _render(env, page, fingerprints))
         except jinja2.TemplateError as exc:
             problem = template_problem(exc, page)
             if problem.format() not in reported:
                 reported.add(problem.format())
                 problems.items.append(problem)
-    return outputs
 
 
 def _render(env: jinja2.Environment, page: Page, fingerprints: Fingerprints | None) -> bytes:

@@ -15,13 +15,14 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
 from .model import Post
+from .output import Output
 from .parallel import cores
 
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -60,16 +61,25 @@ def shard_of(path: str, shards: int) -> int:
     return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=4).digest(), "big") % shards
 
 
-def indexed_pages(outputs: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
-    return sorted((path, data) for path, data in outputs if INDEXED in data)
+class IndexedPages:
+    """Notes the pages Pagefind will index, by path and digest, as they stream past to be written."""
+
+    def __init__(self) -> None:
+        self.pages: list[tuple[str, bytes]] = []
+
+    def tap(self, outputs: Iterable[Output]) -> Iterator[Output]:
+        for item in outputs:
+            if INDEXED in item.data:
+                self.pages.append((item.path, hashlib.sha256(item.data).digest()))
+            yield item
 
 
-def build_index(folder: Path, language: str, pages: list[tuple[str, bytes]], shards: int,
+def build_index(folder: Path, language: str, pages: IndexedPages, shards: int,
                 cache: Path | None = None, *, output: Path | None = None, nice: bool = False) -> None:
     """Index `pages` into `folder/pagefind/<n>/` (or `output/<n>/`), one Pagefind bundle per shard.
 
-    Pagefind cannot update an index, so each shard is built whole (from the page
-    bytes, in a scratch folder) into the cache under a key of its inputs and
+    Pagefind cannot update an index, so each shard is built whole (from the written
+    pages, linked into a scratch folder) into the cache under a key of its inputs and
     linked into the site: an unchanged shard costs a few links, and an edit
     re-indexes the hundred or so posts of its shard. Shards build in parallel;
     `nice` runs Pagefind at low CPU priority (the dev server indexes in the
@@ -77,8 +87,8 @@ def build_index(folder: Path, language: str, pages: list[tuple[str, bytes]], sha
     """
     output = folder / "pagefind" if output is None else output
     groups: list[list[tuple[str, bytes]]] = [[] for _ in range(shards)]
-    for path, data in pages:
-        groups[shard_of(path, shards)].append((path, data))
+    for path, digest in sorted(pages.pages):
+        groups[shard_of(path, shards)].append((path, digest))
     for group in groups:  # the search page loads every shard, and Pagefind cannot index nothing
         largest = max(groups, key=len)
         if not group and len(largest) > 1:
@@ -88,7 +98,7 @@ def build_index(folder: Path, language: str, pages: list[tuple[str, bytes]], sha
     keys = [_shard_key(group, language) for group in groups]
     todo = [(key, group) for key, group in zip(keys, groups, strict=True) if not (store / key / _COMPLETE).is_file()]
     with ThreadPoolExecutor(max_workers=cores()) as pool:  # each job is a Pagefind process
-        for future in [pool.submit(_index_shard, store, key, group, language, nice) for key, group in todo]:
+        for future in [pool.submit(_index_shard, folder, store, key, group, language, nice) for key, group in todo]:
             future.result()
     for n, key in enumerate(keys):
         _link_tree(store / key, output / str(n))
@@ -100,17 +110,20 @@ def build_index(folder: Path, language: str, pages: list[tuple[str, bytes]], sha
 
 def _shard_key(pages: list[tuple[str, bytes]], language: str) -> str:
     digest = hashlib.sha256(repr((_executable().name, _version(), language, IGNORED)).encode())
-    for path, data in pages:
-        digest.update(f"{path}\0{len(data)}\0".encode())
-        digest.update(data)
+    for path, page_digest in pages:
+        digest.update(f"{path}\0".encode() + page_digest)
     return digest.hexdigest()
 
 
-def _index_shard(store: Path, key: str, pages: list[tuple[str, bytes]], language: str, nice: bool) -> None:
+def _index_shard(folder: Path, store: Path, key: str, pages: list[tuple[str, bytes]], language: str,
+                 nice: bool) -> None:
     scratch = store / f".{key}.{os.getpid()}"
     shutil.rmtree(scratch, ignore_errors=True)
     try:
-        for path, data in pages:
+        for path, digest in pages:
+            data = (folder / path).read_bytes()
+            if hashlib.sha256(data).digest() != digest:  # rewritten since (the dev server): not what the key says
+                raise ConfigError(f"search index: {path} changed while it was being indexed")
             (scratch / "site" / path).parent.mkdir(parents=True, exist_ok=True)
             (scratch / "site" / path).write_bytes(data)
         _run_pagefind(scratch / "site", scratch / "index", language, nice)
