@@ -26,6 +26,7 @@ from .memo import Memo
 from .model import Post
 from .ogimage import og_images
 from .output import Output, check_out_dir, static_files, write_changed, write_site
+from .pagememo import PageMemo
 from .pages import Page, plan
 from .parallel import parallel_map
 from .render import iter_render, render_all
@@ -89,10 +90,13 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     env = memo.environment(config) if memo else make_env(config)
     indexed = IndexedPages()
     index = _indexer(config, site, indexed, cache)
-    if memo is None:  # stream: each page is written as it is rendered, then let go of
-        outputs = indexed.tap(chain(assets, iter_render(pages, env, problems)))
+    if memo is None:  # stream: each page is written (or linked, if unchanged) as it is rendered, then let go of
+        reuse = PageMemo.start(cache.folder, out, env, (config, static_stamp(static))) if cache.folder else None
+        outputs = indexed.tap(chain(assets, iter_render(pages, env, problems, reuse=reuse)))
         files, written = write_site(outputs, static, out, finish=index,
                                     check=partial(problems.raise_if_errors, strict)), None
+        if reuse is not None:
+            reuse.save()
     else:
         outputs = render_all(pages, env, problems, memo.start(env, config))
         problems.raise_if_errors(strict)
@@ -104,6 +108,12 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
                 if f not in ("seconds", "up_to_date")}
         record(cache.folder, key, out, next_release(posts, config, mode), kept)
     return report
+
+
+def static_stamp(static: dict[str, Path]) -> tuple[tuple[str, int, int], ...]:
+    """Static files by size and mtime: a page may embed what it reads of them (the page memo's key)."""
+    stats = ((rel, path.stat()) for rel, path in sorted(static.items()))
+    return tuple((rel, info.st_size, info.st_mtime_ns) for rel, info in stats)
 
 
 def next_release(posts: list[Post], config: Config, mode: Mode) -> datetime | None:

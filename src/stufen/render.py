@@ -7,12 +7,14 @@ override) becomes a ContentError naming the template and line, never a traceback
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import partial
 
 import jinja2
 
 from .errors import ContentError, Problems
 from .memo import Fingerprints
 from .output import Output
+from .pagememo import PageMemo
 from .pages import Page
 
 
@@ -28,15 +30,19 @@ def render_all(pages: Iterable[Page], env: jinja2.Environment, problems: Problem
 
 
 def iter_render(pages: Iterable[Page], env: jinja2.Environment, problems: Problems,
-                fingerprints: Fingerprints | None = None) -> Iterator[Output]:
+                fingerprints: Fingerprints | None = None, reuse: PageMemo | None = None) -> Iterator[Output]:
     """Render page by page, so a build can write each page and let go of it (memory stays flat).
 
-    A page that fails is reported in `problems` (once per distinct error) and skipped.
+    With `reuse`, a page unchanged since the last build is linked, not rendered. A page
+    that fails is reported in `problems` (once per distinct error) and skipped.
     """
     reported: set[str] = set()
     for page in pages:
         try:
-            yield Output(page.output_path, _render(env, page, fingerprints))
+            if reuse is not None:
+                yield reuse.output(page, partial(render_page, env, page))
+            else:
+                yield Output(page.output_path, _render(env, page, fingerprints))
         except jinja2.TemplateError as exc:
             problem = template_problem(exc, page)
             if problem.format() not in reported:
