@@ -7,7 +7,7 @@ arguments, so the CLI, the dev server and the tests all run the same build.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -28,6 +28,7 @@ from .memo import Memo
 from .model import Post
 from .ogimage import og_images
 from .output import Output, check_out_dir, static_files, write_changed, write_site
+from .pagememo import PageMemo
 from .pages import Page, plan
 from .parallel import parallel_map
 from .render import iter_render, render_all
@@ -93,12 +94,16 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     env.globals.update(nav)
     indexed = IndexedPages()
     index = _indexer(config, site, indexed, cache)
-    if memo is None:  # stream: each page is written as it is rendered, then let go of
-        outputs = indexed.tap(chain(assets, sized_images(iter_render(pages, env, problems), static, config)))
+    finish = partial(add_image_sizes, files=static, base_path=config.base_path)  # pages' images get sizes
+    if memo is None:  # stream: each page is written (or linked, if unchanged) as it is rendered, then let go of
+        reuse = PageMemo.start(cache.folder, out, env, (config, static_stamp(static), nav)) if cache.folder else None
+        outputs = indexed.tap(chain(assets, iter_render(pages, env, problems, reuse=reuse, finish=finish)))
         files, written = write_site(outputs, static, out, finish=index,
                                     check=partial(problems.raise_if_errors, strict)), None
+        if reuse is not None:
+            reuse.save()
     else:
-        outputs = list(sized_images(render_all(pages, env, problems, memo.start(env, (config, nav))), static, config))
+        outputs = render_all(pages, env, problems, memo.start(env, (config, static_stamp(static), nav)), finish)
         problems.raise_if_errors(strict)
         files, written = write_outputs([*indexed.tap(outputs), *assets], static, out, memo, index)
     report = Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
@@ -110,6 +115,12 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     return report
 
 
+def static_stamp(static: dict[str, Path]) -> tuple[tuple[str, int, int], ...]:
+    """Static files by size and mtime: a page may embed what it reads of them (the page memo's key)."""
+    stats = ((rel, path.stat()) for rel, path in sorted(static.items()))
+    return tuple((rel, info.st_size, info.st_mtime_ns) for rel, info in stats)
+
+
 def next_release(posts: list[Post], config: Config, mode: Mode) -> datetime | None:
     """When the next scheduled post appears (and the site changes without any file changing)."""
     if mode.future:
@@ -118,13 +129,6 @@ def next_release(posts: list[Post], config: Config, mode: Mode) -> datetime | No
     due = [post.published - margin for post in posts if post.published - margin > mode.now
            and (mode.drafts or not post.draft)]
     return min(due, default=None)
-
-
-def sized_images(outputs: Iterable[Output], static: dict[str, Path], config: Config) -> Iterator[Output]:
-    """Every page's local images get their width and height (see images.py), page by page as they stream."""
-    for output in outputs:
-        html = output.path.endswith(".html")
-        yield Output(output.path, add_image_sizes(output.data, static, config.base_path)) if html else output
 
 
 def all_pages(site: Site, problems: Problems) -> list[Page]:

@@ -82,7 +82,12 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
             shutil.copyfile(source, _in_folder(fresh / rel, folders))
         count = len(static)
         for item in outputs:
-            _in_folder(fresh / item.path, folders).write_bytes(item.data)
+            target = _in_folder(fresh / item.path, folders)
+            source = getattr(item, "source", None)  # a page unchanged since the last build (pagememo.Linked)
+            if source is None:
+                target.write_bytes(item.data)
+            else:
+                _link(source, target)
             count += 1
         if check is not None:
             check()
@@ -96,6 +101,23 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
         if fresh.exists():
             shutil.rmtree(fresh, ignore_errors=True)
     return count
+
+
+def _link(source: Path, target: Path) -> None:
+    """Hard-link a file of the previous site into the new one; copy where links are impossible."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def marker_identity(out: Path) -> tuple[int, int, int] | None:
+    """Which site is in `out`: its marker file's device, inode and mtime (None when there is none)."""
+    try:
+        info = (out / MARKER).stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino, info.st_mtime_ns
 
 
 def _in_folder(target: Path, made: set[Path]) -> Path:

@@ -6,37 +6,48 @@ override) becomes a ContentError naming the template and line, never a traceback
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 
 import jinja2
 
 from .errors import ContentError, Problems
 from .memo import Fingerprints
 from .output import Output
+from .pagememo import PageMemo
 from .pages import Page
 
+Finish = Callable[[bytes], bytes]  # what a build does to every rendered page (build.py: image sizes)
 
-def render_page(env: jinja2.Environment, page: Page) -> bytes:
-    html = env.get_template(page.template).render(page=page, **page.context)
-    return html.encode("utf-8")
+
+def render_page(env: jinja2.Environment, page: Page, finish: Finish | None = None) -> bytes:
+    html = env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
+    return finish(html) if finish is not None else html
 
 
 def render_all(pages: Iterable[Page], env: jinja2.Environment, problems: Problems,
-               fingerprints: Fingerprints | None = None) -> list[Output]:
+               fingerprints: Fingerprints | None = None, finish: Finish | None = None) -> list[Output]:
     """Render every page; with `fingerprints`, a page whose inputs are unchanged reuses its bytes."""
-    return list(iter_render(pages, env, problems, fingerprints))
+    return list(iter_render(pages, env, problems, fingerprints, finish=finish))
 
 
 def iter_render(pages: Iterable[Page], env: jinja2.Environment, problems: Problems,
-                fingerprints: Fingerprints | None = None) -> Iterator[Output]:
+                fingerprints: Fingerprints | None = None, reuse: PageMemo | None = None,
+                finish: Finish | None = None) -> Iterator[Output]:
     """Render page by page, so a build can write each page and let go of it (memory stays flat).
 
-    A page that fails is reported in `problems` (once per distinct error) and skipped.
+    With `reuse`, a page unchanged since the last build is linked, not rendered. A page
+    that fails is reported in `problems` (once per distinct error) and skipped. `finish`
+    runs over each rendered page, before it is remembered, so memos hold the final bytes.
     """
     reported: set[str] = set()
     for page in pages:
         try:
-            yield Output(page.output_path, _render(env, page, fingerprints))
+            draw = partial(render_page, env, page, finish)
+            if reuse is not None:
+                yield reuse.output(page, draw)
+            else:
+                yield Output(page.output_path, _render(draw, page, fingerprints))
         except jinja2.TemplateError as exc:
             problem = template_problem(exc, page)
             if problem.format() not in reported:
@@ -44,13 +55,13 @@ def iter_render(pages: Iterable[Page], env: jinja2.Environment, problems: Proble
                 problems.items.append(problem)
 
 
-def _render(env: jinja2.Environment, page: Page, fingerprints: Fingerprints | None) -> bytes:
+def _render(draw: Callable[[], bytes], page: Page, fingerprints: Fingerprints | None) -> bytes:
     if fingerprints is None:
-        return render_page(env, page)
+        return draw()
     key = fingerprints.of(page)
     data = fingerprints.memo.get(key)
     if data is None:
-        data = render_page(env, page)
+        data = draw()
         fingerprints.memo.put(key, data, page.url)
     return data
 

@@ -69,7 +69,10 @@ class IndexedPages:
 
     def tap(self, outputs: Iterable[Output]) -> Iterator[Output]:
         for item in outputs:
-            if INDEXED in item.data:
+            if getattr(item, "source", None) is not None:  # linked from the last build: digest known
+                if item.indexed:
+                    self.pages.append((item.path, item.digest))
+            elif INDEXED in item.data:
                 self.pages.append((item.path, hashlib.sha256(item.data).digest()))
             yield item
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import CONFIG_FILE, Config
-from .output import MARKER
+from .output import marker_identity
 from .theme import theme_dir
 
 STATE = "last-build.json"
@@ -62,10 +62,10 @@ def previous(cache: Path | None, key: str, out: Path, now: datetime) -> dict | N
         return None
     try:
         state = json.loads((cache / STATE).read_text(encoding="utf-8"))
-        marker = (out / MARKER).stat()
     except (OSError, ValueError):
         return None
-    if state.get("stamp") != key or state.get("marker") != [marker.st_ino, marker.st_mtime_ns]:
+    marker = marker_identity(out)
+    if state.get("stamp") != key or marker is None or state.get("marker") != list(marker):
         return None
     until = state.get("valid_until")
     if until is not None and now >= datetime.fromisoformat(until):
@@ -78,10 +78,10 @@ def record(cache: Path | None, key: str, out: Path, valid_until: datetime | None
     if cache is None:
         return
     try:
-        marker = (out / MARKER).stat()
+        marker = marker_identity(out)
         cache.mkdir(parents=True, exist_ok=True)
         temp = cache / f".{STATE}.{os.getpid()}"
-        temp.write_text(json.dumps({"stamp": key, "marker": [marker.st_ino, marker.st_mtime_ns],
+        temp.write_text(json.dumps({"stamp": key, "marker": list(marker) if marker else None,
                                     "valid_until": valid_until.isoformat() if valid_until else None,
                                     "report": report}), encoding="utf-8")
         os.replace(temp, cache / STATE)

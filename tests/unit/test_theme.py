@@ -150,3 +150,18 @@ def test_local_images_get_their_width_and_height_and_stay_lazy(site, stufen):
     assert [re.search(r'width="(\d+)" height="(\d+)"', i) and re.search(r'width="(\d+)" height="(\d+)"', i).groups()
             for i in images] == [("30", "20"), ("480", "240"), ("64", "32"), None]
     assert all('loading="lazy"' in i and 'decoding="async"' in i for i in images)
+
+
+def test_rebuilds_that_reuse_pages_still_pick_up_a_new_about_page_and_resized_images(site, stufen):
+    """`stufen build` links pages unchanged since the last build: the nav and the image sizes count as inputs."""
+    from PIL import Image
+    root = site({"content/posts/a.md": post(description="d", body="![a](/images/a.png)")})
+    (root / "static/images").mkdir(parents=True)
+    Image.new("RGB", (30, 20)).save(root / "static/images/a.png")
+    assert stufen(root, "build")[0] == 0
+    (root / "content/about.md").write_text("---\ntitle: Me\n---\nHi.\n")
+    assert stufen(root, "build")[0] == 0
+    assert '<a href="/about/">About</a>' in (root / "_site/posts/a/index.html").read_text()
+    Image.new("RGB", (60, 40)).save(root / "static/images/a.png")
+    assert stufen(root, "build")[0] == 0
+    assert 'width="60" height="40"' in (root / "_site/posts/a/index.html").read_text()

@@ -1,0 +1,83 @@
+"""The page memo: `stufen build` renders only pages whose inputs changed and links the rest."""
+
+from __future__ import annotations
+
+import os
+
+from conftest import files, post
+from stufen import pagememo, render, search
+
+POSTS = {f"content/posts/p{n}.md": post(f"Post {n}", date=f"2024-05-{n + 1:02}T09:00:00Z", description="d",
+                                        body=f"Body {n}.", tags=f"[t{n % 2}]") for n in range(6)}
+
+
+def rendered(monkeypatch) -> list[str]:
+    """Record the URL of every page actually rendered."""
+    seen: list[str] = []
+    real = render.render_page
+    monkeypatch.setattr(render, "render_page",
+                        lambda env, page, *more: (seen.append(page.url), real(env, page, *more))[1])
+    return seen
+
+
+def touch(path) -> None:
+    os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)
+
+
+def test_an_edit_renders_only_the_pages_it_changes(site, stufen, monkeypatch):
+    root = site(POSTS)
+    assert stufen(root, "build")[0] == 0
+    seen = rendered(monkeypatch)
+    body_only = POSTS["content/posts/p2.md"].replace("Body 2.", "Body 2, edited.")
+    (root / "content/posts/p2.md").write_text(body_only)
+    assert stufen(root, "build")[0] == 0
+    # the post and the pages that hold it (neighbours' prev/next, lists of its tag, home, archives)
+    assert sorted(seen) == ["/", "/archives/", "/posts/", "/posts/p1/", "/posts/p2/", "/posts/p3/", "/tags/t0/"]
+    seen.clear()
+    touch(root / "content/posts/p4.md")
+    assert stufen(root, "build")[0] == 0
+    assert seen == []  # same bytes: a post from the cache is the same post
+
+
+def test_a_template_or_static_change_renders_the_pages_that_use_it(site, stufen, monkeypatch):
+    root = site({**POSTS, "templates/404.html": '{% extends "base.html" %}{% block main %}Lost{% endblock %}',
+                 "static/note.txt": "a"})
+    assert stufen(root, "build")[0] == 0
+    seen = rendered(monkeypatch)
+    (root / "templates/404.html").write_text('{% extends "base.html" %}{% block main %}Lost!{% endblock %}')
+    assert stufen(root, "build")[0] == 0
+    assert seen == ["/404.html"]  # the other templates do not extend or include it
+    seen.clear()
+    (root / "static/note.txt").write_text("b")  # a template may embed what it reads of static files
+    assert stufen(root, "build")[0] == 0
+    assert len(seen) > 10
+
+
+def test_linked_pages_are_byte_identical_to_rendered_ones(site, stufen):
+    root = site(POSTS)
+    assert stufen(root, "build", "--no-cache")[0] == 0
+    cold = files(root / "_site")
+    assert stufen(root, "build")[0] == 0
+    for path in (root / "content/posts").iterdir():
+        touch(path)
+    assert stufen(root, "build")[0] == 0  # every page linked from the site before
+    assert files(root / "_site") == cold
+    assert (root / "_site/posts/p1/index.html").stat().st_nlink >= 1
+
+
+def test_the_memo_is_dropped_when_the_site_it_points_into_is_not_there(site, stufen, monkeypatch):
+    root = site(POSTS)
+    assert stufen(root, "build")[0] == 0
+    seen = rendered(monkeypatch)
+    os.rename(root / "_site", root / "moved")
+    assert stufen(root, "build")[0] == 0
+    assert "/posts/p1/" in seen  # nothing to link from: rendered again
+    seen.clear()
+    (root / ".stufen-cache" / pagememo.FILE).write_bytes(b"torn")
+    touch(root / "content/posts/p1.md")
+    assert stufen(root, "build")[0] == 0
+    assert "/posts/p1/" in seen and (root / "_site/posts/p1/index.html").is_file()
+
+
+def test_the_memo_and_the_search_index_agree_on_which_pages_are_indexed():
+    assert pagememo.INDEXED == search.INDEXED
