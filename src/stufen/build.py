@@ -85,7 +85,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     site = assemble(posts, config, mode, problems)
     pages = plan(site) + roadmap_pages(load_roadmap(config.content_path, config.root, problems), site)
     static, assets = static_and_assets(config)
-    assets += site_extras(site, pages, mode.now, cache, problems) + post_attachments(site)
+    assets += site_extras(site, pages, mode.now, cache, problems, link=memo is None) + post_attachments(site)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     env = memo.environment(config) if memo else make_env(config)
     indexed = IndexedPages()
@@ -144,11 +144,12 @@ def _indexer(config: Config, site: Site, pages: IndexedPages, cache: Cache) -> I
     return partial(build_index, language=language, pages=pages, shards=shard_count(len(site.posts)), cache=store)
 
 
-def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, problems: Problems) -> list[Output]:
+def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, problems: Problems,
+                link: bool = False) -> list[Output]:
     """Feeds, sitemap, robots.txt, manifest, GitHub Pages files and Open Graph cards."""
     og_folder = cache.folder / "og" if cache.folder is not None else None
     return [*feeds(site, now), *site_files(site, pages, now),
-            *og_images(site, og_folder, problems, memory=cache.memory)]
+            *og_images(site, og_folder, problems, memory=cache.memory, link=link)]
 
 
 def post_attachments(site: Site) -> list[Output]:

@@ -80,3 +80,25 @@ def test_the_memo_is_dropped_when_the_site_it_points_into_is_not_there(site, stu
 
 def test_the_memo_and_the_search_index_agree_on_which_pages_are_indexed():
     assert pagememo.INDEXED == search.INDEXED
+
+
+def test_a_posts_digest_is_the_same_parsed_unpickled_or_in_another_process(tmp_path):
+    import pickle
+    import subprocess
+    import sys
+    from pathlib import PurePosixPath
+
+    from stufen.content import Settings, load_post
+    body = "".join(f"## Heading {n}\n\nSee [it](/posts/x/#h{n}).\n\n" for n in range(30))
+    text = post("T", description="d", body=body)
+    fresh = load_post(text.encode(), PurePosixPath("content/posts/a.md"), Settings())[0]
+    assert pagememo.canonical_digest(fresh) == pagememo.canonical_digest(pickle.loads(pickle.dumps(fresh)))
+    (tmp_path / "a.md").write_text(text)
+    script = ("import sys; from pathlib import PurePosixPath; from stufen.content import Settings, load_post; "
+              "from stufen.pagememo import canonical_digest; "
+              "p = load_post(open(sys.argv[1], 'rb').read(), PurePosixPath('content/posts/a.md'), Settings())[0]; "
+              "print(canonical_digest(p).hex())")
+    command = [sys.executable, "-c", script, str(tmp_path / "a.md")]
+    digests = {subprocess.run(command, capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert digests == {pagememo.canonical_digest(fresh).hex() + "\n"}
