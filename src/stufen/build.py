@@ -6,10 +6,8 @@ arguments, so the CLI, the dev server and the tests all run the same build.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from itertools import chain
 from pathlib import Path, PurePosixPath
@@ -18,7 +16,7 @@ from time import perf_counter
 from .cache import Cache
 from .config import Config
 from .content import Settings, discover, load_post
-from .errors import Problems, plural
+from .errors import Problems
 from .feeds import feeds
 from .highlight import stylesheet
 from .links import check_links
@@ -30,44 +28,17 @@ from .pagememo import PageMemo
 from .pages import Page, plan
 from .parallel import parallel_map
 from .render import iter_render, render_all
+from .report import Report
 from .roadmap import load_roadmap, roadmap_pages
 from .search import IndexedPages, build_index, index_language, shard_count
 from .seo import site_files
 from .site import Mode, Site, assemble
 from .templates import make_env
 from .theme import theme_dir
-from .uptodate import previous, record, stamp
+from .uptodate import record, up_to_date
 
 Indexer = Callable[..., None]  # (site folder, output=folder for the index) → None; see search.build_index
 PARALLEL_FROM = 48  # below this many uncached posts a process pool costs more than it saves
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    posts: int
-    tags: int
-    pages: int
-    files: int
-    seconds: float
-    left_out: tuple[str, ...]
-    warnings: tuple[str, ...]
-    changed: tuple[str, ...] | None = None  # paths an incremental build wrote; None for a whole-site write
-    up_to_date: bool = False  # nothing was built: the site on disk is what this build would write
-
-    @property
-    def written(self) -> int | None:
-        return None if self.changed is None else len(self.changed)
-
-    def format(self) -> str:
-        lines = [*self.warnings]
-        lines += [f"Left out {line}" for line in self.left_out]
-        changed = "" if self.written is None else f" ({self.written} written, {self.files - self.written} unchanged)"
-        counts = f"{plural(self.posts, 'post')}, {plural(self.tags, 'tag')}, {plural(self.pages, 'page')}"
-        if self.up_to_date:
-            lines.append(f"Nothing changed since the last build: {counts} up to date, checked in {self.seconds:.2f} s")
-        else:
-            lines.append(f"Built {counts} in {self.seconds:.2f} s{changed}")
-        return "\n".join(lines)
 
 
 def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool = False,
@@ -75,11 +46,10 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     """One build; with a `memo` kept across calls (the dev server), unchanged pages are reused and not rewritten."""
     started = perf_counter()
     check_out_dir(out, config.root)
-    key = stamp(config, out, (mode.drafts, mode.future, strict)) if memo is None and cache.folder else None
-    last = previous(cache.folder, key, out, mode.now) if key else None
-    if last is not None:
-        fields = {f: tuple(v) if isinstance(v, list) else v for f, v in last["report"].items()}
-        return Report(**fields, seconds=perf_counter() - started, up_to_date=True)
+    key, current = up_to_date(config, out, (mode.drafts, mode.future, strict), cache.folder if memo is None else None,
+                              mode.now)
+    if current is not None:
+        return current
     problems = Problems()
     posts = load_all(discover(config.content_path), config, cache, problems)
     site = assemble(posts, config, mode, problems)
@@ -104,9 +74,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     report = Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
                     site.left_out, tuple(w.format() for w in problems.warnings), written)
     if key and site.posts:  # an empty site's feeds are dated "now": always rebuilt
-        kept = {f: list(v) if isinstance(v, tuple) else v for f, v in asdict(report).items()
-                if f not in ("seconds", "up_to_date")}
-        record(cache.folder, key, out, next_release(posts, config, mode), kept)
+        record(cache.folder, key, out, next_release(posts, config, mode), report)
     return report
 
 
@@ -206,11 +174,3 @@ def settings_for(config: Config) -> Settings:
     posts_dir = (config.content_path / "posts").relative_to(config.root).as_posix()
     return Settings(timezone=config.timezone, author=config.author, base_path=config.base_path,
                     unsafe_html=config.unsafe_html, posts_dir=posts_dir)
-
-
-def now() -> datetime:
-    """The build's "now"; SOURCE_DATE_EPOCH pins it, for reproducible builds and tests."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC)
