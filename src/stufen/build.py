@@ -55,13 +55,16 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     site = assemble(posts, config, mode, problems)
     pages = plan(site) + roadmap_pages(load_roadmap(config.content_path, config.root, problems), site)
     static, assets = static_and_assets(config)
-    assets += site_extras(site, pages, mode.now, cache, problems, link=memo is None) + post_attachments(site)
-    check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     env = memo.environment(config) if memo else make_env(config)
+    # `stufen build` with a cache reuses the last build's unchanged pages and feeds (the dev server has its memo)
+    reuse = PageMemo.start(cache.folder, out, env, (config, static_stamp(static))) if memo is None and cache.folder \
+        else None
+    assets += site_extras(site, pages, mode.now, cache, problems, link=memo is None, reuse=reuse)
+    assets += post_attachments(site)
+    check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     indexed = IndexedPages()
     index = _indexer(config, site, indexed, cache)
     if memo is None:  # stream: each page is written (or linked, if unchanged) as it is rendered, then let go of
-        reuse = PageMemo.start(cache.folder, out, env, (config, static_stamp(static))) if cache.folder else None
         outputs = indexed.tap(chain(assets, iter_render(pages, env, problems, reuse=reuse)))
         files, written = write_site(outputs, static, out, finish=index,
                                     check=partial(problems.raise_if_errors, strict)), None
@@ -113,10 +116,10 @@ def _indexer(config: Config, site: Site, pages: IndexedPages, cache: Cache) -> I
 
 
 def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, problems: Problems,
-                link: bool = False) -> list[Output]:
+                link: bool = False, reuse: PageMemo | None = None) -> list[Output]:
     """Feeds, sitemap, robots.txt, manifest, GitHub Pages files and Open Graph cards."""
     og_folder = cache.folder / "og" if cache.folder is not None else None
-    return [*feeds(site, now), *site_files(site, pages, now),
+    return [*feeds(site, now, reuse), *site_files(site, pages, now),
             *og_images(site, og_folder, problems, memory=cache.memory, link=link)]
 
 

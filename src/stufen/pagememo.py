@@ -53,15 +53,21 @@ class PageMemo:
             return {}  # no memo, or a torn one: render everything
 
     def output(self, page: Page, render: Callable[[], bytes]) -> Output:
-        key = self.fingerprints.of(page)
+        return self._output(page.output_path, self.fingerprints.of(page), render)
+
+    def output_for(self, path: str, inputs: object, render: Callable[[], bytes]) -> Output:
+        """A file that is not a page (a feed): `inputs` must be everything its bytes depend on."""
+        return self._output(path, self.fingerprints.of_value(inputs, b"file"), render)
+
+    def _output(self, path: str, key: bytes, render: Callable[[], bytes]) -> Output:
         known = self.known.get(key)
-        if known is not None and known[0] == page.output_path and (self.out / page.output_path).is_file():
+        if known is not None and known[0] == path and (self.out / path).is_file():
             self.seen[key] = known
             self.reused += 1
-            return Linked(page.output_path, b"", self.out / page.output_path, known[1], known[2])
+            return Linked(path, b"", self.out / path, known[1], known[2])
         data = render()
-        self.seen[key] = (page.output_path, hashlib.sha256(data).digest(), INDEXED in data)
-        return Output(page.output_path, data)
+        self.seen[key] = (path, hashlib.sha256(data).digest(), INDEXED in data)
+        return Output(path, data)
 
     def save(self) -> None:
         """Remember this build's pages (call once the new site is in place)."""
