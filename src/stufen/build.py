@@ -6,10 +6,8 @@ arguments, so the CLI, the dev server and the tests all run the same build.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from itertools import chain
 from pathlib import Path, PurePosixPath
@@ -19,7 +17,7 @@ from .about import about_pages, load_about
 from .cache import Cache
 from .config import Config
 from .content import Settings, discover, load_post
-from .errors import Problems, plural
+from .errors import Problems
 from .feeds import feeds
 from .highlight import stylesheet
 from .images import add_image_sizes
@@ -32,44 +30,17 @@ from .pagememo import PageMemo
 from .pages import Page, plan
 from .parallel import parallel_map
 from .render import iter_render, render_all
+from .report import Report
 from .roadmap import load_roadmap, roadmap_pages
 from .search import IndexedPages, build_index, index_language, shard_count
 from .seo import site_files
 from .site import Mode, Site, assemble
 from .templates import make_env, nav_globals
 from .theme import theme_dir
-from .uptodate import previous, record, stamp
+from .uptodate import record, up_to_date
 
 Indexer = Callable[..., None]  # (site folder, output=folder for the index) → None; see search.build_index
 PARALLEL_FROM = 48  # below this many uncached posts a process pool costs more than it saves
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    posts: int
-    tags: int
-    pages: int
-    files: int
-    seconds: float
-    left_out: tuple[str, ...]
-    warnings: tuple[str, ...]
-    changed: tuple[str, ...] | None = None  # paths an incremental build wrote; None for a whole-site write
-    up_to_date: bool = False  # nothing was built: the site on disk is what this build would write
-
-    @property
-    def written(self) -> int | None:
-        return None if self.changed is None else len(self.changed)
-
-    def format(self) -> str:
-        lines = [*self.warnings]
-        lines += [f"Left out {line}" for line in self.left_out]
-        changed = "" if self.written is None else f" ({self.written} written, {self.files - self.written} unchanged)"
-        counts = f"{plural(self.posts, 'post')}, {plural(self.tags, 'tag')}, {plural(self.pages, 'page')}"
-        if self.up_to_date:
-            lines.append(f"Nothing changed since the last build: {counts} up to date, checked in {self.seconds:.2f} s")
-        else:
-            lines.append(f"Built {counts} in {self.seconds:.2f} s{changed}")
-        return "\n".join(lines)
 
 
 def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool = False,
@@ -77,26 +48,28 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     """One build; with a `memo` kept across calls (the dev server), unchanged pages are reused and not rewritten."""
     started = perf_counter()
     check_out_dir(out, config.root)
-    key = stamp(config, out, (mode.drafts, mode.future, strict)) if memo is None and cache.folder else None
-    last = previous(cache.folder, key, out, mode.now) if key else None
-    if last is not None:
-        fields = {f: tuple(v) if isinstance(v, list) else v for f, v in last["report"].items()}
-        return Report(**fields, seconds=perf_counter() - started, up_to_date=True)
+    key, current = up_to_date(config, out, (mode.drafts, mode.future, strict), cache.folder if memo is None else None,
+                              mode.now)
+    if current is not None:
+        return current
     problems = Problems()
     posts = load_all(discover(config.content_path), config, cache, problems)
     site = assemble(posts, config, mode, problems)
     pages = all_pages(site, problems)
     static, assets = static_and_assets(config)
-    assets += site_extras(site, pages, mode.now, cache, problems) + post_attachments(site)
-    check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     env = memo.environment(config) if memo else make_env(config)
     nav = nav_globals({page.url for page in pages})  # header and footer link only to pages that exist
     env.globals.update(nav)
+    # `stufen build` with a cache reuses the last build's unchanged pages and feeds (the dev server has its memo)
+    reuse = PageMemo.start(cache.folder, out, env, (config, static_stamp(static), nav)) \
+        if memo is None and cache.folder else None
+    assets += site_extras(site, pages, mode.now, cache, problems, link=memo is None, reuse=reuse)
+    assets += post_attachments(site)
+    check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     indexed = IndexedPages()
     index = _indexer(config, site, indexed, cache)
     finish = partial(add_image_sizes, files=static, base_path=config.base_path)  # pages' images get sizes
     if memo is None:  # stream: each page is written (or linked, if unchanged) as it is rendered, then let go of
-        reuse = PageMemo.start(cache.folder, out, env, (config, static_stamp(static), nav)) if cache.folder else None
         outputs = indexed.tap(chain(assets, iter_render(pages, env, problems, reuse=reuse, finish=finish)))
         files, written = write_site(outputs, static, out, finish=index,
                                     check=partial(problems.raise_if_errors, strict)), None
@@ -109,9 +82,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     report = Report(len(site.posts), len(site.tags), len(pages), files, perf_counter() - started,
                     site.left_out, tuple(w.format() for w in problems.warnings), written)
     if key and site.posts:  # an empty site's feeds are dated "now": always rebuilt
-        kept = {f: list(v) if isinstance(v, tuple) else v for f, v in asdict(report).items()
-                if f not in ("seconds", "up_to_date")}
-        record(cache.folder, key, out, next_release(posts, config, mode), kept)
+        record(cache.folder, key, out, next_release(posts, config, mode), report)
     return report
 
 
@@ -156,11 +127,12 @@ def _indexer(config: Config, site: Site, pages: IndexedPages, cache: Cache) -> I
     return partial(build_index, language=language, pages=pages, shards=shard_count(len(site.posts)), cache=store)
 
 
-def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, problems: Problems) -> list[Output]:
+def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, problems: Problems,
+                link: bool = False, reuse: PageMemo | None = None) -> list[Output]:
     """Feeds, sitemap, robots.txt, manifest, GitHub Pages files and Open Graph cards."""
     og_folder = cache.folder / "og" if cache.folder is not None else None
-    return [*feeds(site, now), *site_files(site, pages, now),
-            *og_images(site, og_folder, problems, memory=cache.memory)]
+    return [*feeds(site, now, reuse), *site_files(site, pages, now),
+            *og_images(site, og_folder, problems, memory=cache.memory, link=link)]
 
 
 def post_attachments(site: Site) -> list[Output]:
@@ -228,11 +200,3 @@ def settings_for(config: Config) -> Settings:
     posts_dir = (config.content_path / "posts").relative_to(config.root).as_posix()
     return Settings(timezone=config.timezone, author=config.author, base_path=config.base_path,
                     unsafe_html=config.unsafe_html, posts_dir=posts_dir)
-
-
-def now() -> datetime:
-    """The build's "now"; SOURCE_DATE_EPOCH pins it, for reproducible builds and tests."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC)

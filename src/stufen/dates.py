@@ -8,8 +8,9 @@ author lives, and the result is always shown in that timezone too.
 
 from __future__ import annotations
 
+import os
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from .errors import shown
@@ -63,3 +64,11 @@ def short_date(moment: datetime) -> str:
 def iso(moment: datetime) -> str:
     """ISO 8601 with offset, for `<time datetime>`, feeds and sitemaps."""
     return moment.isoformat(timespec="seconds")
+
+
+def now() -> datetime:
+    """The build's "now"; SOURCE_DATE_EPOCH pins it, for reproducible builds and tests."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)

@@ -14,12 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import Report, build, now
+from .build import build
 from .cache import CACHE_DIR, Cache
 from .config import load_config
+from .dates import now
 from .httpd import open_server
 from .memo import Memo
 from .reindex import Job, Reindexer
+from .report import Report
 from .serve import LiveSite
 from .site import Mode
 from .watch import Watcher

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from email.utils import format_datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import urljoin, urlsplit
 from xml.etree import ElementTree as ET
 
@@ -23,6 +23,7 @@ from .config import Config
 from .dates import iso
 from .model import Post
 from .output import Output
+from .pagememo import PageMemo
 from .pages import post_url, tag_url
 from .site import Site
 from .templates import absolute_url
@@ -35,19 +36,27 @@ _ATTR = re.compile(r'(\s(?:href|src))="([^"]*)"')
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def feeds(site: Site, now: datetime) -> list[Output]:
-    """The site's Atom and RSS feeds and one Atom feed per tag; `now` dates an empty feed."""
+def feeds(site: Site, now: datetime, reuse: PageMemo | None = None) -> list[Output]:
+    """The site's Atom and RSS feeds and one Atom feed per tag; `now` dates an empty feed.
+
+    With `reuse`, a feed whose posts are unchanged since the last build is linked, not rebuilt.
+    """
     config = site.config
     public = [p for p in site.posts if not p.draft]  # `--drafts` previews never reach readers
     posts = public[: config.feed_entries]
-    outputs = [Output(ATOM_PATH.lstrip("/"), atom(config, posts, ATOM_PATH, "/", config.title, now)),
-               Output(RSS_PATH.lstrip("/"), rss(config, posts, now))]
+    wanted = [(ATOM_PATH, partial(atom, config, posts, ATOM_PATH, "/", config.title, now), posts, "/"),
+              (RSS_PATH, partial(rss, config, posts, now), posts, "/")]
     for group in site.tags:
         tagged = [p for p in map(site.post, group.slugs) if not p.draft][: config.feed_entries]
         path = tag_url(group.tag.slug) + TAG_FEED
         title = f"{config.title}: posts tagged “{group.tag.name}”"
-        outputs.append(Output(path.lstrip("/"), atom(config, tagged, path, tag_url(group.tag.slug), title, now)))
-    return outputs
+        wanted.append((path, partial(atom, config, tagged, path, tag_url(group.tag.slug), title, now), tagged,
+                       title))
+    if reuse is None:
+        return [Output(path.lstrip("/"), make()) for path, make, _, _ in wanted]
+    # a feed's bytes: the config and Stufen's version (in the memo's settings), its path and title, its posts
+    return [reuse.output_for(path.lstrip("/"), (path, title, entries, None if entries else now), make)
+            for path, make, entries, title in wanted]
 
 
 def tag_feed_path(slug: str) -> str:

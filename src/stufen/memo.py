@@ -98,10 +98,14 @@ class Fingerprints:
         self.templates: dict[str, bytes] = {}
 
     def of(self, page) -> bytes:
+        return self.of_value((page.url, page.template, dict(page.context)), self.template(page.template))
+
+    def of_value(self, value: object, salt: bytes = b"") -> bytes:
+        """The fingerprint of any picklable value under these settings, posts standing in by digest."""
         buffer = io.BytesIO()
-        _Pickler(buffer, self.memo).dump((page.url, page.template, dict(page.context)))
+        _Pickler(buffer, self.memo).dump(value)
         digest = hashlib.sha256(self.settings)
-        digest.update(self.template(page.template))
+        digest.update(salt)
         digest.update(buffer.getbuffer())
         return digest.digest()
 

@@ -27,7 +27,7 @@ from .config import CONFIG_FILE, Config
 from .dates import short_date
 from .errors import Problems
 from .model import Post
-from .output import Output
+from .output import Linked, Output
 from .parallel import parallel_map
 from .site import Site
 from .theme import theme_dir
@@ -98,26 +98,31 @@ def _font_sizes(fonts: tuple[str, ...]) -> list[tuple[str, int]]:
 
 
 def cached_cards(cards: Sequence[Card], folder: Path | None, fonts: Sequence[str] = FONTS,
-                 memory: dict | None = None) -> list[bytes]:
-    """The PNG for each card: from `memory` or `folder` when drawn before, else drawn (in parallel) and stored."""
+                 memory: dict | None = None, read: bool = True) -> list[bytes | Path]:
+    """The PNG for each card: from `memory` or `folder` when drawn before, else drawn (in parallel) and stored.
+
+    With `read=False`, a card stored in `folder` is returned as its path, unread (a build links it).
+    """
     memory = {} if memory is None else memory
     keys = [card_key(card, fonts) for card in cards]
-    found: dict[str, bytes] = {}
+    found: dict[str, bytes | Path] = {}
     for key in keys:
         if key in found:
             continue
+        stored = folder / f"{key}.png" if folder is not None else None
         if ("og", key) in memory:
             found[key] = memory["og", key]
-        elif folder is not None and (folder / f"{key}.png").is_file():
-            found[key] = (folder / f"{key}.png").read_bytes()
+        elif stored is not None and stored.is_file():
+            found[key] = stored.read_bytes() if read else stored
     todo = {key: card for key, card in zip(keys, cards, strict=True) if key not in found}
     drawn = parallel_map(_draw_job, [(card, tuple(fonts)) for card in todo.values()], serial_below=PARALLEL_FROM)
     for key, data in zip(todo, drawn, strict=True):
-        found[key] = data
+        found[key] = memory["og", key] = data
         if folder is not None:
             _store(folder / f"{key}.png", data)
     for key in keys:
-        memory["og", key] = found[key]
+        if isinstance(found[key], bytes):
+            memory["og", key] = found[key]
     return [found[key] for key in keys]
 
 
@@ -269,8 +274,11 @@ def _glyph(font: ImageFont.FreeTypeFont, ch: str) -> tuple:
 
 
 def og_images(site: Site, folder: Path | None, problems: Problems,
-              fonts: Sequence[str] = FONTS, memory: dict | None = None) -> list[Output]:
-    """A card for every shown post without `ogImage`, and one for the site unless `og_image` is set."""
+              fonts: Sequence[str] = FONTS, memory: dict | None = None, link: bool = False) -> list[Output]:
+    """A card for every shown post without `ogImage`, and one for the site unless `og_image` is set.
+
+    With `link`, a card already in the cache `folder` is hard-linked into the site, not copied.
+    """
     config = site.config
     colours = theme_colours(_theme_css(config.root))
     cards = [(og_path(post), Card(post.title, config.title, short_date(post.published), colours), post)
@@ -284,8 +292,9 @@ def og_images(site: Site, folder: Path | None, problems: Problems,
             where = post.source if post else CONFIG_FILE
             problems.warn(where, None, f"no installed font can draw {missing!r} in its Open Graph image",
                           FONT_HINT)
-    images = cached_cards([card for _, card, _ in cards], folder, fonts, memory)
-    return [Output(path.lstrip("/"), data) for (path, _, _), data in zip(cards, images, strict=True)]
+    images = cached_cards([card for _, card, _ in cards], folder, fonts, memory, read=not link)
+    return [Linked(path.lstrip("/"), b"", image) if isinstance(image, Path) else Output(path.lstrip("/"), image)
+            for (path, _, _), image in zip(cards, images, strict=True)]
 
 
 SITE_CARD = "/og/site.png"

@@ -32,6 +32,17 @@ class Output:
     data: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class Linked(Output):
+    """A file whose bytes are already on disk at `source` (a page of the last build, a cached
+    card): written by hard-linking it, so `data` stays empty. `digest` and `indexed` are what
+    the search index needs to know of a linked page without reading it."""
+
+    source: Path = Path()
+    digest: bytes = b""
+    indexed: bool = False
+
+
 def static_files(folders: Iterable[tuple[Path, str]]) -> dict[str, Path]:
     """Output path → file for each (folder, prefix), later folders overriding earlier ones file by file."""
     found: dict[str, Path] = {}
@@ -83,11 +94,10 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
         count = len(static)
         for item in outputs:
             target = _in_folder(fresh / item.path, folders)
-            source = getattr(item, "source", None)  # a page unchanged since the last build (pagememo.Linked)
-            if source is None:
-                target.write_bytes(item.data)
+            if isinstance(item, Linked):
+                _link(item.source, target)
             else:
-                _link(source, target)
+                target.write_bytes(item.data)
             count += 1
         if check is not None:
             check()

@@ -13,28 +13,20 @@ marker, is still in place.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from .memo import Fingerprints, Memo
 from .model import Post
-from .output import Output, marker_identity
+from .output import Linked, Output, marker_identity
 from .pages import Page
 
 FILE = "pages.pickle"
 INDEXED = b"data-pagefind-body"  # kept in step with search.INDEXED (checked by a test)
-
-
-@dataclass(frozen=True, slots=True)
-class Linked(Output):
-    """A page unchanged since the last build: written by linking `source`; `data` stays empty."""
-
-    source: Path = Path()
-    digest: bytes = b""
-    indexed: bool = False
 
 
 class PageMemo:
@@ -61,15 +53,21 @@ class PageMemo:
             return {}  # no memo, or a torn one: render everything
 
     def output(self, page: Page, render: Callable[[], bytes]) -> Output:
-        key = self.fingerprints.of(page)
+        return self._output(page.output_path, self.fingerprints.of(page), render)
+
+    def output_for(self, path: str, inputs: object, render: Callable[[], bytes]) -> Output:
+        """A file that is not a page (a feed): `inputs` must be everything its bytes depend on."""
+        return self._output(path, self.fingerprints.of_value(inputs, b"file"), render)
+
+    def _output(self, path: str, key: bytes, render: Callable[[], bytes]) -> Output:
         known = self.known.get(key)
-        if known is not None and known[0] == page.output_path and (self.out / page.output_path).is_file():
+        if known is not None and known[0] == path and (self.out / path).is_file():
             self.seen[key] = known
             self.reused += 1
-            return Linked(page.output_path, b"", self.out / page.output_path, known[1], known[2])
+            return Linked(path, b"", self.out / path, known[1], known[2])
         data = render()
-        self.seen[key] = (page.output_path, hashlib.sha256(data).digest(), INDEXED in data)
-        return Output(page.output_path, data)
+        self.seen[key] = (path, hashlib.sha256(data).digest(), INDEXED in data)
+        return Output(path, data)
 
     def save(self) -> None:
         """Remember this build's pages (call once the new site is in place)."""
@@ -84,27 +82,26 @@ class PageMemo:
 
 
 class _CanonicalMemo(Memo):
-    """Post digests that are the same in every process: a post parsed now and the same post
-    unpickled from the cache pickle differently (shared strings, set order), so the dev server's
-    pickle-based digest would see every post as changed on the next `stufen build`."""
+    """Post digests that are the same in every process.
+
+    A post parsed now and the same post unpickled from the cache pickle differently
+    (a string shared twice is written once; a set's order follows the hash seed), so
+    the dev server's digest would call every post changed on the next `stufen build`.
+    Here the pickler keeps no memo (each value written in full) and the one set, the
+    body's element ids, is sorted. A digest that still differed would only cost a render.
+    """
 
     def post_digest(self, post: Post) -> bytes:
         known = self._live.get(id(post))
         if known is None or known[0] is not post:
-            known = (post, hashlib.sha256(canonical(post).encode()).digest())
+            known = (post, canonical_digest(post))
             self._live[id(post)] = known
         return known[1]
 
 
-def canonical(value: object) -> str:
-    """A text form of a value that depends only on the value (sets sorted, mappings by key)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        inner = ",".join(f"{f.name}={canonical(getattr(value, f.name))}" for f in fields(value))
-        return f"{type(value).__name__}({inner})"
-    if isinstance(value, (set, frozenset)):
-        return "{" + ",".join(sorted(canonical(v) for v in value)) + "}"
-    if isinstance(value, Mapping):
-        return "{" + ",".join(sorted(f"{canonical(k)}:{canonical(v)}" for k, v in value.items())) + "}"
-    if isinstance(value, (list, tuple)):
-        return "(" + ",".join(canonical(v) for v in value) + ")"
-    return repr(value)
+def canonical_digest(post: Post) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump((replace(post, ids=frozenset()), sorted(post.ids)))
+    return hashlib.sha256(buffer.getbuffer()).digest()

@@ -16,12 +16,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
+from time import perf_counter
 
 from . import __version__
 from .config import CONFIG_FILE, Config
 from .output import marker_identity
+from .report import Report
 from .theme import theme_dir
 
 STATE = "last-build.json"
@@ -56,6 +59,24 @@ def _files(root: Path):
     yield from sorted(found)
 
 
+def up_to_date(config: Config, out: Path, options: tuple, cache: Path | None,
+               now: datetime) -> tuple[str | None, Report | None]:
+    """(the stamp of this build's inputs, the last build's report if its site is still current).
+
+    The stamp is None without a cache (nothing is remembered then); the report comes back
+    marked `up_to_date`, timed by this check.
+    """
+    if cache is None:
+        return None, None
+    started = perf_counter()
+    key = stamp(config, out, options)
+    last = previous(cache, key, out, now)
+    if last is None:
+        return key, None
+    fields = {name: tuple(value) if isinstance(value, list) else value for name, value in last["report"].items()}
+    return key, Report(**fields, seconds=perf_counter() - started, up_to_date=True)
+
+
 def previous(cache: Path | None, key: str, out: Path, now: datetime) -> dict | None:
     """The last build's record when the site it wrote is still current for `key` at `now`; else None."""
     if cache is None:
@@ -73,7 +94,7 @@ def previous(cache: Path | None, key: str, out: Path, now: datetime) -> dict | N
     return state
 
 
-def record(cache: Path | None, key: str, out: Path, valid_until: datetime | None, report: dict) -> None:
+def record(cache: Path | None, key: str, out: Path, valid_until: datetime | None, report: Report) -> None:
     """Remember a successful build (written atomically: a torn record is simply not matched)."""
     if cache is None:
         return
@@ -83,7 +104,12 @@ def record(cache: Path | None, key: str, out: Path, valid_until: datetime | None
         temp = cache / f".{STATE}.{os.getpid()}"
         temp.write_text(json.dumps({"stamp": key, "marker": list(marker) if marker else None,
                                     "valid_until": valid_until.isoformat() if valid_until else None,
-                                    "report": report}), encoding="utf-8")
+                                    "report": _fields(report)}), encoding="utf-8")
         os.replace(temp, cache / STATE)
     except OSError:
         pass  # without a record the next build is a full one, nothing worse
+
+
+def _fields(report: Report) -> dict:
+    return {name: list(value) if isinstance(value, tuple) else value for name, value in asdict(report).items()
+            if name not in ("seconds", "up_to_date")}

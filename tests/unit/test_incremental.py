@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import post
-from stufen.build import build, now
+from stufen.build import build
 from stufen.cache import Cache
 from stufen.config import load_config
+from stufen.dates import now
 from stufen.errors import ConfigError
 from stufen.memo import Memo
 from stufen.output import MARKER

@@ -81,3 +81,41 @@ def test_the_memo_is_dropped_when_the_site_it_points_into_is_not_there(site, stu
 
 def test_the_memo_and_the_search_index_agree_on_which_pages_are_indexed():
     assert pagememo.INDEXED == search.INDEXED
+
+
+def test_a_posts_digest_is_the_same_parsed_unpickled_or_in_another_process(tmp_path):
+    import pickle
+    import subprocess
+    import sys
+    from pathlib import PurePosixPath
+
+    from stufen.content import Settings, load_post
+    body = "".join(f"## Heading {n}\n\nSee [it](/posts/x/#h{n}).\n\n" for n in range(30))
+    text = post("T", description="d", body=body)
+    fresh = load_post(text.encode(), PurePosixPath("content/posts/a.md"), Settings())[0]
+    assert pagememo.canonical_digest(fresh) == pagememo.canonical_digest(pickle.loads(pickle.dumps(fresh)))
+    (tmp_path / "a.md").write_text(text)
+    script = ("import sys; from pathlib import PurePosixPath; from stufen.content import Settings, load_post; "
+              "from stufen.pagememo import canonical_digest; "
+              "p = load_post(open(sys.argv[1], 'rb').read(), PurePosixPath('content/posts/a.md'), Settings())[0]; "
+              "print(canonical_digest(p).hex())")
+    command = [sys.executable, "-c", script, str(tmp_path / "a.md")]
+    digests = {subprocess.run(command, capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert digests == {pagememo.canonical_digest(fresh).hex() + "\n"}
+
+
+def test_feeds_are_rebuilt_only_when_their_posts_change(site, stufen):
+    root = site(POSTS)
+    assert stufen(root, "build")[0] == 0
+    inode = {name: (root / "_site" / name).stat().st_ino for name in ("feed.xml", "tags/t0/feed.xml",
+                                                                       "tags/t1/feed.xml", "posts/p5/index.html")}
+    (root / "content/posts/p2.md").write_text(POSTS["content/posts/p2.md"].replace("Body 2.", "Body 2, edited."))
+    assert stufen(root, "build")[0] == 0
+    after = {name: (root / "_site" / name).stat().st_ino for name in inode}
+    assert after["tags/t1/feed.xml"] == inode["tags/t1/feed.xml"]  # linked: p2 is not tagged t1
+    assert after["posts/p5/index.html"] == inode["posts/p5/index.html"]
+    assert after["feed.xml"] != inode["feed.xml"] and after["tags/t0/feed.xml"] != inode["tags/t0/feed.xml"]
+    assert "Body 2, edited." in (root / "_site/feed.xml").read_text()
+    assert stufen(root, "build", "--no-cache")[0] == 0
+    assert "Body 2, edited." in (root / "_site/tags/t0/feed.xml").read_text()

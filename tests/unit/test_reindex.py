@@ -6,9 +6,10 @@ import threading
 from pathlib import Path
 
 from conftest import post
-from stufen.build import build, now
+from stufen.build import build
 from stufen.cache import Cache
 from stufen.config import load_config
+from stufen.dates import now
 from stufen.devsite import SERVE_DIR, live_site
 from stufen.reindex import Reindexer, refresh
 from stufen.serve import LiveSite
