@@ -45,6 +45,7 @@ class Config:
     socials: Mapping[str, str] = field(default_factory=dict)  # name → URL, in file order
     share: tuple[str, ...] = ()  # share links under each post: names from share.SERVICES
     og_image: str | None = None
+    og_cards: bool = True  # draw an Open Graph card per post; false: posts without ogImage share the site's
     cname: str | None = None  # custom domain, written to CNAME for GitHub Pages
     twitter: str | None = None  # "@handle" for twitter:site
     feed_entries: int = 20  # posts per feed, newest first

@@ -44,6 +44,6 @@ def head_globals(config: Config) -> dict[str, object]:
     """Jinja globals for templates/partials/head.html."""
     return {
         "json_ld": json_ld,
-        "og_image_path": lambda post=None: og_path(post) if post is not None else site_og_path(config),
+        "og_image_path": lambda post=None: og_path(post, config) if post is not None else site_og_path(config),
         "og_image_size": SIZE,
     }

@@ -281,8 +281,8 @@ def og_images(site: Site, folder: Path | None, problems: Problems,
     """
     config = site.config
     colours = theme_colours(_theme_css(config.root))
-    cards = [(og_path(post), Card(post.title, config.title, short_date(post.published), colours), post)
-             for post in site.posts if not post.og_image]
+    cards = [(og_path(post, config), Card(post.title, config.title, short_date(post.published), colours), post)
+             for post in site.posts if not post.og_image and config.og_cards]
     if not config.og_image:
         cards.append((SITE_CARD, Card(config.title, urlsplit(config.base_url).netloc or config.description,
                                       "", colours), None))
@@ -300,9 +300,11 @@ def og_images(site: Site, folder: Path | None, problems: Problems,
 SITE_CARD = "/og/site.png"
 
 
-def og_path(post: Post) -> str:
-    """Where a post's image is: its own `ogImage`, or the card Stufen draws for it."""
-    return post.og_image or f"/og/posts/{post.slug}.png"
+def og_path(post: Post, config: Config) -> str:
+    """Where a post's image is: its own `ogImage`, the card Stufen draws for it, or (`og_cards = false`) the site's."""
+    if post.og_image:
+        return post.og_image
+    return f"/og/posts/{post.slug}.png" if config.og_cards else site_og_path(config)
 
 
 def site_og_path(config: Config) -> str:

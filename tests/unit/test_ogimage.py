@@ -115,3 +115,17 @@ def test_posts_with_og_image_get_no_card(site, stufen):
     assert stufen(root, "build", "--strict")[0] == 0
     assert not (root / "_site/og").exists()
     assert 'content="/images/a.png"' in (root / "_site/posts/a/index.html").read_text()
+
+
+def test_cards_can_be_turned_off_and_posts_then_share_the_sites_image(site, stufen):
+    root = site({"content/posts/a.md": post(description="x"), "stufen.toml": "og_cards = false\n"})
+    assert stufen(root, "build")[0] == 0
+    assert not (root / "_site/og/posts").exists() and (root / "_site/og/site.png").is_file()
+    page = (root / "_site/posts/a/index.html").read_text()
+    assert 'og:image" content="/og/site.png"' in page
+    (root / "stufen.toml").write_text('og_cards = false\nog_image = "/images/me.png"\n')
+    (root / "static/images").mkdir(parents=True)
+    (root / "static/images/me.png").write_bytes(b"png")
+    assert stufen(root, "build")[0] == 0
+    assert not (root / "_site/og").exists()
+    assert 'og:image" content="/images/me.png"' in (root / "_site/posts/a/index.html").read_text()
