@@ -4,8 +4,9 @@ Run: .venv/bin/python bench/builds.py [SIZES…] [--repeat N] [--no-pelican]
      (default sizes 100 1000 5000; make bench runs it through bench/run.py)
 
 For each size it builds the corpus with `stufen build` in a fresh process:
-cold (no `.stufen-cache/`, no `_site/`), no-change (again, cache warm) and
-one-edit (one post's body changed), and the same corpus in Pelican's format
+cold (no `.stufen-cache/`, no `_site/`), no-change (again, cache warm),
+one-edit (one post's body changed) and "cold, lean" (cold without the search
+index and Open Graph cards, which Pelican does not make), and the same corpus in Pelican's format
 with Pelican (cold, then its cached rebuild after one edit). Every build is a
 subprocess so interpreter start-up and imports count, as they do for an author.
 Times are medians; peak memory is the largest sum of PSS over the build's
@@ -31,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 PELICAN_VENV = ROOT / ".venv-pelican"
+LEAN_TOML = "search = false\nog_cards = false\n"
 STUFEN_TOML = 'title = "Bench"\nbase_url = "https://bench.example/"\ntimezone = "Europe/Berlin"\n'
 PELICAN_CONF = """\
 SITENAME = "Bench"
@@ -122,7 +124,14 @@ def stufen(root: Path, size: int, repeat: int) -> dict[str, tuple[float, float]]
     for n in range(repeat):
         edit(post, n)
         one.append(run(cmd, site))
-    return {"cold": _median(cold), "no-change": _median(same), "one-edit": _median(one)}
+    lean = []  # like for like with generators that draw no cards and build no search index
+    (site / "stufen.toml").write_text(STUFEN_TOML + LEAN_TOML)
+    for _ in range(repeat):
+        shutil.rmtree(site / ".stufen-cache", ignore_errors=True)
+        shutil.rmtree(site / "_site", ignore_errors=True)
+        lean.append(run(cmd, site))
+    return {"cold": _median(cold), "no-change": _median(same), "one-edit": _median(one),
+            "cold, lean": _median(lean)}
 
 
 def pelican(root: Path, size: int, repeat: int) -> dict[str, tuple[float, float]]:
@@ -172,8 +181,9 @@ def main(argv: list[str]) -> int:
                 print(f"{size:>6} {'stufen ' + name:<18} {seconds:>9.2f} {mib:>9.0f}")
             for name, (seconds, mib) in theirs.items():
                 ratio = seconds / ours[name][0]
+                lean = f" ({seconds / ours['cold, lean'][0]:.1f}x lean)" if name == "cold" else ""
                 print(f"{size:>6} {'pelican ' + name:<18} {seconds:>9.2f} {mib:>9.0f}   "
-                      f"stufen is {ratio:.1f}x faster")
+                      f"stufen is {ratio:.1f}x faster{lean}")
             sys.stdout.flush()
     return 0
 
