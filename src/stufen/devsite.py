@@ -58,11 +58,14 @@ class Builder:
 make_builder = Builder
 
 
+INDEX_SETTLE = 1.0  # seconds of quiet after the last rebuild before the search index is refreshed
+
+
 def live_site(root: Path, drafts: bool = True, echo: Callable[[str], None] = print) -> tuple[LiveSite, Reindexer]:
     """The site of one session: built like `stufen build` but memoised, its search index refreshed
     in the background once each rebuild has been announced to the browsers."""
     folder, builder = root / SERVE_DIR, Builder(root, drafts)
-    reindexer = Reindexer(folder, echo)
+    reindexer = Reindexer(folder, echo, settle=INDEX_SETTLE)
     site = LiveSite(builder, folder, load_config(root).base_path,
                     after=lambda report: reindexer.request(builder.index_job(report)))
     return site, reindexer

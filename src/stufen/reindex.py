@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,9 +26,13 @@ INDEX = "pagefind"
 class Reindexer:
     """Runs index jobs for `folder` one at a time, in a background thread, keeping only the latest."""
 
-    def __init__(self, folder: Path, echo: Callable[[str], None] = print):
+    def __init__(self, folder: Path, echo: Callable[[str], None] = print, settle: float = 0.0):
+        """`settle`: seconds without a new request before indexing. Pagefind takes both cores for
+        a while; run during a burst of saves it would slow the very next rebuild and reload."""
         self.folder = folder
         self.echo = echo
+        self.settle = settle
+        self._requested = 0.0
         self.runs = 0  # jobs finished (tests read it)
         self._pending: Job | None = None
         self._running = False
@@ -39,6 +44,7 @@ class Reindexer:
             return
         with self._lock:
             self._pending = job
+            self._requested = time.monotonic()
             if self._running:
                 return
             self._running = True
@@ -52,6 +58,8 @@ class Reindexer:
     def _work(self) -> None:
         while True:
             with self._lock:
+                while self._pending is not None and (left := self._requested + self.settle - time.monotonic()) > 0:
+                    self._lock.wait(left)
                 job, self._pending = self._pending, None
                 if job is None:
                     self._running = False

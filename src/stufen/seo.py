@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from xml.etree import ElementTree as ET
 
 from .config import Config
@@ -43,13 +44,19 @@ def listed(site: Site, pages: Sequence[Page]) -> list[Page]:
 def sitemap(site: Site, pages: Sequence[Page], now: datetime) -> Output:
     config = site.config
     newest = max((p.sort_date for p in site.posts), default=now)
+    entries = tuple((absolute_url(config, page.url), iso(_lastmod(page, newest))) for page in listed(site, pages))
+    return Output("sitemap.xml", _sitemap_xml(entries))
+
+
+@lru_cache(maxsize=2)  # while serving, most edits (a title, a body) leave every address and date as it was
+def _sitemap_xml(entries: tuple[tuple[str, str], ...]) -> bytes:
     root = ET.Element("urlset", xmlns=SITEMAP)
-    for page in listed(site, pages):
+    for loc, lastmod in entries:
         entry = ET.SubElement(root, "url")
-        ET.SubElement(entry, "loc").text = absolute_url(config, page.url)
-        ET.SubElement(entry, "lastmod").text = iso(_lastmod(page, newest))
+        ET.SubElement(entry, "loc").text = loc
+        ET.SubElement(entry, "lastmod").text = lastmod
     ET.indent(root)
-    return Output("sitemap.xml", ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def robots(config: Config) -> Output:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from conftest import post
@@ -140,3 +141,20 @@ def test_served_index_matches_stufen_build_and_follows_edits(site):
     (root / "static/notes.txt").write_text("no page changed")
     live.rebuild()
     assert reindexer.wait(60) and reindexer.runs == 2  # nothing to index again
+
+
+def test_a_burst_of_rebuilds_is_indexed_once_after_it_settles(tmp_path):
+    runs = []
+    reindexer = Reindexer(tmp_path, settle=0.3)
+
+    def job(site, output):
+        runs.append(time.monotonic())
+        output.mkdir()
+
+    last = 0.0
+    for _ in range(3):  # saves 0.1 s apart, as an author's editor makes them
+        reindexer.request(job)
+        last = time.monotonic()
+        time.sleep(0.1)
+    assert reindexer.wait(10)
+    assert len(runs) == 1 and runs[0] - last >= 0.3
