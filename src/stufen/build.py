@@ -7,7 +7,7 @@ arguments, so the CLI, the dev server and the tests all run the same build.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from itertools import chain
 from pathlib import Path, PurePosixPath
@@ -34,7 +34,7 @@ from .report import Report
 from .roadmap import load_roadmap, roadmap_pages
 from .search import IndexedPages, build_index, index_language, shard_count
 from .seo import site_files
-from .site import Mode, Site, assemble
+from .site import Mode, Site, assemble, next_release
 from .templates import make_env, nav_globals
 from .theme import theme_dir
 from .uptodate import record, up_to_date
@@ -44,14 +44,20 @@ PARALLEL_FROM = 48  # below this many uncached posts a process pool costs more t
 
 
 def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool = False,
-          memo: Memo | None = None) -> Report:
-    """One build; with a `memo` kept across calls (the dev server), unchanged pages are reused and not rewritten."""
+          memo: Memo | None = None, stamp: str | None = None) -> Report:
+    """One build; with a `memo` kept across calls (the dev server), unchanged pages are reused and not rewritten.
+
+    `stamp`: the inputs' stamp when the caller has already found the site out of date (the CLI does,
+    before loading this module), so the sources are not walked twice.
+    """
     started = perf_counter()
     check_out_dir(out, config.root)
-    key, current = up_to_date(config, out, (mode.drafts, mode.future, strict), cache.folder if memo is None else None,
-                              mode.now)
-    if current is not None:
-        return current
+    key = stamp
+    if key is None:
+        key, current = up_to_date(config, out, (mode.drafts, mode.future, strict),
+                                  cache.folder if memo is None else None, mode.now)
+        if current is not None:
+            return current
     problems = Problems()
     posts = load_all(discover(config.content_path), config, cache, problems)
     site = assemble(posts, config, mode, problems)
@@ -90,16 +96,6 @@ def static_stamp(static: dict[str, Path]) -> tuple[tuple[str, int, int], ...]:
     """Static files by size and mtime: a page may embed what it reads of them (the page memo's key)."""
     stats = ((rel, path.stat()) for rel, path in sorted(static.items()))
     return tuple((rel, info.st_size, info.st_mtime_ns) for rel, info in stats)
-
-
-def next_release(posts: list[Post], config: Config, mode: Mode) -> datetime | None:
-    """When the next scheduled post appears (and the site changes without any file changing)."""
-    if mode.future:
-        return None
-    margin = timedelta(minutes=config.scheduled_margin_minutes)
-    due = [post.published - margin for post in posts if post.published - margin > mode.now
-           and (mode.drafts or not post.draft)]
-    return min(due, default=None)
 
 
 def all_pages(site: Site, problems: Problems) -> list[Page]:

@@ -70,14 +70,7 @@ class Cache:
         self.memory[key] = value
         if self.folder is None:
             return
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temp = path.with_suffix(f".tmp{os.getpid()}")
-            temp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temp, path)
-        except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
+        store(self._path(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def _read(self, key: str):
         if self.folder is None:
@@ -89,6 +82,22 @@ class Cache:
 
     def _path(self, key: str) -> Path:
         return self.folder / "posts" / key[:2] / f"{key}.pickle"
+
+
+
+def store(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all: beside it, then renamed over it.
+
+    A cache that cannot be written only makes the next build slower, so errors
+    are swallowed; a temp file left by a killed build is never read as an entry.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(f".tmp{os.getpid()}")
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except OSError:
+        pass
 
 
 def clear(root: Path) -> bool:

@@ -13,7 +13,6 @@ import json
 import os
 import re
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
 from .build import all_pages, load_all, static_and_assets
@@ -25,7 +24,7 @@ from .errors import ContentError, Problems, plural, sorted_problems
 from .links import check_links
 from .lint import alt_text_problems, encoding_problems, repair_mojibake
 from .model import Post
-from .site import Mode, assemble
+from .site import Mode, assemble, release
 from .source import SourceError, decode, split
 
 # Abbreviations that are not simply the initials of the long form ("ml" → machine-learning is found anyway).
@@ -113,11 +112,10 @@ def _file_problems(source: PurePosixPath, data: bytes) -> list[ContentError]:
 
 
 def _future_posts(posts: list[Post], texts: dict, config: Config, mode: Mode) -> list[ContentError]:
-    margin = timedelta(minutes=config.scheduled_margin_minutes)
     return [ContentError(p.source, _line_of(texts[p.source], r"(pubDatetime|date|pubDate)\s*:"),
                          f"pubDatetime is in the future: hidden until {short_date(p.published)} "
                          f"{p.published:%H:%M} ({p.timezone})", "fine if it is scheduled on purpose", warning=True)
-            for p in posts if not p.draft and p.published - margin > mode.now]
+            for p in posts if not p.draft and release(p, config) > mode.now]
 
 
 def near_duplicate_tags(posts: list[Post], texts: dict) -> list[ContentError]:

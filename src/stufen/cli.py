@@ -42,12 +42,13 @@ def build_command(root: Path, out: Path | None, drafts: bool, strict: bool, no_c
     target = out if out is not None and out.is_absolute() else root / (out or config.out_dir)
     cache = Cache(None if no_cache else root / CACHE_DIR)
     clock = now()
-    report = up_to_date(config, target, (drafts, drafts, strict), cache.folder, clock)[1]
+    key, report = up_to_date(config, target, (drafts, drafts, strict), cache.folder, clock)
     if report is None:
         from .build import build
         from .site import Mode
 
-        report = build(config, mode=Mode(clock, drafts=drafts, future=drafts), cache=cache, out=target, strict=strict)
+        report = build(config, mode=Mode(clock, drafts=drafts, future=drafts), cache=cache, out=target, strict=strict,
+                       stamp=key)
     click.echo(report.format())
 
 

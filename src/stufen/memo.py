@@ -13,7 +13,7 @@ import hashlib
 import io
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import jinja2
 from jinja2 import meta
@@ -75,9 +75,24 @@ class Memo:
     def post_digest(self, post: Post) -> bytes:
         known = self._live.get(id(post)) or self._digests.get(id(post))
         if known is None or known[0] is not post:  # the post object keeps its id from being reused
-            known = (post, hashlib.sha256(pickle.dumps(post, protocol=pickle.HIGHEST_PROTOCOL)).digest())
+            known = (post, canonical_digest(post))
         self._live[id(post)] = known
         return known[1]
+
+
+def canonical_digest(post: Post) -> bytes:
+    """A post's digest, the same in every process, so `stufen build` can compare it with the last build's.
+
+    A post parsed now and the same post unpickled from the cache pickle differently
+    (a string shared twice is written once; a set's order follows the hash seed).
+    Here the pickler keeps no memo (each value written in full) and the one set, the
+    body's element ids, is sorted. A digest that still differed would only cost a render.
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump((replace(post, ids=frozenset()), sorted(post.ids)))
+    return hashlib.sha256(buffer.getbuffer()).digest()
 
 
 def _template_files(config) -> tuple[tuple[str, tuple[str, ...]], ...]:

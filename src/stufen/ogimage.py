@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from PIL import Image, ImageDraw, ImageFont
 
 from . import __version__
+from .cache import store
 from .config import CONFIG_FILE, Config
 from .dates import short_date
 from .errors import Problems
@@ -117,9 +118,9 @@ def cached_cards(cards: Sequence[Card], folder: Path | None, fonts: Sequence[str
     todo = {key: card for key, card in zip(keys, cards, strict=True) if key not in found}
     drawn = parallel_map(_draw_job, [(card, tuple(fonts)) for card in todo.values()], serial_below=PARALLEL_FROM)
     for key, data in zip(todo, drawn, strict=True):
-        found[key] = memory["og", key] = data
+        found[key] = data
         if folder is not None:
-            _store(folder / f"{key}.png", data)
+            store(folder / f"{key}.png", data)
     for key in keys:
         if isinstance(found[key], bytes):
             memory["og", key] = found[key]
@@ -131,16 +132,6 @@ PARALLEL_FROM = 24  # cards to draw before a process pool pays for itself
 
 def _draw_job(args: tuple[Card, tuple[str, ...]]) -> bytes:
     return draw_card(*args)
-
-
-def _store(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(f".tmp{os.getpid()}")
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    except OSError:
-        pass  # an unwritable cache only makes the next build slower
 
 
 def draw_card(card: Card, fonts: Sequence[str] = FONTS) -> bytes:

@@ -95,7 +95,7 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
         for item in outputs:
             target = _in_folder(fresh / item.path, folders)
             if isinstance(item, Linked):
-                _link(item.source, target)
+                link_or_copy(item.source, target)
             else:
                 target.write_bytes(item.data)
             count += 1
@@ -113,8 +113,9 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
     return count
 
 
-def _link(source: Path, target: Path) -> None:
-    """Hard-link a file of the previous site into the new one; copy where links are impossible."""
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link a file that never changes once written (a page of the last site, a cached index);
+    copy where links are impossible (another file system)."""
     try:
         os.link(source, target)
     except OSError:

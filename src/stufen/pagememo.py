@@ -13,20 +13,17 @@ marker, is still in place.
 from __future__ import annotations
 
 import hashlib
-import io
-import os
 import pickle
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
+from .cache import store
 from .memo import Fingerprints, Memo
-from .model import Post
 from .output import Linked, Output, marker_identity
 from .pages import Page
+from .search import INDEXED
 
 FILE = "pages.pickle"
-INDEXED = b"data-pagefind-body"  # kept in step with search.INDEXED (checked by a test)
 
 
 class PageMemo:
@@ -40,7 +37,7 @@ class PageMemo:
 
     @classmethod
     def start(cls, cache: Path, out: Path, env, settings) -> PageMemo:
-        return cls(cache, out, _CanonicalMemo().start(env, settings))
+        return cls(cache, out, Memo().start(env, settings))
 
     def _load(self) -> dict[bytes, tuple[str, bytes, bool]]:
         try:
@@ -71,37 +68,4 @@ class PageMemo:
 
     def save(self) -> None:
         """Remember this build's pages (call once the new site is in place)."""
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.file.with_name(f".{FILE}.{os.getpid()}")
-            with open(temp, "wb") as handle:
-                pickle.dump((marker_identity(self.out), self.seen), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.file)
-        except OSError:
-            pass  # the next build renders everything, nothing worse
-
-
-class _CanonicalMemo(Memo):
-    """Post digests that are the same in every process.
-
-    A post parsed now and the same post unpickled from the cache pickle differently
-    (a string shared twice is written once; a set's order follows the hash seed), so
-    the dev server's digest would call every post changed on the next `stufen build`.
-    Here the pickler keeps no memo (each value written in full) and the one set, the
-    body's element ids, is sorted. A digest that still differed would only cost a render.
-    """
-
-    def post_digest(self, post: Post) -> bytes:
-        known = self._live.get(id(post))
-        if known is None or known[0] is not post:
-            known = (post, canonical_digest(post))
-            self._live[id(post)] = known
-        return known[1]
-
-
-def canonical_digest(post: Post) -> bytes:
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump((replace(post, ids=frozenset()), sorted(post.ids)))
-    return hashlib.sha256(buffer.getbuffer()).digest()
+        store(self.file, pickle.dumps((marker_identity(self.out), self.seen), protocol=pickle.HIGHEST_PROTOCOL))

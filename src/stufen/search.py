@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .model import Post
-from .output import Linked, Output
+from .output import Linked, Output, link_or_copy
 from .parallel import cores
 
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -155,10 +155,7 @@ def _link_tree(source: Path, target: Path) -> None:
         for name in files:
             if name == _COMPLETE or UI_FILES.match(name):
                 continue
-            try:
-                os.link(Path(folder) / name, into / name)
-            except OSError:
-                shutil.copyfile(Path(folder) / name, into / name)
+            link_or_copy(Path(folder) / name, into / name)
 
 
 def _prune(cache: Path, keep: set[str]) -> None:

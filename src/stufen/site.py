@@ -63,17 +63,29 @@ def assemble(posts: Iterable[Post], config: Config, mode: Mode, problems: Proble
                 {p.slug: p for p in ordered}, group_series(ordered, problems))
 
 
+def release(post: Post, config: Config) -> datetime:
+    """When a post appears: its date, less the scheduling margin (AstroPaper's scheduledPostMargin)."""
+    return post.published - timedelta(minutes=config.scheduled_margin_minutes)
+
+
+def next_release(posts: Iterable[Post], config: Config, mode: Mode) -> datetime | None:
+    """When the next scheduled post appears (and the site changes without any file changing)."""
+    if mode.future:
+        return None
+    due = [release(post, config) for post in posts if (mode.drafts or not post.draft)]
+    return min((when for when in due if when > mode.now), default=None)
+
+
 def _visible(posts: Iterable[Post], config: Config, mode: Mode) -> tuple[list[Post], list[str]]:
     """Posts to show, and a line for each post left out saying why and until when."""
-    margin = timedelta(minutes=config.scheduled_margin_minutes)
     shown, left_out = [], []
     for post in posts:
         if post.draft and not mode.drafts:
             left_out.append(f"{post.source}: draft")
-        elif post.published - margin > mode.now and not mode.future:
+        elif release(post, config) > mode.now and not mode.future:
             when = f"{short_date(post.published)} {post.published:%H:%M} ({post.timezone})"
             left_out.append(f"{post.source}: scheduled for {when}")
-        elif post.published - margin > mode.now:
+        elif release(post, config) > mode.now:
             shown.append(replace(post, scheduled=True))
         else:
             shown.append(post)

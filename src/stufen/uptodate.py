@@ -22,6 +22,7 @@ from pathlib import Path
 from time import perf_counter
 
 from . import __version__
+from .cache import store
 from .config import CONFIG_FILE, Config
 from .output import marker_identity
 from .report import Report
@@ -98,16 +99,10 @@ def record(cache: Path | None, key: str, out: Path, valid_until: datetime | None
     """Remember a successful build (written atomically: a torn record is simply not matched)."""
     if cache is None:
         return
-    try:
-        marker = marker_identity(out)
-        cache.mkdir(parents=True, exist_ok=True)
-        temp = cache / f".{STATE}.{os.getpid()}"
-        temp.write_text(json.dumps({"stamp": key, "marker": list(marker) if marker else None,
-                                    "valid_until": valid_until.isoformat() if valid_until else None,
-                                    "report": _fields(report)}), encoding="utf-8")
-        os.replace(temp, cache / STATE)
-    except OSError:
-        pass  # without a record the next build is a full one, nothing worse
+    marker = marker_identity(out)
+    store(cache / STATE, json.dumps({"stamp": key, "marker": list(marker) if marker else None,
+                                     "valid_until": valid_until.isoformat() if valid_until else None,
+                                     "report": _fields(report)}).encode())  # unwritten: the next build is full
 
 
 def _fields(report: Report) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from conftest import files, post
-from stufen import pagememo, render, search
+from stufen import memo, pagememo, render, search
 
 POSTS = {f"content/posts/p{n}.md": post(f"Post {n}", date=f"2024-05-{n + 1:02}T09:00:00Z", description="d",
                                         body=f"Body {n}.", tags=f"[t{n % 2}]") for n in range(6)}
@@ -93,16 +93,16 @@ def test_a_posts_digest_is_the_same_parsed_unpickled_or_in_another_process(tmp_p
     body = "".join(f"## Heading {n}\n\nSee [it](/posts/x/#h{n}).\n\n" for n in range(30))
     text = post("T", description="d", body=body)
     fresh = load_post(text.encode(), PurePosixPath("content/posts/a.md"), Settings())[0]
-    assert pagememo.canonical_digest(fresh) == pagememo.canonical_digest(pickle.loads(pickle.dumps(fresh)))
+    assert memo.canonical_digest(fresh) == memo.canonical_digest(pickle.loads(pickle.dumps(fresh)))
     (tmp_path / "a.md").write_text(text)
     script = ("import sys; from pathlib import PurePosixPath; from stufen.content import Settings, load_post; "
-              "from stufen.pagememo import canonical_digest; "
+              "from stufen.memo import canonical_digest; "
               "p = load_post(open(sys.argv[1], 'rb').read(), PurePosixPath('content/posts/a.md'), Settings())[0]; "
               "print(canonical_digest(p).hex())")
     command = [sys.executable, "-c", script, str(tmp_path / "a.md")]
     digests = {subprocess.run(command, capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
-    assert digests == {pagememo.canonical_digest(fresh).hex() + "\n"}
+    assert digests == {memo.canonical_digest(fresh).hex() + "\n"}
 
 
 def test_feeds_are_rebuilt_only_when_their_posts_change(site, stufen):
