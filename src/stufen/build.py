@@ -36,7 +36,7 @@ from .roadmap import load_roadmap, roadmap_pages
 from .search import IndexedPages, build_index, index_language, shard_count
 from .seo import site_files
 from .site import Mode, Site, assemble, next_release
-from .templates import make_env, nav_globals
+from .templates import compile_all, make_env, nav_globals
 from .theme import theme_dir
 from .uptodate import record, up_to_date
 
@@ -64,7 +64,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     site = assemble(posts, config, mode, problems)
     pages = all_pages(site, problems)
     static, assets = static_and_assets(config)
-    env = memo.environment(config) if memo else make_env(config)
+    env = memo.environment(config) if memo else make_env(config, cache.folder / "jinja" if cache.folder else None)
     nav = nav_globals({page.url for page in pages})  # header and footer link only to pages that exist
     env.globals.update(nav)
     # `stufen build` with a cache reuses the last build's unchanged pages and feeds (the dev server has its memo)
@@ -77,6 +77,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     index = _indexer(config, site, indexed, cache)
     finish = partial(add_image_sizes, files=static, base_path=config.base_path)  # pages' images get sizes
     if memo is None:  # stream: each page is written (or linked, if unchanged) as it is rendered, then let go of
+        compile_all(env)
         rendered = render_into(pages, env, problems, fresh_folder(out), reuse=reuse, finish=finish)
         outputs = indexed.tap(chain(assets, rendered))
         files, written = write_site(outputs, static, out, finish=index,
