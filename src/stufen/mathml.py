@@ -18,9 +18,16 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from .mathcompat import prepare
+
 MATH_TOKENS = ("math_inline", "math_inline_double", "math_block")
 _UNKNOWN_COMMAND = re.compile(r"<m[io][^>]*>(\\[A-Za-z]+)</m[io]>")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+# What latex2mathml leaves of a "&" or "\\" it could not place in a table: a stray "&", and a line break
+# that no browser draws (MathML Core has none), so the rows would run together on one line
+_LEFTOVERS = (("<mi>&</mi>", "'&' outside an environment with columns such as aligned, cases or a matrix "
+               "(write \\& for an ampersand)"),
+              ('linebreak="newline"', "'\\\\' outside an environment with rows such as aligned or gathered"))
 
 
 def math_plugin(md: MarkdownIt) -> None:
@@ -70,12 +77,15 @@ def to_mathml(latex: str, display: bool) -> tuple[str, str | None]:
     if problem:
         return "", problem
     try:
-        html = convert(latex, display="block" if display else "inline")
+        html = convert(prepare(latex), display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises bare Exception subclasses with no message
         return "", f"invalid LaTeX in ${latex}$: {_describe(exc)}"
     unknown = _UNKNOWN_COMMAND.search(html)
     if unknown:
         return "", f"invalid LaTeX in ${latex}$: unknown command {unknown.group(1)}"
+    for leftover, problem in _LEFTOVERS:
+        if leftover in html:
+            return "", f"invalid LaTeX in ${latex}$: {problem}"
     return html.replace("<math ", f'<math alttext="{escape(latex)}" ', 1), None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import PurePosixPath
 
 from conftest import post
@@ -65,3 +66,44 @@ def test_build_reports_bad_latex_once_without_traceback(site, stufen):
         "content/posts/a.md:7: invalid LaTeX in $\\frac{1}{$: 1 unclosed '{' (check the formula's braces and commands)",
         "Build failed: 1 error",
     ]
+
+
+ALIGNED_ROWS = ('<mtable displaystyle="true" rowspacing="3pt" columnspacing="0em 2em">'
+                '<mtr><mtd columnalign="right"><mi>a</mi></mtd><mtd columnalign="left"><mi /><mo>&#x0003D;</mo>'
+                '<mi>b</mi><mo>&#x0002B;</mo><mi>c</mi></mtd></mtr>'
+                '<mtr><mtd columnalign="right"><mi>d</mi></mtd><mtd columnalign="left"><mi /><mo>&#x0003D;</mo>'
+                '<mi>e</mi></mtd></mtr></mtable>')
+
+
+def test_aligned_eqnarray_and_alignat_rows_line_up_like_align():
+    for latex in ("\\begin{aligned}a &= b + c \\\\ d &= e\\end{aligned}",
+                  "\\begin{aligned}[t]a &= b + c \\\\ d &= e\\end{aligned}",
+                  "\\begin{eqnarray*}a &=& b + c \\\\ d &=& e\\end{eqnarray*}",
+                  "\\begin{alignedat}{1}a &= b + c \\\\ d &= e\\end{alignedat}"):
+        html = render_markdown(f"$${latex}$$").html
+        assert ALIGNED_ROWS in html, latex
+        assert f'alttext="{escape(latex)}"' in html  # the reader's copy of the source is what the author wrote
+    assert to_mathml("\\left(\\begin{aligned}a &= b + c \\\\ d &= e\\end{aligned}\\right.", True)[0].count("<mtr>") == 2
+
+
+def test_gathered_gather_and_multline_rows_are_centred_table_rows():
+    for env in ("gathered", "gather", "gather*", "multline"):
+        html, problem = to_mathml(f"\\begin{{{env}}}a = b + c \\\\ \\frac{{1}}{{2}} = e\\end{{{env}}}", True)
+        assert problem is None
+        assert '<mtable rowspacing="0.5em" columnspacing="1em" displaystyle="true"><mtr><mtd><mi>a</mi>' in html
+        assert html.count("<mtr>") == 2 and "linebreak" not in html
+
+
+def test_an_ampersand_or_line_break_outside_a_table_is_an_error_with_file_line():
+    body = "Fine $$\\begin{aligned}a &= b\\end{aligned}$$.\n\n$$\na & b\n$$\n\nTwo\nrows $x \\\\ y$ in prose.\n"
+    result, problems = load_post(post(body=body).encode(), SRC, Settings())
+    assert result is None
+    hint = " (check the formula's braces and commands)"
+    assert [p.format() for p in problems] == [
+        "content/posts/m.md:7: invalid LaTeX in $a & b$: '&' outside an environment with columns such as "
+        "aligned, cases or a matrix (write \\& for an ampersand)" + hint,
+        "content/posts/m.md:12: invalid LaTeX in $x \\\\ y$: '\\\\' outside an environment with rows such as "
+        "aligned or gathered" + hint,
+    ]
+    assert to_mathml("a \\& b", False)[1] is None
+
