@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from .mathcompat import prepare
+from .mathcompat import finish, prepare
 
 MATH_TOKENS = ("math_inline", "math_inline_double", "math_block")
 _UNKNOWN_COMMAND = re.compile(r"<m[io][^>]*>(\\[A-Za-z]+)</m[io]>")
@@ -76,8 +76,9 @@ def to_mathml(latex: str, display: bool) -> tuple[str, str | None]:
     problem = latex_problem(latex)
     if problem:
         return "", problem
+    prepared, names = prepare(latex)
     try:
-        html = convert(prepare(latex), display="block" if display else "inline")
+        html = finish(convert(prepared, display="block" if display else "inline"), names)
     except Exception as exc:  # latex2mathml raises bare Exception subclasses with no message
         return "", f"invalid LaTeX in ${latex}$: {_describe(exc)}"
     unknown = _UNKNOWN_COMMAND.search(html)

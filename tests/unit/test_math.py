@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 from conftest import post
 from stufen.content import Settings, load_post
 from stufen.markdown import render_markdown
+from stufen.mathcompat import styled_char
 from stufen.mathml import to_mathml
 
 SRC = PurePosixPath("content/posts/m.md")
@@ -107,3 +108,40 @@ def test_an_ampersand_or_line_break_outside_a_table_is_an_error_with_file_line()
     ]
     assert to_mathml("a \\& b", False)[1] is None
 
+
+def test_operators_and_equation_tags_of_machine_learning_posts_are_valid():
+    cases = {
+        "\\arg\\min_\\theta L": '<mi>arg</mi><munder><mo movablelimits="true">min</mo><mi>&#x003B8;</mi></munder>'
+                                '<mi>L</mi>',
+        "\\operatorname*{arg\\,max}_x f": '<munder><mo movablelimits="true">arg&#x02009;max</mo><mi>x</mi></munder>'
+                                         '<mi>f</mi>',
+        "\\operatorname{arg\\,max}_x f": '<msub><mo>arg&#x02009;max</mo><mi>x</mi></msub><mi>f</mi>',  # no star: beside
+        "\\max_x f": '<munder><mo movablelimits="true">max</mo><mi>x</mi></munder><mi>f</mi>',  # below in display only
+        "\\max\\nolimits_x f": '<msub><mo>max</mo><mi>x</mi></msub><mi>f</mi>',
+        "x = 1 \\nonumber": "<mrow><mi>x</mi><mo>&#x0003D;</mo><mn>1</mn></mrow></math>",
+        "x = 1 \\notag": "<mrow><mi>x</mi><mo>&#x0003D;</mo><mn>1</mn></mrow></math>",
+    }
+    for latex, expected in cases.items():
+        html, problem = to_mathml(latex, True)
+        assert problem is None and expected in html, latex
+    numbered = to_mathml("\\begin{align}a &= b \\nonumber \\\\ c &= d\\end{align}", True)[0]
+    assert numbered.count("<mtext>(1)</mtext>") == 1 and "(2)" not in numbered
+
+
+def test_font_commands_give_letters_chromium_draws_in_that_font():
+    """Chromium ignores mathvariant (but "normal"), so styled letters are Unicode's mathematical ones."""
+    cases = {
+        "\\boldsymbol{\\theta}": "<mi>&#x1D73D;</mi>",  # 𝜽
+        "\\bm{x}": "<mi>&#x1D499;</mi>",  # 𝒙
+        "\\mathbb{1}": "<mn>&#x1D7D9;</mn>",  # 𝟙
+        "\\mathbf{0}": "<mn>&#x1D7CE;</mn>",  # 𝟎
+        "\\boldsymbol{\\nabla}": "<mo>&#x1D6C1;</mo>",  # 𝛁
+        "\\mathrm{d}x": '<mi mathvariant="normal">d</mi></mrow></mrow><mi>x</mi>',  # upright, not 𝑑
+        "\\boldsymbol{+}": '<mo mathvariant="bold">&#x0002B;</mo>',  # no bold plus in Unicode: left as it was
+    }
+    for latex, expected in cases.items():
+        assert expected in to_mathml(latex, False)[0], latex
+    assert [styled_char(ch, variant) for ch, variant in [("h", "italic"), ("R", "double-struck"), ("C", "fraktur"),
+                                                         ("B", "script"), ("ε", "bold-italic"), ("+", "bold"),
+                                                         ("x", "no-such-variant")]] == [
+        "ℎ", "ℝ", "ℭ", "ℬ", "𝜺", None, None]
