@@ -9,20 +9,25 @@ needs before the conversion: bad LaTeX is reported with its line, never shipped.
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from html import escape
 
 from latex2mathml.converter import convert
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import math_inline_dollar
 
 from .mathcompat import finish, prepare
 
 MATH_TOKENS = ("math_inline", "math_inline_double", "math_block")
 _UNKNOWN_COMMAND = re.compile(r"<m[io][^>]*>(\\[A-Za-z]+)</m[io]>")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+_BACKTICKS = re.compile(r"(?<!`)`+(?!`)")
+_OPENING_BACKTICKS = re.compile(r"(?<![`\\])`+(?!`)|(?<=\\`)`+(?!`)")  # "\`" is a literal backtick
 # What latex2mathml leaves of a "&" or "\\" it could not place in a table: a stray "&", and a line break
 # that no browser draws (MathML Core has none), so the rows would run together on one line
 _LEFTOVERS = (("<mi>&</mi>", "'&' outside an environment with columns such as aligned, cases or a matrix "
@@ -34,6 +39,7 @@ def math_plugin(md: MarkdownIt) -> None:
     """Parse dollar math so that "costs $5 and $10" stays text, and render every formula as MathML."""
     dollarmath_plugin(md, allow_space=False, allow_digits=False, allow_labels=False,
                       allow_blank_lines=False, double_inline=True)
+    md.inline.ruler.at("math_inline", _math_inline_outside_code(math_inline_dollar(False, False, True)))
     md.add_render_rule("math_inline", lambda self, tokens, i, options, env: _render(tokens[i], False, env))
     md.add_render_rule("math_inline_double", lambda self, tokens, i, options, env: _render(tokens[i], True, env))
     md.add_render_rule("math_block", lambda self, tokens, i, options, env: _render(tokens[i], True, env))
@@ -45,6 +51,41 @@ def math_plugin(md: MarkdownIt) -> None:
         return plain_fence(tokens, i, options, env)
 
     md.add_render_rule("fence", fence)
+
+
+def _math_inline_outside_code(dollar_rule):
+    """The dollar rule, except where the formula would swallow the start of a code span: in
+    "costs $10 a month; then set `$HOME`" the second "$" is code, so the first one is a dollar."""
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if not dollar_rule(state, True):
+            return False
+        end, state.pos = state.pos, start
+        if _starts_code_span(state.src, start, end):
+            return False
+        return dollar_rule(state, silent)
+
+    return rule
+
+
+def _starts_code_span(src: str, start: int, end: int) -> bool:
+    """Whether a backtick run in src[start:end] is closed by a run of the same length after it."""
+    runs = _backtick_runs(src)
+    for match in _OPENING_BACKTICKS.finditer(src, start, end):
+        later = runs.get(len(match.group()), ())
+        if bisect.bisect_right(later, match.start()) < len(later):
+            return True
+    return False
+
+
+@lru_cache(maxsize=8)
+def _backtick_runs(src: str) -> dict[int, list[int]]:
+    """Where each length of backtick run starts in a paragraph (a closing run may follow a backslash)."""
+    runs: dict[int, list[int]] = {}
+    for match in _BACKTICKS.finditer(src):
+        runs.setdefault(len(match.group()), []).append(match.start())
+    return runs
 
 
 def stamp_lines(tokens: list[Token], first_line: int) -> None:

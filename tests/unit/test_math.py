@@ -34,6 +34,16 @@ def test_dollars_in_prose_stay_text():
     assert "$5 and $10" in html and "$PATH and $HOME" in html
 
 
+def test_a_dollar_in_a_code_span_neither_opens_nor_closes_math():
+    html = render_markdown("Colab Pro costs $10 a month; then set `$HOME` first.").html
+    assert html == "<p>Colab Pro costs $10 a month; then set <code>$HOME</code> first.</p>\n"
+    html = render_markdown("Set `$HOME`, then $x$; a ``$`` and $y$.").html
+    assert html.count("<math ") == 2 and "<code>$HOME</code>" in html and "<code>$</code>" in html
+    assert 'alttext="x"' in html and 'alttext="y"' in html
+    # a backtick that opens no code span (none closes it) is part of the formula, as it would be text
+    assert 'alttext="a `b"' in render_markdown("$a `b$ and no closer").html
+
+
 def test_other_fences_are_still_highlighted():
     html = render_markdown("```python\nx = 1\n```\n").html
     assert html.startswith('<pre class="highlight" data-lang="python"')
