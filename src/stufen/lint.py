@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 import ftfy
 
 from .errors import ContentError
-from .markdown import make_markdown
+from .markdown import child_lines, make_markdown
 from .source import Source
 
 _HTML_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -63,13 +63,12 @@ def alt_text_problems(source: Source, path: PurePosixPath) -> list[ContentError]
     """Images without a text alternative: screen reader users hear nothing (or the file name)."""
     found = []
     for token in make_markdown().parse(source.body, {}):
-        line = source.body_line + (token.map[0] if token.map else 0)
         if token.type == "html_block":
-            found += _html_images(token.content, line, path)
-        for child in token.children or ():
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type == "image" and not child.content.strip():
+            found += _html_images(token.content, source.body_line + (token.map[0] if token.map else 0), path)
+        if token.type != "inline":
+            continue
+        for child, line in child_lines(token, source.body_line):
+            if child.type == "image" and not child.content.strip():
                 found.append(_missing_alt(path, line, str(child.attrGet("src"))))
             elif child.type == "html_inline":
                 found += _html_images(child.content, line, path)

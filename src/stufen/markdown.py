@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -20,7 +21,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
 from .highlight import highlight_code
-from .mathml import math_plugin, stamp_lines
+from .mathml import MATH_TOKENS, math_plugin
 from .model import Heading, Link, Rendered
 from .slugs import heading_id
 from .toc import build_toc, find_toc_heading
@@ -31,6 +32,7 @@ _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 # markdown-it's smartquotes copies a paragraph's text once per quote in it: quadratic, so a paragraph of
 # 50,000 quotes took minutes. Past this many quotes × characters a paragraph keeps straight quotes.
 _QUOTE_BUDGET = 50_000_000
+_MULTILINE_CHILDREN = ("html_inline", "image", *MATH_TOKENS)  # HTML, alt text and formulas may span lines
 
 
 @lru_cache(maxsize=4)
@@ -100,7 +102,7 @@ def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True
         toc_html = build_toc([h for i, h, top in headings if i > toc_at and top])
         tokens.insert(toc_at + 3, Token("html_block", "", 0, content=toc_html))
     _mark_images(tokens)
-    stamp_lines(tokens, first_line)
+    _stamp_math_lines(tokens, first_line)
     env: dict = {}
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(
@@ -112,6 +114,31 @@ def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True
         words=len(_WORD.findall(text)),
         problems=tuple(env.get("math_problems", ())),
     )
+
+
+def child_lines(inline: Token, first_line: int) -> Iterator[tuple[Token, int]]:
+    """Each child of an inline token with the file line it is on: `first_line` is the body's first line.
+
+    A paragraph is one inline token; its soft and hard line breaks are children, so counting them
+    (and the newlines inside inline HTML, alt text and formulas) gives the line of a link three lines down."""
+    line = first_line + (inline.map[0] if inline.map else 0)
+    for child in inline.children or ():
+        yield child, line
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type in _MULTILINE_CHILDREN:
+            line += child.content.count("\n")
+
+
+def _stamp_math_lines(tokens: list[Token], first_line: int) -> None:
+    """Record each formula's file line in `token.meta`, so the math renderer can report it."""
+    for token in tokens:
+        if token.type in MATH_TOKENS or token.type == "fence":
+            token.meta["line"] = first_line + (token.map[0] if token.map else 0)
+        if token.type == "inline":
+            for child, line in child_lines(token, first_line):
+                if child.type in MATH_TOKENS:
+                    child.meta["line"] = line
 
 
 def _headings(tokens: list[Token]) -> list[tuple[int, Heading, bool]]:
@@ -134,10 +161,9 @@ def _links(tokens: list[Token], base_path: str, first_line: int) -> list[Link]:
     """Collect internal hrefs/srcs with their lines, and prefix root-relative ones with base_path."""
     links = []
     for token in tokens:
-        if token.type != "inline" or not token.children:
+        if token.type != "inline":
             continue
-        line = first_line + (token.map[0] if token.map else 0)
-        for child in token.children:
+        for child, line in child_lines(token, first_line):
             attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
             target = str(child.attrGet(attr) or "") if attr else ""
             if not target or _EXTERNAL.match(target) or child.attrGet("class") == "header-anchor":

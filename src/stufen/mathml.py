@@ -88,20 +88,6 @@ def _backtick_runs(src: str) -> dict[int, list[int]]:
     return runs
 
 
-def stamp_lines(tokens: list[Token], first_line: int) -> None:
-    """Record each formula's file line in `token.meta`, so the renderer can report it."""
-    for token in tokens:
-        if token.type in MATH_TOKENS or token.type == "fence":
-            token.meta["line"] = first_line + (token.map[0] if token.map else 0)
-        if token.type == "inline" and token.children:
-            line = first_line + (token.map[0] if token.map else 0)
-            for child in token.children:
-                if child.type in ("softbreak", "hardbreak"):
-                    line += 1
-                elif child.type in MATH_TOKENS:
-                    child.meta["line"] = line
-
-
 def _render(token: Token, display: bool, env: dict) -> str:
     latex = token.content.strip()
     html, problem = to_mathml(latex, display)

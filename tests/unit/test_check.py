@@ -99,3 +99,22 @@ def test_every_kind_of_finding(site, stufen):
 def test_clean_site_passes(site, stufen):
     root = site({"content/posts/a.md": post("A", description="d", body="Fine [self](#top).\n\n## Top\n")})
     assert stufen(root, "check") == (0, "Checked 1 file: 0 errors, 0 warnings\n", "")
+
+
+def test_links_in_a_hard_wrapped_paragraph_are_reported_on_their_own_line(site, stufen):
+    root = site({"content/posts/a.md": post("A", description="d", body=(
+        "A paragraph wrapped\nby hand, with a link\non its third line: [x](/posts/missing/),\n"
+        "one after a hard break\\\nto [y](/posts/gone/), and one after\n![a wrapped\nalt text](/images/no.png).\n"))})
+    broken = [
+        "content/posts/a.md:8: broken link '/posts/missing/': nothing is built at /posts/missing/ "
+        "(check the slug, or use a path such as /posts/<slug>/)",
+        "content/posts/a.md:10: broken link '/posts/gone/': nothing is built at /posts/gone/ "
+        "(check the slug, or use a path such as /posts/<slug>/)",
+        "content/posts/a.md:11: broken link '/images/no.png': nothing is built at /images/no.png "
+        "(check the slug, or use a path such as /posts/<slug>/)",
+    ]
+    code, out, err = stufen(root, "check")
+    assert (code, out.splitlines()) == (1, [*broken, "Checked 1 file: 3 errors, 0 warnings"])
+    code, out, err = stufen(root, "build", "--strict")
+    assert code == 1
+    assert err.splitlines()[:3] == [line.replace(": broken", ": warning: broken") for line in broken]
