@@ -24,7 +24,7 @@ from .errors import ContentError, Problems, plural, sorted_problems
 from .links import check_links
 from .lint import alt_text_problems, encoding_problems, repair_mojibake
 from .model import Post
-from .site import Mode, assemble, release
+from .site import Mode, assemble, release, unique_slugs
 from .source import SourceError, decode, split
 
 # Abbreviations that are not simply the initials of the long form ("ml" → machine-learning is found anyway).
@@ -67,7 +67,8 @@ def check(config: Config, mode: Mode) -> CheckResult:
         problems.extend(_file_problems(source, data))
     problems.extend(_future_posts(posts, texts, config, mode))
     problems.extend(near_duplicate_tags(posts, texts))
-    site = assemble(posts, config, mode, problems)
+    # Drafts and scheduled posts too: `build --drafts` and `serve` show them, and they are published one day
+    site = assemble(unique_slugs(posts, problems), config, mode, problems)
     static, assets = static_and_assets(config)
     links = Problems()
     pages = all_pages(site, problems)

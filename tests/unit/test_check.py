@@ -118,3 +118,24 @@ def test_links_in_a_hard_wrapped_paragraph_are_reported_on_their_own_line(site, 
     code, out, err = stufen(root, "build", "--strict")
     assert code == 1
     assert err.splitlines()[:3] == [line.replace(": broken", ": warning: broken") for line in broken]
+
+
+def test_duplicate_slugs_count_drafts_and_scheduled_posts(site, stufen):
+    """`build` leaves them out, but `build --drafts` and `serve` fail on the clash, and so will publishing."""
+    root = site({
+        "content/posts/a.md": post("A", description="d", slug="same", draft="true"),
+        "content/posts/b.md": post("B", description="d", slug="same"),
+        "content/posts/c.md": post("C", "2031-01-01T10:00:00+00:00", description="d", slug="later"),
+        "content/posts/later.md": post("Later", description="d"),
+    })
+    code, out, err = stufen(root, "check")
+    assert (code, out.splitlines()) == (1, [
+        "content/posts/b.md:5: duplicate slug 'same': content/posts/a.md, a draft, has the same URL /posts/same/ "
+        "(set a different 'slug:' in one of them)",
+        "content/posts/c.md:3: warning: pubDatetime is in the future: hidden until 1 Jan 2031 10:00 (UTC) "
+        "(fine if it is scheduled on purpose)",
+        "content/posts/later.md:1: duplicate slug 'later': content/posts/c.md has the same URL /posts/later/ "
+        "(set a different 'slug:' in one of them)",
+        "Checked 4 files: 2 errors, 1 warning",
+    ])
+    assert stufen(root, "build")[0] == 0  # what the build shows has no clash
