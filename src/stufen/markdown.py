@@ -21,7 +21,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
 from .highlight import highlight_code
-from .mathml import MATH_TOKENS, math_plugin
+from .mathml import MATH_TOKENS, math_plugin, math_text, to_mathml
 from .model import Heading, Link, Rendered
 from .slugs import heading_id
 from .toc import build_toc, find_toc_heading
@@ -32,6 +32,7 @@ _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 # markdown-it's smartquotes copies a paragraph's text once per quote in it: quadratic, so a paragraph of
 # 50,000 quotes took minutes. Past this many quotes × characters a paragraph keeps straight quotes.
 _QUOTE_BUDGET = 50_000_000
+_LABEL_CHILDREN = ("text", "code_inline", *MATH_TOKENS)  # what a heading's id and TOC label are made of
 _MULTILINE_CHILDREN = ("html_inline", "image", *MATH_TOKENS)  # HTML, alt text and formulas may span lines
 
 
@@ -81,7 +82,7 @@ def _unique_heading_ids(state: StateCore) -> None:
     for token, inline in zip(state.tokens, state.tokens[1:], strict=False):
         if token.type != "heading_open" or token.attrGet("id"):
             continue
-        base = heading_id("".join(c.content for c in inline.children or () if c.type in ("text", "code_inline")))
+        base = heading_id(_id_source(inline.children or ()))
         slug, n = base, next_suffix.get(base, 1)
         while slug in taken:  # a slug once taken stays taken, so resuming at the last suffix gives the same ids
             slug, n = f"{base}-{n}", n + 1
@@ -148,13 +149,33 @@ def _headings(tokens: list[Token]) -> list[tuple[int, Heading, bool]]:
         if token.type != "heading_open":
             continue
         children = tokens[i + 1].children or []
-        text = "".join(c.content for c in children if c.type in ("text", "code_inline")).strip()
+        text, html = _heading_label(children)
         for child in children:
             if child.type == "link_open" and child.attrGet("class") == "header-anchor":
                 child.attrSet("aria-label", f"Link to this section: {text}")
-        heading = Heading(int(token.tag[1]), str(token.attrGet("id")), text)
+        heading = Heading(int(token.tag[1]), str(token.attrGet("id")), text, html)
         found.append((i, heading, token.level == 0))
     return found
+
+
+def _id_source(children) -> str:
+    """What a heading's id is made of: its text and code, and a formula's LaTeX (`Why $\\beta$` → why-beta)."""
+    return "".join(c.content.strip() if c.type in MATH_TOKENS else c.content for c in children
+                   if c.type in _LABEL_CHILDREN)
+
+
+def _heading_label(children) -> tuple[str, str]:
+    """A heading as plain text ("Why β matters") and as the TOC's HTML label (the formula as MathML)."""
+    text, html = [], []
+    for child in children:
+        if child.type in MATH_TOKENS:
+            latex = child.content.strip()
+            text.append(math_text(latex))
+            html.append(to_mathml(latex, False)[0] or escapeHtml(latex))
+        elif child.type in _LABEL_CHILDREN:
+            text.append(child.content)
+            html.append(escapeHtml(child.content))
+    return "".join(text).strip(), "".join(html).strip()
 
 
 def _links(tokens: list[Token], base_path: str, first_line: int) -> list[Link]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
-from html import escape
+from html import escape, unescape
 
 from latex2mathml.converter import convert
 from markdown_it import MarkdownIt
@@ -26,6 +26,7 @@ from .mathcompat import finish, prepare
 MATH_TOKENS = ("math_inline", "math_inline_double", "math_block")
 _UNKNOWN_COMMAND = re.compile(r"<m[io][^>]*>(\\[A-Za-z]+)</m[io]>")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+_TAG = re.compile(r"<[^>]*>")
 _BACKTICKS = re.compile(r"(?<!`)`+(?!`)")
 _OPENING_BACKTICKS = re.compile(r"(?<![`\\])`+(?!`)|(?<=\\`)`+(?!`)")  # "\`" is a literal backtick
 # What latex2mathml leaves of a "&" or "\\" it could not place in a table: a stray "&", and a line break
@@ -115,6 +116,12 @@ def to_mathml(latex: str, display: bool) -> tuple[str, str | None]:
         if leftover in html:
             return "", f"invalid LaTeX in ${latex}$: {problem}"
     return html.replace("<math ", f'<math alttext="{escape(latex)}" ', 1), None
+
+
+def math_text(latex: str) -> str:
+    """A formula as plain text, by the characters it shows: "\\beta" → "β"; its source when it is not valid."""
+    html, problem = to_mathml(latex, False)
+    return latex if problem else unescape(_TAG.sub("", html))
 
 
 def latex_problem(latex: str) -> str | None:
