@@ -6,7 +6,7 @@ Before (`prepare`): amsmath environments latex2mathml does not know (`aligned`, 
 display style; `\\mathrm{d}` keeps its upright shape. After (`finish`): `\\arg` is a function
 name like `\\sin`; `mathvariant="bold-italic"` and the like become Unicode mathematical letters
 (𝜽, 𝒙, 𝟙), because Chromium ignores every mathvariant but "normal"; `\\nonumber` and `\\notag`
-outside a numbered environment are dropped, as LaTeX does.
+outside a numbered environment are dropped, as LaTeX does; `\\lVert x \\rVert` keeps its size.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ _NAME_TEXT = re.compile(r"[A-Za-z0-9\-'.\u2009\u205f\u2004\u00a0 ]+")
 _PLACEHOLDER = "stufenop"
 _NO_NUMBER = re.compile(r"<mi>\\(?:nonumber|notag)</mi>")
 _ARG = "<mi>\\arg</mi>"  # latex2mathml knows \sin and \log but not \arg
+# \lvert, \rvert, \lVert, \rVert and \mid come out as a bare <mo>, which Chromium stretches to the height of
+# the whole row (as if \left had been written); in LaTeX they keep their size, as "|" and "\|" do here
+_BARE_BARS = re.compile(r"<mo>(&#x0007C;|&#x02016;|&#x02223;)</mo>")
 _VARIANT = re.compile(r'<(mi|mn|mo)([^>]*?) mathvariant="([a-z-]+)"([^>/]*)>([^<]+)</\1>')
 _STYLES = {"bold": "BOLD", "italic": "ITALIC", "bold-italic": "BOLD ITALIC", "double-struck": "DOUBLE-STRUCK",
            "script": "SCRIPT", "bold-script": "BOLD SCRIPT", "fraktur": "FRAKTUR", "bold-fraktur": "BOLD FRAKTUR",
@@ -81,6 +84,7 @@ def finish(mathml: str, names: dict[str, str]) -> str:
     for key, text in names.items():
         mathml = mathml.replace(f">{key}<", f">{_encode(text)}<")
     mathml = _NO_NUMBER.sub("", mathml).replace(_ARG, "<mi>arg</mi>")
+    mathml = _BARE_BARS.sub(r'<mo stretchy="false">\1</mo>', mathml)
     return _VARIANT.sub(_unicode_variant, mathml)
 
 

@@ -134,6 +134,8 @@ def test_operators_and_equation_tags_of_machine_learning_posts_are_valid():
     for latex, expected in cases.items():
         html, problem = to_mathml(latex, True)
         assert problem is None and expected in html, latex
+    norm = to_mathml("\\lVert y \\rVert^2 + \\lvert a \\mid b \\rvert", True)[0]  # as big as the letters, like \\|
+    assert norm.count('<mo stretchy="false">') == 5 and "<mo>" not in norm.replace("<mo>&#x0002B;</mo>", "")
     numbered = to_mathml("\\begin{align}a &= b \\nonumber \\\\ c &= d\\end{align}", True)[0]
     assert numbered.count("<mtext>(1)</mtext>") == 1 and "(2)" not in numbered
 
