@@ -31,6 +31,7 @@ from .source import SourceError, decode, split
 ABBREVIATIONS = {"js": "javascript", "ts": "typescript", "py": "python", "k8s": "kubernetes", "viz": "visualization",
                  "dataviz": "data-visualization", "stats": "statistics", "math": "mathematics", "maths": "mathematics",
                  "db": "database", "algo": "algorithms", "algos": "algorithms", "sklearn": "scikit-learn"}
+_NUMBERS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,9 +146,25 @@ def _alike(a: str, b: str) -> bool:
 
     short, long = sorted((a, b), key=len)
     initials = "".join(part[0] for part in long.split("-") if part)
+    spelt_alike = _NUMBERS.findall(a) == _NUMBERS.findall(b) and (  # gpt-3 and gpt-4 are two things
+        one_edit(a, b) or (len(short) >= 10 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.88))
     return (squash(a) == squash(b) or ABBREVIATIONS.get(short) == long
-            or (len(short) >= 2 and "-" not in short and "-" in long and short == initials)
-            or (min(len(a), len(b)) > 4 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.88))
+            or (len(short) >= 2 and "-" not in short and "-" in long and short == initials) or spelt_alike)
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance 1 between tags of 4 letters or more: one letter added, dropped or swapped
+    with its neighbour ('pyton', 'pyhton' / 'python'), or changed from 5 letters on ('numpi' / 'numpy'), since
+    4-letter words one letter apart are mostly different words ('node' / 'code', 'bert' / 'bart')."""
+    short, long = sorted((a, b), key=len)
+    if len(short) < 4 or len(long) - len(short) > 1 or a == b:
+        return False
+    if len(short) < len(long):
+        return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    swapped = len(differ) == 2 and differ[1] == differ[0] + 1 and a[differ[0]] == b[differ[1]] and \
+        a[differ[1]] == b[differ[0]]
+    return swapped or (len(differ) == 1 and len(a) >= 5)
 
 
 def _line_of(data: bytes, pattern: str) -> int:

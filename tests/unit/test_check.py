@@ -139,3 +139,18 @@ def test_duplicate_slugs_count_drafts_and_scheduled_posts(site, stufen):
         "Checked 4 files: 2 errors, 1 warning",
     ])
     assert stufen(root, "build")[0] == 0  # what the build shows has no clash
+
+
+def test_near_duplicate_tags_catch_one_slip_of_the_keyboard_but_not_other_words(site, stufen):
+    root = site({
+        "content/posts/a.md": post("A", description="d", tags='["python", "numpy", "gpt-3", "node", "numpy-basics"]'),
+        "content/posts/b.md": post("B", description="d", tags='["pyhton", "pandas", "gpt-4", "code", "numpi"]'),
+    })
+    code, out, err = stufen(root, "check")
+    assert (code, out.splitlines()) == (0, [
+        "content/posts/b.md:5: warning: tag 'numpi' looks like 'numpy' (content/posts/a.md); "
+        "they make two tag pages (use one spelling everywhere)",
+        "content/posts/b.md:5: warning: tag 'pyhton' looks like 'python' (content/posts/a.md); "
+        "they make two tag pages (use one spelling everywhere)",
+        "Checked 2 files: 0 errors, 2 warnings",
+    ])
