@@ -22,7 +22,7 @@ from .content import discover
 from .dates import short_date
 from .errors import ContentError, Problems, plural, sorted_problems
 from .links import check_links
-from .lint import alt_text_problems, encoding_problems, repair_mojibake
+from .lint import alt_text_problems, encoding_problems, notebook_encoding_problems, repair_mojibake
 from .model import Post
 from .site import Mode, assemble, release, unique_slugs
 from .source import SourceError, decode, split
@@ -105,6 +105,12 @@ def _file_problems(source: PurePosixPath, data: bytes) -> list[ContentError]:
         text = decode(data, source)
     except SourceError:
         return []  # already reported by the load stage
+    if source.suffix == ".ipynb":
+        try:
+            notebook = json.loads(text)
+        except (ValueError, RecursionError):
+            return []  # already reported by the load stage
+        return notebook_encoding_problems(notebook, source) if isinstance(notebook, dict) else []
     found = encoding_problems(text, source)
     try:
         found += alt_text_problems(split(text, source), source)

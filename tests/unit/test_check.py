@@ -154,3 +154,39 @@ def test_near_duplicate_tags_catch_one_slip_of_the_keyboard_but_not_other_words(
         "they make two tag pages (use one spelling everywhere)",
         "Checked 2 files: 0 errors, 2 warnings",
     ])
+
+
+def test_every_damaged_word_of_a_line_is_reported(site, stufen):
+    root = site({"content/posts/a.md": post("A", description="d", body="Gr\u00c3\u00bc\u00c3\u0178e, f\u00c3\u00bcr "
+                                                                          "alle, sch\u00c3\u00b6n.\n")})
+    code, out, err = stufen(root, "check")
+    why, fix = "(text decoded with the wrong encoding)", "`stufen check --fix` repairs it)"
+    assert (code, out.splitlines()) == (1, [
+        f"content/posts/a.md:6: mojibake 'GrÃ¼ÃŸe' {why} (did you mean 'Grüße'? {fix}",
+        f"content/posts/a.md:6: mojibake 'fÃ¼r' {why} (did you mean 'für'? {fix}",
+        f"content/posts/a.md:6: mojibake 'schÃ¶n' {why} (did you mean 'schön'? {fix}",
+        "Checked 1 file: 3 errors, 0 warnings",
+    ])
+
+
+def test_mojibake_in_a_notebook_is_reported_by_cell_and_line(site, stufen):
+    front_matter = "---\ntitle: Lab\ndescription: d\npubDatetime: 2024-05-01\n---"
+    cells = [{"cell_type": "raw", "metadata": {}, "source": front_matter},
+             {"cell_type": "markdown", "metadata": {}, "source": ["Fine.\n", "Der uns besch\u00c3\u00bctzt.\n"]},
+             {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "print(name)",
+              "outputs": [{"output_type": "stream", "name": "stdout", "text": "M\u00c3\u00bcller\n"}]}]
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "cells": cells,
+                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3 (K\u00c3\u00b6ln)"}}}
+    root = site({"content/posts/lab.ipynb": json.dumps(notebook, ensure_ascii=False, indent=1)})
+    code, out, err = stufen(root, "check")
+    hint = "`stufen check --fix` repairs it)"
+    assert (code, out.splitlines()) == (1, [
+        "content/posts/lab.ipynb: metadata: mojibake 'KÃ¶ln' (text decoded with the wrong encoding) "
+        f"(did you mean 'Köln'? {hint}",
+        "content/posts/lab.ipynb: cell 2, line 2: mojibake 'beschÃ¼tzt' (text decoded with the wrong encoding) "
+        f"(did you mean 'beschützt'? {hint}",
+        "content/posts/lab.ipynb: cell 3: output: mojibake 'MÃ¼ller' (text decoded with the wrong encoding) "
+        f"(did you mean 'Müller'? {hint}",
+        "Checked 1 file: 3 errors, 0 warnings",
+    ])
+    assert stufen(root, "check", "--fix")[0] == 0
