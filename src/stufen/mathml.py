@@ -3,8 +3,9 @@
 Browsers render MathML natively, so a post needs no KaTeX/MathJax download, shows
 its formulas instantly, reads them to screen readers and keeps them in feed
 readers. latex2mathml is lenient (an unknown command becomes an identifier, an
-unclosed brace is silently closed), so `latex_problem` adds the checks an author
-needs before the conversion: bad LaTeX is reported with its line, never shipped.
+unclosed brace is silently closed, a stray "&" becomes a letter), so `latex_problem`
+and the checks of its output add what an author needs: bad LaTeX is reported with
+its line, never shipped. What it gets wrong in valid LaTeX is put right in mathcompat.
 """
 
 from __future__ import annotations
