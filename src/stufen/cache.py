@@ -16,11 +16,12 @@ from dataclasses import fields
 from pathlib import Path
 
 from . import __version__
-from .model import Post
+from .model import Heading, Link, Post, Tag, Track
 
 CACHE_DIR = ".stufen-cache"
-# A Post pickled before a field was added would load without it (slots) and fail later: its shape is in every key.
-_SHAPE = repr([(f.name, f.type) for f in fields(Post)]).encode()
+# A Post pickled before a field was added would load without it (slots) and fail later: its shape, and that of
+# the records it holds, is in every key.
+_SHAPE = repr([(f.name, f.type) for cls in (Post, Heading, Link, Tag, Track) for f in fields(cls)]).encode()
 
 
 class Cache:
