@@ -279,9 +279,9 @@ def test_template_error_reaches_the_overlay_and_the_fix_clears_it(site):
                  "templates/post.html": '{% extends "base.html" %}\n{% block main %}{{ nope }}{% endblock %}\n'})
     live = LiveSite(make_builder(root), root / SERVE_DIR)
     report = live.rebuild()
-    assert report == ("templates/post.html: template error while rendering /posts/a/: 'nope' is undefined\n"
-                      "Build failed: 1 error")
-    assert live.error["problems"][0]["where"] == "templates/post.html"  # Jinja gives no line for undefined names
+    assert report == "templates/post.html:2: template error: 'nope' is undefined (on /posts/a/)\nBuild failed: 1 error"
+    assert live.error["problems"][0] == {"where": "templates/post.html:2",
+                                         "message": "template error: 'nope' is undefined (on /posts/a/)"}
     (root / "templates/post.html").write_text('{% extends "base.html" %}\n{% block main %}fine{% endblock %}\n')
     live.rebuild()
     assert live.error is None and b"fine" in live.respond("GET", "/posts/a/").body
