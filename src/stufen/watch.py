@@ -25,9 +25,12 @@ _TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part", ".crdown
 
 
 def is_temp_file(path: str) -> bool:
-    """Editor and tool leftovers: `.#x` (Emacs), `x~`, `.x.swp` and `4913` (Vim), `*.tmp`, dot files."""
+    """Editor and tool leftovers: `.#x` and `#x#` (Emacs' lock and auto-save files), `x~`, `.x.swp`,
+    and `4913`, `5036`… (Vim probes whether it may write a folder with an all-digit name), `*.tmp`,
+    dot files."""
     name = os.path.basename(path)
-    return name.startswith(".") or name.endswith(_TEMP_SUFFIXES) or name == "4913"
+    return (name.startswith(".") or name.endswith(_TEMP_SUFFIXES) or name.isdigit()
+            or (len(name) > 1 and name.startswith("#") and name.endswith("#")))
 
 
 class Debouncer:
