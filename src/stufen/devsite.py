@@ -4,11 +4,14 @@ The server is handed a builder that runs the same `build()` as `stufen build`,
 with one load cache and one render memo kept for the whole session, so a
 one-post edit re-parses one file and re-renders only the pages it changes.
 The site is built into `.stufen-serve/`, never `_site/`, so a preview with
-drafts can never be mistaken for (or deployed as) the real build.
+drafts can never be mistaken for (or deployed as) the real build. One server at
+a time may use that folder (`ServeLock`), and it claims the folder and binds its
+port before building, so a second `stufen serve` changes nothing on its way out.
 """
 
 from __future__ import annotations
 
+import os
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from .build import build
 from .cache import CACHE_DIR, Cache
 from .config import load_config
 from .dates import now
+from .errors import ConfigError
 from .httpd import open_server
 from .memo import Memo
 from .reindex import Job, Reindexer
@@ -27,6 +31,11 @@ from .site import Mode
 from .watch import Watcher
 
 SERVE_DIR = ".stufen-serve"
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks, so no guard against a second server
+    fcntl = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +80,44 @@ def live_site(root: Path, drafts: bool = True, echo: Callable[[str], None] = pri
     return site, reindexer
 
 
+class ServeLock:
+    """`.stufen-serve.lock` beside the serve folder, locked while one server uses the folder.
+
+    A second server for the same site would rebuild the folder under the first one (its
+    search index gone, drafts missing), so it is refused, naming the address the first
+    serves, which the lock file holds. The lock is the kernel's (flock): it goes with the
+    process, however that ends, so a stale file never blocks the next server.
+    """
+
+    def __init__(self, folder: Path):
+        self.path = folder.with_name(folder.name + ".lock")
+        self.file = None
+
+    def __enter__(self) -> ServeLock:
+        file = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held open as long as the lock)
+        try:
+            if fcntl is not None:
+                fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            file.seek(0)
+            holder = file.read().strip()
+            file.close()
+            raise ConfigError(f"this site is already being served{f' at {holder}' if holder else ''}; "
+                              f"open that, or stop it first: two servers would rebuild {SERVE_DIR}/ "
+                              "under each other") from None
+        self.file = file
+        return self
+
+    def announce(self, address: str) -> None:
+        """Note where this server serves, for a second one to name."""
+        self.file.truncate(0)
+        self.file.write(f"{address} (process {os.getpid()})\n")
+        self.file.flush()
+
+    def __exit__(self, *exc) -> None:
+        self.file.close()  # the lock goes with it; the file stays (removing it would race a new server)
+
+
 class Quieter:
     """Rebuild reports without the warnings the author has already seen: those shrink to a count."""
 
@@ -89,28 +136,30 @@ class Quieter:
 
 
 def run(root: Path, options: Options, echo: Callable[[str], None] = print) -> None:
-    """Build, serve until Ctrl-C, and (with `watch`) rebuild on every change."""
-    site, reindexer = live_site(root, options.drafts, echo)
-    base_path = site.base_path
-    quiet = Quieter()
-    echo(quiet(site.rebuild()))
-    server = open_server(site, options.host, options.port)
-    host, port = server.server_address[:2]
-    address = f"http://{host}:{port}{base_path}"
-    echo(f"Serving {address} (Ctrl-C to stop)")
-    watcher = Watcher(root, lambda: echo(quiet(site.rebuild())), load_config(root).content_dir) \
-        if options.watch else None
-    if watcher:
-        echo("Watching content/, templates/, static/ and stufen.toml for changes")
-    if options.open_browser:
-        webbrowser.open(address)
-    try:
-        server.serve_forever(poll_interval=0.25)
-    except KeyboardInterrupt:
-        echo("Stopped.")
-    finally:
-        site.close()
-        if watcher:
-            watcher.stop()
-        server.server_close()
-        reindexer.wait(5)
+    """Claim the serve folder and the port, then build, serve until Ctrl-C, and (with `watch`)
+    rebuild on every change. Another server of this site, or a port in use, is refused before
+    anything is built, so the running server is left alone."""
+    with ServeLock(root / SERVE_DIR) as lock:
+        site, reindexer = live_site(root, options.drafts, echo)
+        server = open_server(site, options.host, options.port)
+        host, port = server.server_address[:2]
+        address = f"http://{host}:{port}{site.base_path}"
+        lock.announce(address)
+        quiet, watcher = Quieter(), None
+        try:
+            echo(quiet(site.rebuild()))
+            echo(f"Serving {address} (Ctrl-C to stop)")
+            if options.watch:
+                watcher = Watcher(root, lambda: echo(quiet(site.rebuild())), load_config(root).content_dir)
+                echo("Watching content/, templates/, static/ and stufen.toml for changes")
+            if options.open_browser:
+                webbrowser.open(address)
+            server.serve_forever(poll_interval=0.25)
+        except KeyboardInterrupt:
+            echo("Stopped.")
+        finally:
+            site.close()
+            if watcher:
+                watcher.stop()
+            server.server_close()
+            reindexer.wait(5)
