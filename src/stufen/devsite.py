@@ -135,6 +135,14 @@ class Quieter:
         return "\n".join(kept)
 
 
+def http_address(host: str, port: int, path: str = "/") -> str:
+    """The URL to print and open: an IPv6 address goes in brackets (http://[::1]:8000/), its zone's
+    `%` escaped (RFC 6874)."""
+    if ":" in host:
+        host = "[" + host.replace("%", "%25") + "]"
+    return f"http://{host}:{port}{path}"
+
+
 def run(root: Path, options: Options, echo: Callable[[str], None] = print) -> None:
     """Claim the serve folder and the port, then build, serve until Ctrl-C, and (with `watch`)
     rebuild on every change. Another server of this site, or a port in use, is refused before
@@ -142,8 +150,7 @@ def run(root: Path, options: Options, echo: Callable[[str], None] = print) -> No
     with ServeLock(root / SERVE_DIR) as lock:
         site, reindexer = live_site(root, options.drafts, echo)
         server = open_server(site, options.host, options.port)
-        host, port = server.server_address[:2]
-        address = f"http://{host}:{port}{site.base_path}"
+        address = http_address(*server.server_address[:2], site.base_path)
         lock.announce(address)
         quiet, watcher = Quieter(), None
         try:

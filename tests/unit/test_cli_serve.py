@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from conftest import post
-from stufen.devsite import SERVE_DIR, ServeLock
+from stufen.devsite import SERVE_DIR, ServeLock, http_address
+from stufen.httpd import open_server
+from stufen.serve import LiveSite
 
 
 def test_serve_on_a_port_in_use_names_a_free_port_before_building(site, stufen):
@@ -45,3 +49,19 @@ def test_serve_help_lists_its_options(site, stufen):
     assert code == 0
     for option in ("--watch", "--port", "--host", "--drafts / --no-drafts", "--open"):
         assert option in out
+
+
+@pytest.mark.parametrize(("host", "address"), [("127.0.0.1", "http://127.0.0.1:8000/blog/"),
+                                               ("localhost", "http://localhost:8000/blog/"),
+                                               ("::1", "http://[::1]:8000/blog/"), ("::", "http://[::]:8000/blog/"),
+                                               ("fe80::1%eth0", "http://[fe80::1%25eth0]:8000/blog/")])
+def test_the_address_printed_and_opened_brackets_ipv6_hosts(host, address):
+    assert http_address(host, 8000, "/blog/") == address
+
+
+def test_serving_on_ipv6_loopback_prints_a_bracketed_address(tmp_path):
+    server = open_server(LiveSite(lambda: None, tmp_path), "::1", 0)
+    try:
+        assert http_address(*server.server_address[:2]) == f"http://[::1]:{server.server_address[1]}/"
+    finally:
+        server.server_close()
