@@ -53,10 +53,13 @@ class Builder:
     def __init__(self, root: Path, drafts: bool = True):
         self.root, self.drafts = root, drafts
         self.cache, self.memo = Cache(root / CACHE_DIR), Memo()
+        self.base_path = load_config(root).base_path  # that of the last build (base_url may change)
 
     def __call__(self) -> Report:
         mode = Mode(now(), drafts=self.drafts, future=self.drafts)
-        return build(load_config(self.root), mode=mode, cache=self.cache, out=self.root / SERVE_DIR, memo=self.memo)
+        config = load_config(self.root)
+        self.base_path = config.base_path
+        return build(config, mode=mode, cache=self.cache, out=self.root / SERVE_DIR, memo=self.memo)
 
     def index_job(self, report: Report) -> Job | None:
         """The search index this build owes: only when a page changed (search off: none)."""
@@ -75,7 +78,7 @@ def live_site(root: Path, drafts: bool = True, echo: Callable[[str], None] = pri
     in the background once each rebuild has been announced to the browsers."""
     folder, builder = root / SERVE_DIR, Builder(root, drafts)
     reindexer = Reindexer(folder, echo, settle=INDEX_SETTLE)
-    site = LiveSite(builder, folder, load_config(root).base_path,
+    site = LiveSite(builder, folder, lambda: builder.base_path,
                     after=lambda report: reindexer.request(builder.index_job(report)))
     return site, reindexer
 
