@@ -8,6 +8,7 @@ own build opening files) are not changes and are ignored.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -107,6 +108,14 @@ class Watcher:
         self.observer.start()
 
     def stop(self) -> None:
-        self.observer.stop()
-        self.observer.join(timeout=5)
+        """Stop watching. A watch thread stopped mid-read logs an error about being stopped
+        ("queue_events() called when the thread is inactive"): not news, so not shown."""
+        log = logging.getLogger("watchdog")
+        level = log.level
+        log.setLevel(logging.CRITICAL + 1)
+        try:
+            self.observer.stop()  # stops and joins the watch threads
+            self.observer.join(timeout=5)
+        finally:
+            log.setLevel(level)
         self.debouncer.stop()

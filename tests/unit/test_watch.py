@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -104,3 +105,25 @@ def test_temp_files_reads_and_other_files_do_not_rebuild(watched):
     (root / "README.md").write_text("still not a source")
     (root / ".stufen-serve").mkdir()
     assert calls.settle(0.3) == 0
+
+
+def test_stopping_while_files_change_logs_nothing(tmp_path, caplog):
+    """watchdog logs "queue_events() called when the thread is inactive" when it is stopped mid-event."""
+    (tmp_path / "content").mkdir()
+    level = logging.getLogger("watchdog").level
+    def write(done: threading.Event) -> None:
+        n = 0
+        while not done.is_set():
+            (tmp_path / f"content/{n % 5}.md").write_text(str(n))
+            n += 1
+
+    for _ in range(10):
+        watcher, writing = Watcher(tmp_path, lambda: None), threading.Event()
+        writer = threading.Thread(target=write, args=(writing,))
+        writer.start()
+        time.sleep(0.02)
+        watcher.stop()
+        writing.set()
+        writer.join()
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("watchdog")] == []
+    assert logging.getLogger("watchdog").level == level  # quiet only while stopping
