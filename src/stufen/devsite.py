@@ -15,6 +15,7 @@ import os
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .build import build
@@ -62,9 +63,12 @@ class Builder:
         return build(config, mode=mode, cache=self.cache, out=self.root / SERVE_DIR, memo=self.memo)
 
     def index_job(self, report: Report) -> Job | None:
-        """The search index this build owes: only when a page changed (search off: none)."""
-        changed = report.changed
-        return self.memo.index if changed is None or any(p.endswith(".html") for p in changed) else None
+        """The search index this build owes: only when a page changed (search off: none). Pagefind
+        runs `nice`: at low CPU priority, and out of reach of the Ctrl-C that stops the server."""
+        changed, job = report.changed, self.memo.index
+        if job is None or not (changed is None or any(p.endswith(".html") for p in changed)):
+            return None
+        return partial(job, nice=True)
 
 
 make_builder = Builder
@@ -155,21 +159,30 @@ def run(root: Path, options: Options, echo: Callable[[str], None] = print) -> No
         server = open_server(site, options.host, options.port)
         address = http_address(*server.server_address[:2], site.base_path)
         lock.announce(address)
-        quiet, watcher = Quieter(), None
+        quiet, watcher, stopped = Quieter(), None, False
         try:
             echo(quiet(site.rebuild()))
             echo(f"Serving {address} (Ctrl-C to stop)")
             if options.watch:
-                watcher = Watcher(root, lambda: echo(quiet(site.rebuild())), load_config(root).content_dir)
+                watcher = Watcher(root, lambda: _unless_closed(site, echo, quiet(site.rebuild())),
+                                  load_config(root).content_dir)
                 echo("Watching content/, templates/, static/ and stufen.toml for changes")
             if options.open_browser:
                 webbrowser.open(address)
             server.serve_forever(poll_interval=0.25)
         except KeyboardInterrupt:
-            echo("Stopped.")
+            stopped = True
         finally:
-            site.close()
+            site.close()  # from here on a rebuild or index run under way finishes without a word
+            reindexer.close()
+            if stopped:
+                echo("Stopped.")
             if watcher:
                 watcher.stop()
             server.server_close()
             reindexer.wait(5)
+
+
+def _unless_closed(site: LiveSite, echo: Callable[[str], None], text: str) -> None:
+    if not site.closed:  # a rebuild that ends after Ctrl-C: only "Stopped." is printed
+        echo(text)

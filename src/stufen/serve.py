@@ -59,9 +59,12 @@ class LiveSite:
         self._readers = 0
 
     def rebuild(self) -> str:
-        """Run the builder once (never two at a time); returns what the terminal should print."""
+        """Run the builder once (never two at a time); returns what the terminal should print
+        (nothing once the site is closed: the server is stopping, so nothing is built)."""
         with self._lock:
             self._lock.wait_for(lambda: not self._building)
+            if self.closed:
+                return ""
             self._building = True
             self._lock.wait_for(lambda: self._readers == 0)
         error, changed, report = None, None, None

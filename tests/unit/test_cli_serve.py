@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +72,50 @@ def test_serving_on_ipv6_loopback_prints_a_bracketed_address(tmp_path):
         assert http_address(*server.server_address[:2]) == f"http://[::1]:{server.server_address[1]}/"
     finally:
         server.server_close()
+
+
+def pagefind_running(root) -> bool:
+    """Whether a Pagefind process is indexing (a scratch copy of) this site."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(b"pagefind" in a for a in args[:2]) and any(str(root).encode() in a for a in args):
+            return True
+    return False
+
+
+def test_a_real_server_survives_a_second_one_and_ctrl_c_during_indexing_prints_only_stopped(site, stufen):
+    posts = {f"content/posts/p{n}.md": post(f"Post {n}", body="Hesse wrote Siddhartha. " * 200, description="P.")
+             for n in range(40)}
+    root = site({**posts, "content/posts/d.md": post("Draft", draft="true", description="D.")})
+    command = [sys.executable, "-m", "stufen", "-C", str(root), "serve", "--watch", "--port", "0"]
+    # its own process group, which Ctrl-C in a terminal signals as a whole (Pagefind included, unless kept apart)
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        lines = [server.stdout.readline() for _ in range(3)]
+        assert lines[1].startswith("Serving http://127.0.0.1:") and lines[2].startswith("Watching "), lines
+        address = lines[1].split()[1]
+        port = address.split(":")[2].split("/")[0]
+        code, _, err = stufen(root, "serve", "--port", port, "--no-drafts")  # the same again, by mistake
+        assert code == 2 and err.startswith(f"Error: this site is already being served at {address} (process ")
+        with urllib.request.urlopen(address + "posts/d/") as draft:  # the first one is untouched
+            assert draft.status == 200
+
+        (root / "content/posts/p1.md").write_text(post("Post one", body="Edited.", description="P."))
+        assert server.stdout.readline().startswith("Built 41 posts")
+        deadline = time.monotonic() + 20  # the index is refreshed a second after the rebuild
+        while not pagefind_running(root) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert pagefind_running(root)
+        os.killpg(server.pid, signal.SIGINT)  # Ctrl-C, while Pagefind writes the new index
+        out, err = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    assert (out, err, server.returncode) == ("Stopped.\n", "", 0)
+    assert not (root / ".stufen-serve.pagefind-new").exists()  # Pagefind finished and its index was swapped in
+    assert [p.name for p in (root / ".stufen-cache/pagefind").iterdir() if p.name.startswith(".")] == []

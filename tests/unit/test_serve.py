@@ -354,3 +354,9 @@ def test_a_path_starting_with_two_slashes_never_redirects_to_another_host(live):
     (site.folder / "posts").mkdir(exist_ok=True)
     site.base_path = "/"
     assert location(site, "//posts") == (302, "/posts/")
+
+
+def test_a_closed_site_builds_no_more(live):
+    site, builder = live
+    site.close()
+    assert site.rebuild() == "" and builder.calls == 1
