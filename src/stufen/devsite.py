@@ -101,7 +101,7 @@ class ServeLock:
         self.file = None
 
     def __enter__(self) -> ServeLock:
-        file = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held open as long as the lock)
+        file = open(self.path, "a+", encoding="utf-8")  # held open for as long as the lock
         try:
             if fcntl is not None:
                 fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
