@@ -6,6 +6,7 @@ arguments, so the CLI, the dev server and the tests all run the same build.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -14,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from time import perf_counter
 
 from .about import about_pages, load_about
-from .cache import Cache
+from .cache import Cache, store
 from .config import Config
 from .content import Settings, discover, load_post
 from .errors import Problems
@@ -25,11 +26,11 @@ from .links import check_links
 from .memo import Memo
 from .model import Post
 from .ogimage import og_images
-from .output import Output, check_out_dir, static_files, write_changed, write_site
+from .output import Output, check_out_dir, fresh_folder, static_files, write_changed, write_site
 from .pagememo import PageMemo
 from .pages import Page, plan
 from .parallel import parallel_map
-from .render import iter_render, render_all
+from .render import render_all, render_into
 from .report import Report
 from .roadmap import load_roadmap, roadmap_pages
 from .search import IndexedPages, build_index, index_language, shard_count
@@ -76,7 +77,8 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     index = _indexer(config, site, indexed, cache)
     finish = partial(add_image_sizes, files=static, base_path=config.base_path)  # pages' images get sizes
     if memo is None:  # stream: each page is written (or linked, if unchanged) as it is rendered, then let go of
-        outputs = indexed.tap(chain(assets, iter_render(pages, env, problems, reuse=reuse, finish=finish)))
+        rendered = render_into(pages, env, problems, fresh_folder(out), reuse=reuse, finish=finish)
+        outputs = indexed.tap(chain(assets, rendered))
         files, written = write_site(outputs, static, out, finish=index,
                                     check=partial(problems.raise_if_errors, strict)), None
         if reuse is not None:
@@ -173,9 +175,8 @@ def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems
             jobs.append((key, data, source))
         else:
             results[key] = cached
-    for (key, _, _), result in zip(jobs, _run(jobs, settings), strict=True):
-        cache.put(key, result)
-        results[key] = result
+    for (key, _, _), blob in zip(jobs, _run(jobs, settings, cache), strict=True):
+        results[key] = cache.memory[key] = pickle.loads(blob)
     posts = []
     for post, found in results.values():
         problems.extend(found)
@@ -184,12 +185,17 @@ def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems
     return posts
 
 
-def _run(jobs: list[tuple[str, bytes, PurePosixPath]], settings: Settings):
-    return parallel_map(_load_job, [(d, s, settings) for _, d, s in jobs], serial_below=PARALLEL_FROM)
+def _run(jobs: list[tuple[str, bytes, PurePosixPath]], settings: Settings, cache: Cache) -> list[bytes]:
+    return parallel_map(_load_job, [(d, s, settings, cache.entry(k)) for k, d, s in jobs], serial_below=PARALLEL_FROM)
 
 
-def _load_job(args):
-    return load_post(*args)
+def _load_job(args) -> bytes:
+    """Load one post, pickled: written to its cache entry here, in the worker, and sent back as is."""
+    data, source, settings, entry = args
+    blob = pickle.dumps(load_post(data, source, settings), protocol=pickle.HIGHEST_PROTOCOL)
+    if entry is not None:
+        store(entry, blob)
+    return blob
 
 
 def settings_for(config: Config) -> Settings:

@@ -68,9 +68,12 @@ class Cache:
 
     def put(self, key: str, value: object) -> None:
         self.memory[key] = value
-        if self.folder is None:
-            return
-        store(self._path(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        if self.folder is not None:
+            store(self._path(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def entry(self, key: str) -> Path | None:
+        """Where `key`'s disk entry goes, for a worker process to `store` it (None: memory only)."""
+        return None if self.folder is None else self._path(key)
 
     def _read(self, key: str):
         if self.folder is None:

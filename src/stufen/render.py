@@ -7,7 +7,8 @@ one per distinct problem, however many pages it breaks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -15,9 +16,11 @@ import jinja2
 
 from .errors import ContentError, Problems
 from .memo import Fingerprints
-from .output import Output
+from .output import Output, Placed
 from .pagememo import PageMemo
 from .pages import Page
+from .parallel import forked_map
+from .search import INDEXED
 
 Finish = Callable[[bytes], bytes]  # what a build does to every rendered page (build.py: image sizes)
 
@@ -54,6 +57,53 @@ def iter_render(pages: Iterable[Page], env: jinja2.Environment, problems: Proble
         except jinja2.TemplateError as exc:
             failures.add(exc, page)
     problems.extend(failures.problems())
+
+
+CHUNK = 32  # pages per worker task: small enough to balance, large enough that messages cost nothing
+PARALLEL_FROM = 4 * CHUNK  # fewer pages render faster here than a pool starts
+
+
+def render_into(pages: Sequence[Page], env: jinja2.Environment, problems: Problems, folder: Path,
+                reuse: PageMemo | None = None, finish: Finish | None = None) -> Iterator[Output]:
+    """`iter_render` over all cores for a large build: forked workers render chunks of pages and
+    write each one into `folder` (the new site `write_site` is filling) themselves, so a page's
+    bytes never cross a process boundary. What comes back, in order, is a `Placed` (or `Linked`)
+    per page; the workers' page-memo entries and problems are merged here.
+    """
+    if len(pages) < PARALLEL_FROM:
+        yield from iter_render(pages, env, problems, reuse=reuse, finish=finish)
+        return
+    chunks = [(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
+    reported = {problem.format() for problem in problems.items}
+    state = (pages, env, reuse, finish, folder)
+    for outputs, found, seen in forked_map(_render_chunk, chunks, state=state, serial_below=PARALLEL_FROM // CHUNK):
+        for problem in found:
+            if problem.format() not in reported:
+                reported.add(problem.format())
+                problems.items.append(problem)
+        if reuse is not None:
+            reuse.seen.update(seen[0])
+            reuse.reused += seen[1]
+        yield from outputs
+
+
+def _render_chunk(state, bounds: tuple[int, int]):
+    """In a worker: render pages[start:stop], write each into the new site, say what was placed."""
+    pages, env, reuse, finish, folder = state
+    problems, placed, made = Problems(), [], set()
+    if reuse is not None:  # this worker's own copy: report only this chunk's entries
+        reuse.seen, reuse.reused = {}, 0
+    for item in iter_render(pages[bounds[0]:bounds[1]], env, problems, reuse=reuse, finish=finish):
+        if type(item) is Output:
+            target = folder / item.path
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(item.data)
+            indexed = INDEXED in item.data
+            item = Placed(item.path, b"", hashlib.sha256(item.data).digest() if indexed else b"", indexed)
+        placed.append(item)
+    return placed, problems.items, (reuse.seen, reuse.reused) if reuse is not None else None
 
 
 def _render(draw: Callable[[], bytes], page: Page, fingerprints: Fingerprints | None) -> bytes:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .model import Post
-from .output import Linked, Output, link_or_copy
+from .output import Linked, Output, Placed, link_or_copy
 from .parallel import cores
 
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -69,7 +69,7 @@ class IndexedPages:
 
     def tap(self, outputs: Iterable[Output]) -> Iterator[Output]:
         for item in outputs:
-            if isinstance(item, Linked):  # a page linked from the last build: its digest is known
+            if isinstance(item, Linked | Placed):  # linked from the last build, or written by a worker: digest known
                 if item.indexed:
                     self.pages.append((item.path, item.digest))
             elif INDEXED in item.data:
