@@ -38,15 +38,17 @@ def render_all(pages: Iterable[Page], env: jinja2.Environment, problems: Problem
 
 def iter_render(pages: Iterable[Page], env: jinja2.Environment, problems: Problems,
                 fingerprints: Fingerprints | None = None, reuse: PageMemo | None = None,
-                finish: Finish | None = None) -> Iterator[Output]:
+                finish: Finish | None = None, failures: TemplateFailures | None = None) -> Iterator[Output]:
     """Render page by page, so a build can write each page and let go of it (memory stays flat).
 
     With `reuse`, a page unchanged since the last build is linked, not rendered. A page
     that fails is skipped and its problem reported in `problems` once the pages are done
-    (once per distinct template, line and message, with how many pages it broke). `finish`
-    runs over each rendered page, before it is remembered, so memos hold the final bytes.
+    (once per distinct template, line and message, with how many pages it broke); with
+    `failures`, it is only noted there, for the caller to report with other pages' failures.
+    `finish` runs over each rendered page, before it is remembered, so memos hold the final bytes.
     """
-    failures = TemplateFailures(env)
+    own = failures is None
+    failures = TemplateFailures(env) if failures is None else failures
     for page in pages:
         try:
             draw = partial(render_page, env, page, finish)
@@ -56,7 +58,8 @@ def iter_render(pages: Iterable[Page], env: jinja2.Environment, problems: Proble
                 yield Output(page.output_path, _render(draw, page, fingerprints))
         except jinja2.TemplateError as exc:
             failures.add(exc, page)
-    problems.extend(failures.problems())
+    if own:
+        problems.extend(failures.problems())
 
 
 CHUNK = 32  # pages per worker task: small enough to balance, large enough that messages cost nothing
@@ -74,26 +77,25 @@ def render_into(pages: Sequence[Page], env: jinja2.Environment, problems: Proble
         yield from iter_render(pages, env, problems, reuse=reuse, finish=finish)
         return
     chunks = [(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
-    reported = {problem.format() for problem in problems.items}
+    failures = TemplateFailures(env)  # one problem per template mistake, over all the chunks
     state = (pages, env, reuse, finish, folder)
     for outputs, found, seen in forked_map(_render_chunk, chunks, state=state, serial_below=PARALLEL_FROM // CHUNK):
-        for problem in found:
-            if problem.format() not in reported:
-                reported.add(problem.format())
-                problems.items.append(problem)
+        failures.merge(found)
         if reuse is not None:
             reuse.seen.update(seen[0])
             reuse.reused += seen[1]
         yield from outputs
+    problems.extend(failures.problems())
 
 
 def _render_chunk(state, bounds: tuple[int, int]):
     """In a worker: render pages[start:stop], write each into the new site, say what was placed."""
     pages, env, reuse, finish, folder = state
-    problems, placed, made = Problems(), [], set()
+    failures, placed, made = TemplateFailures(env), [], set()
     if reuse is not None:  # this worker's own copy: report only this chunk's entries
         reuse.seen, reuse.reused = {}, 0
-    for item in iter_render(pages[bounds[0]:bounds[1]], env, problems, reuse=reuse, finish=finish):
+    for item in iter_render(pages[bounds[0]:bounds[1]], env, Problems(), reuse=reuse, finish=finish,
+                            failures=failures):
         if type(item) is Output:
             target = folder / item.path
             if target.parent not in made:
@@ -103,7 +105,7 @@ def _render_chunk(state, bounds: tuple[int, int]):
             indexed = INDEXED in item.data
             item = Placed(item.path, b"", hashlib.sha256(item.data).digest() if indexed else b"", indexed)
         placed.append(item)
-    return placed, problems.items, (reuse.seen, reuse.reused) if reuse is not None else None
+    return placed, failures.pages, (reuse.seen, reuse.reused) if reuse is not None else None
 
 
 def _render(draw: Callable[[], bytes], page: Page, fingerprints: Fingerprints | None) -> bytes:
@@ -130,6 +132,11 @@ class TemplateFailures:
 
     def add(self, exc: jinja2.TemplateError, page: Page) -> None:
         self.pages.setdefault(where_and_what(exc, self.env, page.template), []).append(page.url)
+
+    def merge(self, pages: dict[tuple[str, int | None, str], list[str]]) -> None:
+        """Add another's `pages` (a worker's, for the pages after these)."""
+        for key, urls in pages.items():
+            self.pages.setdefault(key, []).extend(urls)
 
     def problems(self) -> list[ContentError]:
         return [ContentError(path, line, f"template error: {message} ({_on(urls)})")
