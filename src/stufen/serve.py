@@ -149,12 +149,14 @@ class LiveSite:
         with self.reading():
             response = self._file(path, [p for p in parts if p], method == "HEAD")
         if response.status == 404 and (moved := self._moved(path, base, query)):
-            return _redirect(moved)  # the old base path was longer (/journal/ → /): not a page of the site
+            return _redirect(moved)  # under an old, longer base path (/journal/ → /): not a page of the site
         return response
 
     def _moved(self, path: str, base: str, query: str) -> str | None:
-        """Where `path`, under a base path this session served before, is now."""
-        old = max((p for p in self.moved_from if (path + "/").startswith(p)), key=len, default=None)
+        """Where `path`, under a base path this session served before, is now. A path under the
+        current base too is moved only from a longer old one, so a redirect shortens it: no loops."""
+        old = max((p for p in self.moved_from if (path + "/").startswith(p)
+                   and not (path.startswith(base) and len(p) <= len(base))), key=len, default=None)
         if old is None:
             return None
         return base + path[len(old):] + (f"?{query}" if query else "")

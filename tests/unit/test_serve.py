@@ -336,6 +336,11 @@ def test_a_new_base_path_is_served_at_once_and_the_old_one_redirects_to_it(site)
     assert location(live, "/blog/tags/") == (302, "/tags/")
     assert location(live, "/journal//evil.example/") == (302, "/evil.example/")  # never to another host
     assert live.respond("GET", "/posts/a/").status == 200 and live.respond("GET", "/nope/").status == 404
+    (root / "stufen.toml").write_text('base_url = "https://me.github.io/journal/"\nsearch = false\n')
+    live.rebuild()  # and back: "/" is now an old base path too, but a page missing here stays missing
+    assert location(live, "/posts/a/") == (302, "/journal/posts/a/")
+    assert live.respond("GET", "/journal/nope/").status == 404
+    assert location(live, "/blog/posts/a/") == (302, "/journal/posts/a/")
 
 
 def test_a_failed_build_keeps_the_base_path_the_site_was_built_for(site):
