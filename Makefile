@@ -65,7 +65,7 @@ screenshots: $(STAMP) $(CHROMIUM) fonts
 	$(BIN)/python scripts/screenshots.py
 
 clean:
-	rm -rf _site .stufen-cache .stufen-serve
+	rm -rf _site .stufen-cache .stufen-serve .stufen-serve.lock
 
 distclean: clean
 	rm -rf $(VENV)

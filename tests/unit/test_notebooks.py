@@ -87,8 +87,8 @@ def test_front_matter_errors_name_the_cell_and_its_line():
         "optional offset)"]
     bad_yaml = new_raw_cell("---\ntitle: Lab\ntags: [a, b\n---")
     assert load(notebook(bad_yaml))[1] == [
-        "content/posts/2024-05-01-lab.ipynb: cell 1, line 4: invalid YAML: did not find expected ',' or ']'"
-        " (check indentation, and quote values containing ': ' or '#')"]
+        "content/posts/2024-05-01-lab.ipynb: cell 1, line 3: invalid YAML: did not find expected ',' or ']' at line 4,"
+        " in the [list] opened here (close it with ']', items separated by ', ')"]
 
 
 def test_metadata_front_matter_errors_have_no_line():
