@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+import feedparser
 import pytest
 
 REPO = Path(__file__).parents[2]
@@ -65,3 +66,15 @@ def test_music_card_and_edit_link(seed):
     assert "Soft Chill House Mix - Amii Watson B2B Jimmi Harvey" in seed
     assert ('href="https://github.com/stufen-demo/journal/edit/main/'
             'content/posts/2023-08-11-diving-into-machine-learning.md"') in seed
+
+
+@pytest.mark.parametrize("feed", ["feed.xml", "rss.xml", "tags/machine-learning/feed.xml"])
+def test_feed_entry_holds_the_text_without_the_pages_permalinks_and_table_of_contents(built, feed):
+    parsed = feedparser.parse((built / feed).read_bytes(), sanitize_html=False)  # as written
+    entry = next(e for e in parsed.entries if e.title == "Diving into Machine Learning")
+    html = entry.content[0].value
+    assert "header-anchor" not in html and "<details class=\"toc\"" not in html
+    assert ">#<" not in html and "Table of contents" not in html
+    assert '<h2 id="introduction">Introduction</h2>' in html
+    assert "<summary>ChatGPT answer</summary>" in html  # the author's own <details> stay
+    assert "diving-into-machine-learning/#" not in html  # no links back into the page
