@@ -49,6 +49,18 @@ def sitemap(site: Site, pages: Sequence[Page], now: datetime) -> Output:
     return Output("sitemap.xml", _sitemap_xml(entries))
 
 
+def short_name(title: str, limit: int = 12) -> str:
+    """The title's leading words that fit in `limit` characters (what a home screen shows under
+    an icon), so "Stufen Journal" is "Stufen", not "Stufen Journ"; a longer first word is cut."""
+    words = title.split()
+    fit = ""
+    for word in words:
+        if len(f"{fit} {word}".strip()) > limit:
+            break
+        fit = f"{fit} {word}".strip()
+    return fit or title.strip()[:limit]
+
+
 def _iso(when: datetime | None) -> str | None:
     return iso(when) if when is not None else None
 
@@ -74,7 +86,7 @@ def manifest(config: Config) -> Output:
     """The web app manifest; its URLs carry base_url's path, so it works for project sites."""
     data = {
         "name": config.title,
-        "short_name": config.title[:12],
+        "short_name": short_name(config.title),
         "description": config.description,
         "lang": config.language,
         "start_url": config.base_path,

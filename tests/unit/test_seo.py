@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from conftest import post
+from stufen.seo import short_name
 
 CONFIG = ('title = "Journal"\nauthor = "Ada"\nbase_url = "https://ada.example.org/"\n'
           'twitter = "@ada"\nposts_per_page = 1\n')
@@ -100,6 +101,12 @@ def test_robots_points_at_the_sitemap_and_pages_files_are_written(out):
     assert manifest["start_url"] == "/"
     assert manifest["icons"][0]["src"] == "/assets/favicon.svg"
     assert (out / "assets/favicon.svg").read_text().startswith("<svg")
+
+
+def test_the_manifests_short_name_ends_at_a_word():
+    assert [short_name(t) for t in ("Journal", "Stufen Journal", "My ML Notes Daily", "Unbreakablewordsname",
+                                    "机器学习笔记本的第一步和更多内容")] == [
+        "Journal", "Stufen", "My ML Notes", "Unbreakablew", "机器学习笔记本的第一步和"]
 
 
 def test_no_cname_file_unless_configured(site, stufen):
