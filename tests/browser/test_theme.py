@@ -178,3 +178,28 @@ def test_wrapped_share_links_start_at_the_left_edge(browser, demo_url):
     wrapped = [box for box in links if box["top"] > links[0]["top"] + 5]
     assert wrapped and abs(wrapped[0]["left"] - share["left"]) < 1
     page.close()
+
+
+def test_titles_in_lists_are_underlined_on_hover_only_and_links_in_text_always(browser, demo_url):
+    page = browser.new_page()
+    page.goto(demo_url)
+    decoration = "el => getComputedStyle(el).textDecorationLine"
+    title = page.locator(".card h3 a").first
+    assert title.evaluate(decoration) == "none"
+    title.hover()
+    assert title.evaluate(decoration) == "underline"
+    page.goto(demo_url + "posts/diving-into-machine-learning/")
+    assert page.locator(".prose p a").first.evaluate(decoration) == "underline"
+    page.close()
+
+
+def test_the_footer_names_each_icon_link(browser, demo_url):
+    page = browser.new_page()
+    page.goto(demo_url)
+    links = page.eval_on_selector_all(".socials a", "els => els.map(a => [a.textContent.trim(), "
+                                      "!!a.querySelector('svg'), a.getBoundingClientRect().width])")
+    assert [(name, icon) for name, icon, _ in links] == [("GitHub", True), ("Mastodon", True), ("RSS feed", True)]
+    assert all(width < 40 for _, _, width in links)  # the names are for screen readers: icons are what shows
+    for name in ("GitHub", "Mastodon", "RSS feed"):
+        assert page.get_by_role("link", name=name, exact=True).count() == 1
+    page.close()
