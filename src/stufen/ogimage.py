@@ -157,18 +157,27 @@ def draw_card(card: Card, fonts: Sequence[str] = FONTS) -> bytes:
         image.paste(layer.crop(box).point(ramp), box[:2])
     image.paste(_BAR, (0, 0, 24, height))
     colours = card.colours
-    image.putpalette([*_ramp(colours.background, colours.text), *_ramp(colours.background, colours.accent),
-                      *_ramp(colours.background, colours.muted), *_rgb(colours.accent)])
+    image.putpalette(_palette(colours))
     if stickers:  # colour emoji need more than the palette's 256 colours
         image = paste_stickers(image, stickers)
     out = BytesIO()
-    image.save(out, format="PNG", compress_level=3)
+    image.save(out, format="PNG", compress_level=3, compress_type=_Z_RLE)
     return out.getvalue()
 
 
 _STEPS = 85  # palette entries per colour ramp: three ramps and the accent bar fill all 256
 _BAR = 3 * _STEPS
 _RAMP = [[0 if v == 0 else n * _STEPS + v * (_STEPS - 1) // 255 for v in range(256)] for n in range(3)]
+
+
+_Z_RLE = 3  # zlib's run-length strategy: a card is long runs of one colour, so it packs as well and encodes faster
+
+
+@lru_cache(maxsize=16)
+def _palette(colours: Colours) -> tuple[int, ...]:
+    """The three ramps and the bar colour (the same for every card of a site: computed once)."""
+    return (*_ramp(colours.background, colours.text), *_ramp(colours.background, colours.accent),
+            *_ramp(colours.background, colours.muted), *_rgb(colours.accent))
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
