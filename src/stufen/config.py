@@ -83,13 +83,30 @@ def load_config(root: Path, **overrides) -> Config:
     raw: dict = {}
     text = ""
     if path.exists():
-        text = path.read_text(encoding="utf-8")
+        text = _read(path)
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{CONFIG_FILE}: {exc}") from None
     raw.update({k: v for k, v in overrides.items() if v is not None})
     return Config(root=root, **_validate(raw, text))
+
+
+def _read(path: Path) -> str:
+    """The file's text; a folder, an unreadable file or bytes that are not UTF-8 are errors, not tracebacks."""
+    if path.is_dir():
+        raise ConfigError(f"{CONFIG_FILE} is a folder, not a file (remove it, or put the settings in a file "
+                          f"named {CONFIG_FILE})")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{CONFIG_FILE}: cannot read the file: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{CONFIG_FILE}:{line}: not valid UTF-8: byte 0x{data[exc.start]:02x} at offset "
+                          f"{exc.start} (save the file as UTF-8)") from None
 
 
 def _validate(raw: dict, text: str) -> dict:

@@ -109,6 +109,18 @@ def test_unknown_site_timezone(site, stufen):
                                         "(use an IANA name such as 'Europe/Berlin')\n")
 
 
+def test_a_stufen_toml_that_is_not_utf8_or_not_a_file_is_a_clear_error(site, stufen):
+    root = site(GOOD)
+    (root / "stufen.toml").write_bytes('title = "Journal"\nauthor = "Zoë"\n'.encode("latin-1"))
+    assert stufen(root, "build") == (2, "", "Error: stufen.toml:2: not valid UTF-8: byte 0xeb at offset 30 "
+                                            "(save the file as UTF-8)\n")
+    (root / "stufen.toml").unlink()
+    (root / "stufen.toml").mkdir()
+    assert stufen(root, "build") == (2, "", "Error: stufen.toml is a folder, not a file (remove it, or put the "
+                                            "settings in a file named stufen.toml)\n")
+    assert not (root / "_site").exists()
+
+
 def test_strict_makes_warnings_fail(site, stufen):
     root = site({**GOOD, "content/posts/c.md": post("C", description="c", body="[x](/posts/none/)")})
     assert stufen(root, "build")[0] == 0
