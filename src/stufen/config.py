@@ -75,6 +75,38 @@ class Config:
 
 
 _SETTABLE = {f.name: f for f in fields(Config) if f.name != "root"}
+# Where other generators keep posts (AstroPaper 4, AstroPaper 5, a guess), for the "no posts folder" hint.
+OTHER_POST_FOLDERS = ("src/content/blog", "src/data/blog", "content/blog")
+
+
+def check_site(config: Config) -> None:
+    """A build needs a site: its folder, and a posts folder in it. Else nothing is created, and the error
+    says where posts go (and where they seem to be, if another generator's posts folder is there)."""
+    root = config.root
+    if not root.is_dir():
+        what = "is a file, not a folder" if root.exists() else "does not exist"
+        raise ConfigError(f"no site folder: {root} {what} (give -C the folder holding content/posts/)")
+    posts = config.content_path / "posts"
+    rel = posts.relative_to(root).as_posix()
+    if posts.is_dir() and (any(posts.iterdir()) or not _other_posts(root)):
+        return
+    state = ("is empty" if posts.is_dir() else "does not exist") + ("" if root == Path(".") else f" in {root}")
+    found = _other_posts(root)
+    if found:
+        folder, count = found
+        raise ConfigError(f"no posts to build: {rel}/ {state}, but {folder}/ holds {count} "
+                          f"post{'s' * (count != 1)} (move those files into {rel}/; their URLs stay /posts/<slug>/)")
+    raise ConfigError(f"no posts folder: {rel}/ {state} (put one Markdown file per post there, "
+                      f"e.g. {rel}/hello.md, or start one with `stufen new \"My first post\"`)")
+
+
+def _other_posts(root: Path) -> tuple[str, int] | None:
+    for folder in OTHER_POST_FOLDERS:
+        if (root / folder).is_dir():
+            count = sum(1 for p in (root / folder).rglob("*") if p.suffix in (".md", ".mdx", ".ipynb"))
+            if count:
+                return folder, count
+    return None
 
 
 def load_config(root: Path, **overrides) -> Config:

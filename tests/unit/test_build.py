@@ -9,6 +9,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXED_NOW, files, post
 from stufen.output import MARKER
 
@@ -119,6 +121,33 @@ def test_a_stufen_toml_that_is_not_utf8_or_not_a_file_is_a_clear_error(site, stu
     assert stufen(root, "build") == (2, "", "Error: stufen.toml is a folder, not a file (remove it, or put the "
                                             "settings in a file named stufen.toml)\n")
     assert not (root / "_site").exists()
+
+
+def test_a_missing_site_folder_is_an_error_and_nothing_is_created(tmp_path, stufen):
+    missing = tmp_path / "nowhere"
+    assert stufen(missing, "build") == (2, "", f"Error: no site folder: {missing} does not exist "
+                                                "(give -C the folder holding content/posts/)\n")
+    assert not missing.exists()
+
+
+def test_a_folder_without_posts_is_an_error_saying_where_posts_go(tmp_path, stufen):
+    assert stufen(tmp_path, "build") == (2, "", f"Error: no posts folder: content/posts/ does not exist in "
+                                                f"{tmp_path} (put one Markdown file per post there, e.g. "
+                                                'content/posts/hello.md, or start one with `stufen new "My first '
+                                                'post"`)\n')
+    assert stufen(tmp_path, "check")[0] == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("folder", ["src/content/blog", "src/data/blog", "content/blog"])
+def test_posts_in_another_generators_folder_are_pointed_out(site, stufen, folder):
+    root = site({f"{folder}/a.md": post("A"), f"{folder}/b.md": post("B")})
+    assert stufen(root, "build") == (2, "", f"Error: no posts to build: content/posts/ does not exist in {root}, "
+                                            f"but {folder}/ holds 2 posts (move those files into content/posts/; "
+                                            "their URLs stay /posts/<slug>/)\n")
+    (root / "content/posts").mkdir(parents=True)
+    assert "content/posts/ is empty" in stufen(root, "build")[2]
+    assert not (root / "_site").exists() and not (root / ".stufen-cache").exists()
 
 
 def test_strict_makes_warnings_fail(site, stufen):
