@@ -80,6 +80,21 @@ def test_random_yaml_text_gives_a_post_or_content_errors(yaml_text, body):
     check_answer(f"---\n{yaml_text}\n---\n{body}".encode())
 
 
+CONTROLS = {*map(chr, range(0x20)), *map(chr, range(0x7f, 0xa0))} - {"\t", "\n"}
+
+
+@QUICK
+@given(st.dictionaries(st.sampled_from(["title", "description", "author", "series", "slug", "ogImage",
+                                        "canonicalURL"]), TEXT, min_size=1), st.lists(TEXT, max_size=3), TEXT)
+def test_no_control_character_of_the_front_matter_reaches_a_post(texts, tags, track):
+    meta = {"title": "T", "pubDatetime": "2024-05-01", **texts, "tags": tags, "music": {"title": track, "url": track}}
+    post, _ = load_post(document(meta, "Hi."), SOURCE, Settings())
+    if post is not None:
+        shown = [post.title, post.description, post.author, post.series or "", post.slug, post.og_image or "",
+                 post.canonical_url or "", *(t.name for t in post.tags), *(f"{m.title}{m.url}" for m in post.music)]
+        assert not CONTROLS & set("".join(shown))
+
+
 @QUICK
 @given(st.binary(max_size=300))
 def test_random_bytes_give_a_post_or_content_errors(data):

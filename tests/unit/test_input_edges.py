@@ -146,3 +146,17 @@ def test_a_front_matter_only_notebook_and_a_5_mb_one_build(tmp_path):
     page = (tmp_path / "_site/posts/huge/index.html").read_text()
     assert page.count("<h2 id=\"step-") == 2500 and "<p>The end.</p>" in page
     assert "<h1 data-pagefind-meta=\"title\">Edge</h1>" in (tmp_path / "_site/posts/only/index.html").read_text()
+
+
+def test_escaped_control_characters_in_front_matter_reach_no_output_file(tmp_path, stufen):
+    write(tmp_path, "ctl", b'---\ntitle: "a\\u0000b\\u0007c"\npubDatetime: 2024-05-01\ndescription: "d\\x85"\n'
+                           b'tags: ["t\\u0001"]\n---\nBody.\n')
+    code, out, err = stufen(tmp_path, "build")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == ("content/posts/ctl.md:2: warning: title: removed control characters: "
+                                   "U+0000, U+0007 (delete the escape; it would not show on the page)")
+    for path in (tmp_path / "_site").rglob("*"):
+        if path.suffix in (".html", ".xml", ".json", ".webmanifest"):
+            text = path.read_text()
+            assert not any(ch in text for ch in "\x00\x01\x07\x85"), path
+    assert "<title>abc | My Journal</title>" in (tmp_path / "_site/posts/ctl/index.html").read_text()
