@@ -211,8 +211,12 @@ def _tags(value, problem) -> tuple[Tag, ...]:
     seen: dict[str, Tag] = {}
     for raw in value:
         name = _printable(str(raw), "tags", problem).strip()
-        if name and slugify(name) not in seen:
-            seen[slugify(name)] = Tag(name, slugify(name))
+        slug = slugify(name)
+        if name and slug not in seen:
+            seen[slug] = Tag(name, slug)
+        elif name and seen[slug].name != name:
+            problem("tags", f"tag '{name}' shares the page /tags/{slug}/ with '{seen[slug].name}'; "
+                    f"showing '{seen[slug].name}'", "remove one of them, or name them apart", warning=True)
     return tuple(seen.values())
 
 

@@ -83,13 +83,22 @@ def _visible(posts: Iterable[Post], config: Config, mode: Mode) -> tuple[list[Po
         if post.draft and not mode.drafts:
             left_out.append(f"{post.source}: draft")
         elif release(post, config) > mode.now and not mode.future:
-            when = f"{short_date(post.published)} {post.published:%H:%M} ({post.timezone})"
-            left_out.append(f"{post.source}: scheduled for {when}")
+            left_out.append(f"{post.source}: scheduled for {_schedule(post, config)}")
         elif release(post, config) > mode.now:
             shown.append(replace(post, scheduled=True))
         else:
             shown.append(post)
     return shown, left_out
+
+
+def _schedule(post: Post, config: Config) -> str:
+    """"15 Jan 2030 08:00 (UTC), published from 07:45": its date, and when the margin lets it appear."""
+    when, appears = post.published, release(post, config)
+    text = f"{short_date(when)} {when:%H:%M} ({post.timezone})"
+    if appears == when:
+        return text
+    day = "" if appears.date() == when.date() else f"{short_date(appears)} "
+    return f"{text}, published from {day}{appears:%H:%M}"
 
 
 def _unique_slugs(posts: list[Post], problems: Problems) -> list[Post]:

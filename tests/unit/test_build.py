@@ -27,10 +27,17 @@ def test_report_names_what_was_left_out(site, stufen):
     assert code == 0, err
     lines = out.splitlines()
     assert lines[:2] == ["Left out content/posts/draft.md: draft",
-                         "Left out content/posts/later.md: scheduled for 15 Jan 2030 07:00 (UTC)"]
+                         "Left out content/posts/later.md: scheduled for 15 Jan 2030 07:00 (UTC), published from 06:45"]
     assert lines[2].startswith("Built 3 posts, 3 tags, ")  # "soon" is inside the 15-minute margin
     assert (root / "_site/posts/soon/index.html").exists()
     assert not (root / "_site/posts/draft").exists()
+
+
+def test_a_scheduled_report_gives_the_day_it_appears_when_the_margin_crosses_midnight(site, stufen):
+    root = site({**GOOD, "stufen.toml": "scheduled_margin_minutes = 60\n",
+                 "content/posts/later.md": post("Later", date="2030-01-15T00:30:00Z", description="d")})
+    assert stufen(root, "build")[1].splitlines()[0] == (
+        "Left out content/posts/later.md: scheduled for 15 Jan 2030 00:30 (UTC), published from 14 Jan 2030 23:30")
 
 
 def test_drafts_flag_includes_drafts_and_scheduled_posts(site, stufen):

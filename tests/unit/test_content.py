@@ -193,6 +193,14 @@ def test_escaped_control_characters_are_removed_with_a_warning():
                         f"{SRC}:6: warning: music: removed control characters: U+0000 {hint}"]
 
 
+def test_tags_of_one_post_that_share_a_page_are_one_tag_with_a_warning():
+    post, problems = load(fm(*MINIMAL, 'tags: ["x", "../x", "X", "x"]'))
+    assert post.tags == (Tag("x", "x"),)
+    hint = "(remove one of them, or name them apart)"
+    assert problems == [f"{SRC}:5: warning: tags: tag '../x' shares the page /tags/x/ with 'x'; showing 'x' {hint}",
+                        f"{SRC}:5: warning: tags: tag 'X' shares the page /tags/x/ with 'x'; showing 'x' {hint}"]
+
+
 def test_a_title_of_control_characters_only_is_empty():
     assert load(fm('title: "\\u0000"', "pubDatetime: 2024-05-01"))[1][1] == (
         f"{SRC}:1: title: is empty (every post needs 'title: Your title' in its front matter)")
