@@ -106,8 +106,7 @@ def _unique_slugs(posts: list[Post], problems: Problems) -> list[Post]:
     first: dict[str, Post] = {}
     for post in sorted(posts, key=lambda p: str(p.source)):
         if post.slug in first:
-            line = post.line_of("slug") if "slug" in post.lines else post.line_of("postSlug")
-            problems.error(post.source, line, f"duplicate slug '{post.slug}': {first[post.slug].source} "
+            problems.error(post.source, post.slug_line, f"duplicate slug '{post.slug}': {first[post.slug].source} "
                            f"has the same URL /posts/{post.slug}/",
                            "set a different 'slug:' in one of them", cell=post.front_matter_cell)
         else:

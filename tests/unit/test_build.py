@@ -157,6 +157,33 @@ def test_posts_in_another_generators_folder_are_pointed_out(site, stufen, folder
     assert not (root / "_site").exists() and not (root / ".stufen-cache").exists()
 
 
+def test_a_post_whose_url_is_a_page_of_the_post_list_is_an_error_at_its_slug(site, stufen):
+    root = site({**GOOD, "stufen.toml": "posts_per_page = 1\n",
+                 "content/posts/c.md": post("C", date="2024-07-01", description="C."),
+                 "content/posts/2.md": post("Two", description="Two."),
+                 "content/posts/d.md": post("D", description="D.", slug='"3"')})
+    code, out, err = stufen(root, "build")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "content/posts/2.md:1: its URL /posts/2/ is also page 2 of the post list "
+        "(set a different 'slug:' in its front matter)",
+        "content/posts/d.md:5: its URL /posts/3/ is also page 3 of the post list "
+        "(set a different 'slug:' in its front matter)",
+        "Build failed: 2 errors"]
+
+
+def test_a_static_file_where_stufen_builds_a_file_is_an_error_naming_it(site, stufen):
+    root = site({**GOOD, "static/posts/index.html": "<p>mine</p>", "static/robots.txt": "User-agent: *\n",
+                 "static/ok.txt": "fine"})
+    code, out, err = stufen(root, "build")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "static/posts/index.html: Stufen builds the page /posts/ at the same path (rename or remove this file; "
+        "to change a page, override its template in templates/)",
+        "static/robots.txt: Stufen builds robots.txt itself (remove this file from static/, or rename it)",
+        "Build failed: 2 errors"]
+
+
 def test_strict_makes_warnings_fail(site, stufen):
     root = site({**GOOD, "content/posts/c.md": post("C", description="c", body="[x](/posts/none/)")})
     assert stufen(root, "build")[0] == 0
