@@ -19,6 +19,7 @@ from pygments.styles import get_all_styles
 
 from .errors import ConfigError, did_you_mean
 from .share import SERVICES
+from .urls import malformed
 
 CODE_STYLES = frozenset(get_all_styles())
 
@@ -203,8 +204,8 @@ def _check_share(value) -> tuple[str, ...]:
 
 
 def _check_base_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+    parts = None if malformed(url) else urlsplit(url)
+    if parts is None or parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
         raise ValueError(f"expected an address such as 'https://me.github.io/journal/'; got {url!r}")
     return url if url.endswith("/") else url + "/"
 

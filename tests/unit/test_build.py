@@ -118,6 +118,12 @@ def test_unknown_site_timezone(site, stufen):
                                         "(use an IANA name such as 'Europe/Berlin')\n")
 
 
+def test_a_base_url_that_cannot_be_parsed_is_a_config_error(site, stufen):
+    root = site({**GOOD, "stufen.toml": 'base_url = "https://[TODO]/blog/"\n'})
+    assert stufen(root, "build") == (2, "", "Error: stufen.toml:1: base_url: expected an address such as "
+                                            "'https://me.github.io/journal/'; got 'https://[TODO]/blog/'\n")
+
+
 def test_a_stufen_toml_that_is_not_utf8_or_not_a_file_is_a_clear_error(site, stufen):
     root = site(GOOD)
     (root / "stufen.toml").write_bytes('title = "Journal"\nauthor = "Zoë"\n'.encode("latin-1"))
