@@ -150,7 +150,8 @@ def draw_card(card: Card, fonts: Sequence[str] = FONTS) -> bytes:
     for line in lines:
         _draw_text(draw, (margin, y), line, size, 255, fonts)
         y += int(size * 1.25)
-    _draw_text(draw, (margin, height - 120), card.site, 40, 255, fonts)
+    site = _wrap(_clip(card.site, 120), 40, fonts, width - 2 * margin)
+    _draw_text(draw, (margin, height - 120), site[0] + ("…" if len(site) > 1 else ""), 40, 255, fonts)
     date_x = width - margin - _text_width(card.date, 32, fonts)
     _draw_text(draw, (date_x, height - 112), card.date, 32, 255, fonts)
     footer = height - 140
@@ -186,6 +187,7 @@ def _ramp(start: str, end: str) -> list[int]:
 
 def _fit_title(title: str, fonts: Sequence[str], width: int) -> tuple[int, list[str]]:
     """The largest size (72 → 44 px) at which the title fits in three lines; else cut with "…"."""
+    title = _clip(title)
     for size in (72, 64, 56, 50, 44):
         lines = _wrap(title, size, fonts, width)
         if len(lines) <= 3:
@@ -198,15 +200,23 @@ def _fit_title(title: str, fonts: Sequence[str], width: int) -> tuple[int, list[
 _TOKEN = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af]+\s*|\s+")
 
 
+def _clip(text: str, limit: int = 300) -> str:
+    """At most `limit` characters, then "…": three lines at the smallest size hold fewer, and a title
+    of megabytes would otherwise be measured whole, at every size."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
 def _wrap(text: str, size: int, fonts: Sequence[str], width: int) -> list[str]:
-    """Greedy wrapping by words, and between any two CJK characters."""
+    """Greedy wrapping by words, and between any two CJK characters; a word wider than a line is broken
+    between characters."""
     lines, line = [], ""
     for token in _TOKEN.findall(" ".join(text.split())):
-        if line and _text_width((line + token).rstrip(), size, fonts) > width:
-            lines.append(line.rstrip())
-            line = token.lstrip()
-        else:
-            line += token
+        for part in token if _text_width(token.rstrip(), size, fonts) > width else (token,):
+            if line and _text_width((line + part).rstrip(), size, fonts) > width:
+                lines.append(line.rstrip())
+                line = part.lstrip()
+            else:
+                line += part
     return [*lines, line.rstrip()] if line.strip() else lines or [""]
 
 
