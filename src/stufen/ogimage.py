@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from PIL import Image, ImageDraw, ImageFont
 
-from . import __version__
+from .buildid import build_id
 from .cache import store
 from .config import CONFIG_FILE, Config
 from .dates import short_date
@@ -89,7 +89,7 @@ def _missing_glyphs(text: str, fonts: tuple[str, ...]) -> str:
 
 def card_key(card: Card, fonts: Sequence[str] = FONTS) -> str:
     """Cache key: the card, the fonts that would draw it, Stufen's and the layout's version."""
-    text = repr((__version__, DRAWING_VERSION, card, _font_sizes(tuple(fonts))))
+    text = repr((build_id(), DRAWING_VERSION, card, _font_sizes(tuple(fonts))))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

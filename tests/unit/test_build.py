@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ import pytest
 from conftest import FIXED_NOW, files, post
 from stufen.output import MARKER
 
+REPO = Path(__file__).resolve().parents[2]
 GOOD = {"content/posts/a.md": post("Alpha", description="A."),
         "content/posts/b.md": post("Beta", date="2024-06-01", description="B.", tags="[x, y]")}
 
@@ -249,6 +251,40 @@ def test_an_unchanged_site_is_not_rebuilt_but_any_input_change_rebuilds_it(site,
     assert (root / "_site/posts/later/index.html").is_file()
     assert not built()
     assert built("--no-cache")
+
+
+def test_a_file_deleted_edited_or_added_in_the_site_means_a_real_build(site, stufen):
+    root = site(GOOD)
+    built = lambda: stufen(root, "build")[1].splitlines()[-1].startswith("Built")  # noqa: E731
+    assert built() and not built()
+    page = root / "_site/posts/a/index.html"
+    original = page.read_bytes()
+    page.unlink()
+    assert built() and page.read_bytes() == original and not built()
+    with page.open("ab") as handle:
+        handle.write(b"<!-- edited by hand -->")
+    assert built() and page.read_bytes() == original and not built()  # not linked from the edited site either
+    (root / "_site/stray.html").write_text("stray")
+    assert built() and not (root / "_site/stray.html").exists() and not built()
+
+
+def test_changed_stufen_code_with_the_same_version_means_a_real_build_without_stale_output(tmp_path):
+    """A checkout (or an editable install) edited without a new version: no cache may serve the old code's output."""
+    shutil.copytree(REPO / "src/stufen", tmp_path / "src/stufen", ignore=shutil.ignore_patterns("__pycache__"))
+    for theme in ("templates", "static"):
+        shutil.copytree(REPO / theme, tmp_path / theme)
+    site = tmp_path / "site"
+    for rel, text in GOOD.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text.replace("Hello.", "Hello.\n\n## Part"))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "src"), "SOURCE_DATE_EPOCH": FIXED_NOW}
+    build = lambda: subprocess.run([sys.executable, "-m", "stufen", "-C", str(site), "build"], env=env,  # noqa: E731
+                                   check=True, capture_output=True, text=True).stdout
+    assert build().startswith("Built") and build().startswith("Nothing changed")
+    with (tmp_path / "src/stufen/slugs.py").open("a") as code:  # heading ids change; the version does not
+        code.write("\n_ids = heading_id\n\n\ndef heading_id(text):\n    return 'h-' + _ids(text)\n")
+    assert build().startswith("Built")
+    assert '<h2 id="h-part"' in (site / "_site/posts/a/index.html").read_text()
 
 
 def test_site_templates_override_the_theme_file_by_file(site, stufen):
