@@ -160,3 +160,18 @@ def test_escaped_control_characters_in_front_matter_reach_no_output_file(tmp_pat
             text = path.read_text()
             assert not any(ch in text for ch in "\x00\x01\x07\x85"), path
     assert "<title>abc | My Journal</title>" in (tmp_path / "_site/posts/ctl/index.html").read_text()
+
+
+@pytest.mark.filterwarnings("error")  # nor is Pillow's warning for a merely large one printed
+def test_a_static_image_too_large_for_pillow_builds_without_a_size(tmp_path, stufen):
+    """Reading its size raised Pillow's DecompressionBombError, a traceback; it is now simply left unsized."""
+    from PIL import Image
+
+    write(tmp_path, "pic", (FRONT + "![x](/huge.png) ![y](/big.png)\n").encode())
+    (tmp_path / "static").mkdir()
+    Image.new("1", (20_000, 10_000)).save(tmp_path / "static/huge.png")  # over twice Pillow's limit
+    Image.new("1", (10_000, 10_000)).save(tmp_path / "static/big.png")  # over it: Pillow only warns
+    code, out, err = stufen(tmp_path, "build")
+    assert (code, err) == (0, ""), err
+    page = (tmp_path / "_site/posts/pic/index.html").read_text()
+    assert '<img src="/huge.png"' in page and 'width="10000" height="10000"' in page
