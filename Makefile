@@ -5,8 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 STUFEN_FLAGS ?=
-# Open Graph images need a font covering CJK titles: Droid Sans Fallback (1.8 MB).
+# Open Graph images need a font covering CJK titles: Droid Sans Fallback (1.8 MB); emoji in titles
+# are drawn in colour with Noto Color Emoji (11 MB), and left out of the card without it.
 CJK_FONT := /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
+FONT_PACKAGES := fonts-dejavu-core fonts-droid-fallback fonts-noto-color-emoji
 
 .PHONY: build serve test lint bench clean distclean fonts java audit screenshots
 
@@ -44,8 +47,8 @@ bench: $(STAMP) $(CHROMIUM)
 	  $(BIN)/python $$script || status=1; done; exit $$status
 
 fonts:
-	@test -f $(CJK_FONT) || $(APT_INSTALL) fonts-dejavu-core fonts-droid-fallback \
-	  || ($(SUDO) apt-get update -qq && $(APT_INSTALL) fonts-dejavu-core fonts-droid-fallback)
+	@(test -f $(CJK_FONT) && test -f $(EMOJI_FONT)) || $(APT_INSTALL) $(FONT_PACKAGES) \
+	  || ($(SUDO) apt-get update -qq && $(APT_INSTALL) $(FONT_PACKAGES))
 
 # The Nu HTML Checker (tests/browser/test_html_valid.py) runs on Java.
 java:
@@ -65,7 +68,7 @@ screenshots: $(STAMP) $(CHROMIUM) fonts
 	$(BIN)/python scripts/screenshots.py
 
 clean:
-	rm -rf _site .stufen-cache .stufen-serve
+	rm -rf _site .stufen-cache .stufen-serve .stufen-serve.lock
 
 distclean: clean
 	rm -rf $(VENV)

@@ -6,6 +6,7 @@ arguments, so the CLI, the dev server and the tests all run the same build.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -14,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from time import perf_counter
 
 from .about import about_pages, load_about
-from .cache import Cache
+from .cache import Cache, store
 from .config import Config
 from .content import Settings, discover, load_post
 from .errors import Problems
@@ -25,17 +26,17 @@ from .links import check_links
 from .memo import Memo
 from .model import Post
 from .ogimage import og_images
-from .output import Output, check_out_dir, static_files, write_changed, write_site
+from .output import Output, check_out_dir, fresh_folder, static_files, write_changed, write_site
 from .pagememo import PageMemo
 from .pages import Page, plan, unique_files, unique_pages
 from .parallel import parallel_map
-from .render import iter_render, render_all
+from .render import render_all, render_into
 from .report import Report
 from .roadmap import load_roadmap, roadmap_pages
 from .search import IndexedPages, build_index, index_language, shard_count
 from .seo import site_files
 from .site import Mode, Site, assemble, next_release
-from .templates import make_env, nav_globals
+from .templates import compile_all, make_env, nav_globals
 from .theme import theme_dir
 from .uptodate import record, up_to_date
 
@@ -63,7 +64,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     site = assemble(posts, config, mode, problems)
     pages = all_pages(site, problems)
     static, assets = static_and_assets(config)
-    env = memo.environment(config) if memo else make_env(config)
+    env = memo.environment(config) if memo else make_env(config, cache.folder / "jinja" if cache.folder else None)
     nav = nav_globals({page.url for page in pages})  # header and footer link only to pages that exist
     env.globals.update(nav)
     # `stufen build` with a cache reuses the last build's unchanged pages and feeds (the dev server has its memo)
@@ -77,7 +78,9 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     index = _indexer(config, site, indexed, cache)
     finish = partial(add_image_sizes, files=static, base_path=config.base_path)  # pages' images get sizes
     if memo is None:  # stream: each page is written (or linked, if unchanged) as it is rendered, then let go of
-        outputs = indexed.tap(chain(assets, iter_render(pages, env, problems, reuse=reuse, finish=finish)))
+        compile_all(env)
+        rendered = render_into(pages, env, problems, fresh_folder(out), reuse=reuse, finish=finish)
+        outputs = indexed.tap(chain(assets, rendered))
         files, written = write_site(outputs, static, out, finish=index,
                                     check=partial(problems.raise_if_errors, strict)), None
         if reuse is not None:
@@ -174,9 +177,8 @@ def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems
             jobs.append((key, data, source))
         else:
             results[key] = cached
-    for (key, _, _), result in zip(jobs, _run(jobs, settings), strict=True):
-        cache.put(key, result)
-        results[key] = result
+    for (key, _, _), blob in zip(jobs, _run(jobs, settings, cache), strict=True):
+        results[key] = cache.memory[key] = pickle.loads(blob)
     posts = []
     for post, found in results.values():
         problems.extend(found)
@@ -185,12 +187,17 @@ def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems
     return posts
 
 
-def _run(jobs: list[tuple[str, bytes, PurePosixPath]], settings: Settings):
-    return parallel_map(_load_job, [(d, s, settings) for _, d, s in jobs], serial_below=PARALLEL_FROM)
+def _run(jobs: list[tuple[str, bytes, PurePosixPath]], settings: Settings, cache: Cache) -> list[bytes]:
+    return parallel_map(_load_job, [(d, s, settings, cache.entry(k)) for k, d, s in jobs], serial_below=PARALLEL_FROM)
 
 
-def _load_job(args):
-    return load_post(*args)
+def _load_job(args) -> bytes:
+    """Load one post, pickled: written to its cache entry here, in the worker, and sent back as is."""
+    data, source, settings, entry = args
+    blob = pickle.dumps(load_post(data, source, settings), protocol=pickle.HIGHEST_PROTOCOL)
+    if entry is not None:
+        store(entry, blob)
+    return blob
 
 
 def settings_for(config: Config) -> Settings:

@@ -16,11 +16,12 @@ from dataclasses import fields
 from pathlib import Path
 
 from .buildid import build_id
-from .model import Post
+from .model import Heading, Link, Post, Tag, Track
 
 CACHE_DIR = ".stufen-cache"
-# A Post pickled before a field was added would load without it (slots) and fail later: its shape is in every key.
-_SHAPE = repr([(f.name, f.type) for f in fields(Post)]).encode()
+# A Post pickled before a field was added would load without it (slots) and fail later: its shape, and that of
+# the records it holds, is in every key.
+_SHAPE = repr([(f.name, f.type) for cls in (Post, Heading, Link, Tag, Track) for f in fields(cls)]).encode()
 
 
 class Cache:
@@ -68,9 +69,12 @@ class Cache:
 
     def put(self, key: str, value: object) -> None:
         self.memory[key] = value
-        if self.folder is None:
-            return
-        store(self._path(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        if self.folder is not None:
+            store(self._path(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def entry(self, key: str) -> Path | None:
+        """Where `key`'s disk entry goes, for a worker process to `store` it (None: memory only)."""
+        return None if self.folder is None else self._path(key)
 
     def _read(self, key: str):
         if self.folder is None:

@@ -22,15 +22,16 @@ from .content import discover
 from .dates import short_date
 from .errors import ContentError, Problems, plural, sorted_problems
 from .links import check_links
-from .lint import alt_text_problems, encoding_problems, repair_mojibake
+from .lint import alt_text_problems, encoding_problems, notebook_encoding_problems, repair_mojibake
 from .model import Post
-from .site import Mode, assemble, release
+from .site import Mode, assemble, release, unique_slugs
 from .source import SourceError, decode, split
 
 # Abbreviations that are not simply the initials of the long form ("ml" → machine-learning is found anyway).
 ABBREVIATIONS = {"js": "javascript", "ts": "typescript", "py": "python", "k8s": "kubernetes", "viz": "visualization",
                  "dataviz": "data-visualization", "stats": "statistics", "math": "mathematics", "maths": "mathematics",
                  "db": "database", "algo": "algorithms", "algos": "algorithms", "sklearn": "scikit-learn"}
+_NUMBERS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,8 @@ def check(config: Config, mode: Mode) -> CheckResult:
         problems.extend(_file_problems(source, data))
     problems.extend(_future_posts(posts, texts, config, mode))
     problems.extend(near_duplicate_tags(posts, texts))
-    site = assemble(posts, config, mode, problems)
+    # Drafts and scheduled posts too: `build --drafts` and `serve` show them, and they are published one day
+    site = assemble(unique_slugs(posts, problems), config, mode, problems)
     static, assets = static_and_assets(config)
     links = Problems()
     pages = all_pages(site, problems)
@@ -103,6 +105,12 @@ def _file_problems(source: PurePosixPath, data: bytes) -> list[ContentError]:
         text = decode(data, source)
     except SourceError:
         return []  # already reported by the load stage
+    if source.suffix == ".ipynb":
+        try:
+            notebook = json.loads(text)
+        except (ValueError, RecursionError):
+            return []  # already reported by the load stage
+        return notebook_encoding_problems(notebook, source) if isinstance(notebook, dict) else []
     found = encoding_problems(text, source)
     try:
         found += alt_text_problems(split(text, source), source)
@@ -144,9 +152,25 @@ def _alike(a: str, b: str) -> bool:
 
     short, long = sorted((a, b), key=len)
     initials = "".join(part[0] for part in long.split("-") if part)
+    spelt_alike = _NUMBERS.findall(a) == _NUMBERS.findall(b) and (  # gpt-3 and gpt-4 are two things
+        one_edit(a, b) or (len(short) >= 10 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.88))
     return (squash(a) == squash(b) or ABBREVIATIONS.get(short) == long
-            or (len(short) >= 2 and "-" not in short and "-" in long and short == initials)
-            or (min(len(a), len(b)) > 4 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.88))
+            or (len(short) >= 2 and "-" not in short and "-" in long and short == initials) or spelt_alike)
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance 1 between tags of 4 letters or more: one letter added, dropped or swapped
+    with its neighbour ('pyton', 'pyhton' / 'python'), or changed from 5 letters on ('numpi' / 'numpy'), since
+    4-letter words one letter apart are mostly different words ('node' / 'code', 'bert' / 'bart')."""
+    short, long = sorted((a, b), key=len)
+    if len(short) < 4 or len(long) - len(short) > 1 or a == b:
+        return False
+    if len(short) < len(long):
+        return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    swapped = len(differ) == 2 and differ[1] == differ[0] + 1 and a[differ[0]] == b[differ[1]] and \
+        a[differ[1]] == b[differ[0]]
+    return swapped or (len(differ) == 1 and len(a) >= 5)
 
 
 def _line_of(data: bytes, pattern: str) -> int:

@@ -87,15 +87,18 @@ def deploy_command(ctx: click.Context, remote: str, branch: str, no_build: bool)
 
 @cli.command("new")
 @click.argument("title")
+@click.option("--slug", help="The post's URL segment and file name, instead of one made from the title.")
 @click.pass_obj
-def new_command(root: Path, title: str) -> None:
+def new_command(root: Path, title: str, slug: str | None) -> None:
     """Start a post: writes content/posts/<slug>.md with complete front matter."""
     from .scaffold import PostExists, new_post
 
     if not title.strip():
         raise click.UsageError("the title is empty")
+    if slug is not None and not slug.strip():
+        raise click.UsageError("the slug is empty")
     try:
-        path = new_post(load_config(root), title, now())
+        path = new_post(load_config(root), title, now(), slug)
     except PostExists as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(path.relative_to(root).as_posix())

@@ -131,7 +131,7 @@ def _post_fields(meta, lines, source, settings: Settings, problems: list[Content
                 f"rename '{alias}' to 'pubDatetime'" if alias else "add e.g. 'pubDatetime: 2024-05-01T09:30:00+02:00'")
     slug_text = _text(meta, "slug", problem) or _text(meta, "postSlug", problem)
     return {
-        "slug": _slug(source.relative_to(settings.posts_dir), slug_text),
+        "slug": post_slug(source.relative_to(settings.posts_dir), slug_text),
         "title": title or "",
         "description": _text(meta, "description", problem) or "",
         "published": published or datetime.min,
@@ -236,7 +236,17 @@ def _music(value, problem) -> tuple[Track, ...]:
     return tuple(tracks)
 
 
-def _slug(below_posts: PurePosixPath, explicit: str | None) -> str:
+def read_slug(data: bytes, source: PurePosixPath, posts_dir: str) -> str | None:
+    """The slug a post file claims, from its front matter alone (drafts too); None when that cannot be read."""
+    try:
+        meta = (read_notebook(data, source) if source.suffix == ".ipynb" else split(decode(data, source), source)).meta
+    except SourceError:
+        return None
+    explicit = [v.strip() for v in (meta.get("slug"), meta.get("postSlug")) if isinstance(v, str) and v.strip()]
+    return post_slug(source.relative_to(posts_dir), explicit[0] if explicit else None)
+
+
+def post_slug(below_posts: PurePosixPath, explicit: str | None) -> str:
     """Folders below content/posts stay in the URL; the last part is the slug."""
     folders = [slugify(p) for p in below_posts.parts[:-1]]
     name = slugify(explicit) if explicit else slug_from_filename(below_posts.stem)

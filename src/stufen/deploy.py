@@ -3,7 +3,8 @@
 For those who prefer a branch to the Actions workflow. ghp-import commits the
 folder's files onto the branch without touching the working tree, then pushes.
 It runs as a subprocess in the site folder, because it works on the current
-directory's repository; its errors come back as one readable line.
+directory's repository; its errors come back as one readable line: git's own
+(`'nope' does not appear to be a git repository`), not the traceback ghp-import prints.
 """
 
 from __future__ import annotations
@@ -25,6 +26,19 @@ def deploy(root: Path, site_dir: Path, *, remote: str = "origin", branch: str = 
                "--branch", branch, "--message", message, str(site_dir.resolve())]
     result = subprocess.run(command, cwd=root, capture_output=True, text=True)
     if result.returncode != 0:
-        lines = (result.stderr or result.stdout).strip().splitlines() or [f"exit status {result.returncode}"]
-        raise ConfigError("deploy failed: " + lines[-1].removeprefix("ghp_import.py: error: "))
+        raise ConfigError("deploy failed: " + failure(result.stderr or result.stdout, result.returncode))
     return f"Pushed {site_dir.name}/ to branch {branch} of {remote}"
+
+
+_REASONS = ("fatal: ", "error: ", "ghp_import.py: error: ")  # git's messages, then ghp-import's
+
+
+def failure(output: str, code: int) -> str:
+    """The line of a failed ghp-import run that says why: the first of git's or ghp-import's own
+    messages, else the last line (never the traceback's `CalledProcessError`)."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for line in lines:
+        prefix = next((p for p in _REASONS if line.startswith(p)), None)
+        if prefix:
+            return line.removeprefix(prefix)
+    return lines[-1] if lines else f"exit status {code}"

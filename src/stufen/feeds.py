@@ -1,9 +1,11 @@
 """Feeds: Atom at /feed.xml, RSS at /rss.xml (AstroPaper's path), Atom per tag.
 
 Entries carry the full post with every link made absolute, since a feed reader
-shows it away from the site. Entry ids are tag URIs (RFC 4151) built from the
-host, the publication date and the path, so editing a post never makes readers
-see it twice. The XML is built with ElementTree, which does all the escaping.
+shows it away from the site, and without the page's own furniture: no `#` permalinks
+beside headings, no folded table of contents (its links lead back into the page).
+Entry ids are tag URIs (RFC 4151) built from the host, the publication date and
+the path, so editing a post never makes readers see it twice. The XML is built with
+ElementTree, which does all the escaping.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ ET.register_namespace("content", CONTENT)
 ATOM_PATH, RSS_PATH, TAG_FEED = "/feed.xml", "/rss.xml", "feed.xml"
 _ATTR = re.compile(r'(\s(?:href|src))="([^"]*)"')
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What `markdown` adds for the page, not the text: each heading's permalink, and the table of
+# contents' <details> with the "Table of contents" heading it fills (nothing else is under it).
+_ANCHOR = re.compile(r'\s*<a class="header-anchor"[^>]*>.*?</a>', re.DOTALL)
+_TOC = re.compile(r'(?:<h([1-6])\b[^>]*>(?:(?!</h\1>).)*</h\1>\s*)?<details class="toc">.*?</details>\n?', re.DOTALL)
 
 
 def feeds(site: Site, now: datetime, reuse: PageMemo | None = None) -> list[Output]:
@@ -103,7 +109,7 @@ def _atom(config: Config, posts: Sequence[Post], path: str, home: str, title: st
         for tag in post.tags:
             _sub(entry, "category", term=tag.slug, label=tag.name)
         _sub(entry, "summary", post.description)
-        _sub(entry, "content", absolute_html(post.html, link), type="html")
+        _sub(entry, "content", feed_html(post.html, link), type="html")
     return _xml(feed)
 
 
@@ -126,7 +132,7 @@ def rss(config: Config, posts: Sequence[Post], now: datetime) -> bytes:
         ET.SubElement(item, "guid", isPermaLink="false").text = entry_id(config, post)
         for tag in post.tags:
             ET.SubElement(item, "category").text = _clean(tag.name)
-        ET.SubElement(item, f"{{{CONTENT}}}encoded").text = _clean(absolute_html(post.html, link))
+        ET.SubElement(item, f"{{{CONTENT}}}encoded").text = _clean(feed_html(post.html, link))
     return _xml(root)
 
 
@@ -145,11 +151,19 @@ def feed_id(config: Config, home: str) -> str:
 
 
 @lru_cache(maxsize=4096)  # every feed a post is in, on every rebuild while serving: once per body and address
-def absolute_html(body: str, page_url: str) -> str:
-    """Every href/src resolved against the post's address, so links work inside a feed reader.
+def feed_html(body: str, page_url: str) -> str:
+    """A post's body as a feed carries it: without heading permalinks and the table of contents,
+    every href/src resolved against the post's address, so links work inside a feed reader.
 
     Memoised: a post appears in the site's feeds and in each of its tags' feeds.
     """
+    if 'class="header-anchor"' in body or '<details class="toc">' in body:
+        body = _ANCHOR.sub("", _TOC.sub("", body))
+    return absolute_html(body, page_url)
+
+
+def absolute_html(body: str, page_url: str) -> str:
+    """Every href/src resolved against `page_url`."""
     parts = urlsplit(page_url)
     origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 

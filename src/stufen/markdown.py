@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -20,7 +21,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
 from .highlight import highlight_code
-from .mathml import math_plugin, stamp_lines
+from .mathml import MATH_TOKENS, math_plugin, math_text, to_mathml
 from .model import Heading, Link, Rendered
 from .rawhtml import raw_html_links
 from .slugs import heading_id
@@ -32,6 +33,8 @@ _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 # markdown-it's smartquotes copies a paragraph's text once per quote in it: quadratic, so a paragraph of
 # 50,000 quotes took minutes. Past this many quotes × characters a paragraph keeps straight quotes.
 _QUOTE_BUDGET = 50_000_000
+_LABEL_CHILDREN = ("text", "code_inline", *MATH_TOKENS)  # what a heading's id and TOC label are made of
+_MULTILINE_CHILDREN = ("html_inline", "image", *MATH_TOKENS)  # HTML, alt text and formulas may span lines
 
 
 @lru_cache(maxsize=4)
@@ -80,7 +83,7 @@ def _unique_heading_ids(state: StateCore) -> None:
     for token, inline in zip(state.tokens, state.tokens[1:], strict=False):
         if token.type != "heading_open" or token.attrGet("id"):
             continue
-        base = heading_id("".join(c.content for c in inline.children or () if c.type in ("text", "code_inline")))
+        base = heading_id(_id_source(inline.children or ()))
         slug, n = base, next_suffix.get(base, 1)
         while slug in taken:  # a slug once taken stays taken, so resuming at the last suffix gives the same ids
             slug, n = f"{base}-{n}", n + 1
@@ -101,7 +104,7 @@ def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True
         toc_html = build_toc([h for i, h, top in headings if i > toc_at and top])
         tokens.insert(toc_at + 3, Token("html_block", "", 0, content=toc_html))
     _mark_images(tokens)
-    stamp_lines(tokens, first_line)
+    _stamp_math_lines(tokens, first_line)
     env: dict = {}
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(
@@ -115,6 +118,31 @@ def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True
     )
 
 
+def child_lines(inline: Token, first_line: int) -> Iterator[tuple[Token, int]]:
+    """Each child of an inline token with the file line it is on: `first_line` is the body's first line.
+
+    A paragraph is one inline token; its soft and hard line breaks are children, so counting them
+    (and the newlines inside inline HTML, alt text and formulas) gives the line of a link three lines down."""
+    line = first_line + (inline.map[0] if inline.map else 0)
+    for child in inline.children or ():
+        yield child, line
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type in _MULTILINE_CHILDREN:
+            line += child.content.count("\n")
+
+
+def _stamp_math_lines(tokens: list[Token], first_line: int) -> None:
+    """Record each formula's file line in `token.meta`, so the math renderer can report it."""
+    for token in tokens:
+        if token.type in MATH_TOKENS or token.type == "fence":
+            token.meta["line"] = first_line + (token.map[0] if token.map else 0)
+        if token.type == "inline":
+            for child, line in child_lines(token, first_line):
+                if child.type in MATH_TOKENS:
+                    child.meta["line"] = line
+
+
 def _headings(tokens: list[Token]) -> list[tuple[int, Heading, bool]]:
     """(token index, heading, is top level) for every heading; labels the permalinks."""
     found = []
@@ -122,23 +150,42 @@ def _headings(tokens: list[Token]) -> list[tuple[int, Heading, bool]]:
         if token.type != "heading_open":
             continue
         children = tokens[i + 1].children or []
-        text = "".join(c.content for c in children if c.type in ("text", "code_inline")).strip()
+        text, html = _heading_label(children)
         for child in children:
             if child.type == "link_open" and child.attrGet("class") == "header-anchor":
                 child.attrSet("aria-label", f"Link to this section: {text}")
-        heading = Heading(int(token.tag[1]), str(token.attrGet("id")), text)
+        heading = Heading(int(token.tag[1]), str(token.attrGet("id")), text, html)
         found.append((i, heading, token.level == 0))
     return found
+
+
+def _id_source(children) -> str:
+    """What a heading's id is made of: its text and code, and a formula's LaTeX (`Why $\\beta$` → why-beta)."""
+    return "".join(c.content.strip() if c.type in MATH_TOKENS else c.content for c in children
+                   if c.type in _LABEL_CHILDREN)
+
+
+def _heading_label(children) -> tuple[str, str]:
+    """A heading as plain text ("Why β matters") and as the TOC's HTML label (the formula as MathML)."""
+    text, html = [], []
+    for child in children:
+        if child.type in MATH_TOKENS:
+            latex = child.content.strip()
+            text.append(math_text(latex))
+            html.append(to_mathml(latex, False)[0] or escapeHtml(latex))
+        elif child.type in _LABEL_CHILDREN:
+            text.append(child.content)
+            html.append(escapeHtml(child.content))
+    return "".join(text).strip(), "".join(html).strip()
 
 
 def _links(tokens: list[Token], base_path: str, first_line: int) -> list[Link]:
     """Collect internal hrefs/srcs with their lines, and prefix root-relative ones with base_path."""
     links = []
     for token in tokens:
-        if token.type != "inline" or not token.children:
+        if token.type != "inline":
             continue
-        line = first_line + (token.map[0] if token.map else 0)
-        for child in token.children:
+        for child, line in child_lines(token, first_line):
             attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
             target = str(child.attrGet(attr) or "") if attr else ""
             if not target or _EXTERNAL.match(target) or child.attrGet("class") == "header-anchor":

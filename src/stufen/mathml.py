@@ -3,30 +3,45 @@
 Browsers render MathML natively, so a post needs no KaTeX/MathJax download, shows
 its formulas instantly, reads them to screen readers and keeps them in feed
 readers. latex2mathml is lenient (an unknown command becomes an identifier, an
-unclosed brace is silently closed), so `latex_problem` adds the checks an author
-needs before the conversion: bad LaTeX is reported with its line, never shipped.
+unclosed brace is silently closed, a stray "&" becomes a letter), so `latex_problem`
+and the checks of its output add what an author needs: bad LaTeX is reported with
+its line, never shipped. What it gets wrong in valid LaTeX is put right in mathcompat.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
-from html import escape
+from html import escape, unescape
 
 from latex2mathml.converter import convert
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import math_inline_dollar
+
+from .mathcompat import finish, prepare
 
 MATH_TOKENS = ("math_inline", "math_inline_double", "math_block")
 _UNKNOWN_COMMAND = re.compile(r"<m[io][^>]*>(\\[A-Za-z]+)</m[io]>")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+_TAG = re.compile(r"<[^>]*>")
+_BACKTICKS = re.compile(r"(?<!`)`+(?!`)")
+_OPENING_BACKTICKS = re.compile(r"(?<![`\\])`+(?!`)|(?<=\\`)`+(?!`)")  # "\`" is a literal backtick
+# What latex2mathml leaves of a "&" or "\\" it could not place in a table: a stray "&", and a line break
+# that no browser draws (MathML Core has none), so the rows would run together on one line
+_LEFTOVERS = (("<mi>&</mi>", "'&' outside an environment with columns such as aligned, cases or a matrix "
+               "(write \\& for an ampersand)"),
+              ('linebreak="newline"', "'\\\\' outside an environment with rows such as aligned or gathered"))
 
 
 def math_plugin(md: MarkdownIt) -> None:
     """Parse dollar math so that "costs $5 and $10" stays text, and render every formula as MathML."""
     dollarmath_plugin(md, allow_space=False, allow_digits=False, allow_labels=False,
                       allow_blank_lines=False, double_inline=True)
+    md.inline.ruler.at("math_inline", _math_inline_outside_code(math_inline_dollar(False, False, True)))
     md.add_render_rule("math_inline", lambda self, tokens, i, options, env: _render(tokens[i], False, env))
     md.add_render_rule("math_inline_double", lambda self, tokens, i, options, env: _render(tokens[i], True, env))
     md.add_render_rule("math_block", lambda self, tokens, i, options, env: _render(tokens[i], True, env))
@@ -40,18 +55,39 @@ def math_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("fence", fence)
 
 
-def stamp_lines(tokens: list[Token], first_line: int) -> None:
-    """Record each formula's file line in `token.meta`, so the renderer can report it."""
-    for token in tokens:
-        if token.type in MATH_TOKENS or token.type == "fence":
-            token.meta["line"] = first_line + (token.map[0] if token.map else 0)
-        if token.type == "inline" and token.children:
-            line = first_line + (token.map[0] if token.map else 0)
-            for child in token.children:
-                if child.type in ("softbreak", "hardbreak"):
-                    line += 1
-                elif child.type in MATH_TOKENS:
-                    child.meta["line"] = line
+def _math_inline_outside_code(dollar_rule):
+    """The dollar rule, except where the formula would swallow the start of a code span: in
+    "costs $10 a month; then set `$HOME`" the second "$" is code, so the first one is a dollar."""
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if not dollar_rule(state, True):
+            return False
+        end, state.pos = state.pos, start
+        if _starts_code_span(state.src, start, end):
+            return False
+        return dollar_rule(state, silent)
+
+    return rule
+
+
+def _starts_code_span(src: str, start: int, end: int) -> bool:
+    """Whether a backtick run in src[start:end] is closed by a run of the same length after it."""
+    runs = _backtick_runs(src)
+    for match in _OPENING_BACKTICKS.finditer(src, start, end):
+        later = runs.get(len(match.group()), ())
+        if bisect.bisect_right(later, match.start()) < len(later):
+            return True
+    return False
+
+
+@lru_cache(maxsize=8)
+def _backtick_runs(src: str) -> dict[int, list[int]]:
+    """Where each length of backtick run starts in a paragraph (a closing run may follow a backslash)."""
+    runs: dict[int, list[int]] = {}
+    for match in _BACKTICKS.finditer(src):
+        runs.setdefault(len(match.group()), []).append(match.start())
+    return runs
 
 
 def _render(token: Token, display: bool, env: dict) -> str:
@@ -69,14 +105,24 @@ def to_mathml(latex: str, display: bool) -> tuple[str, str | None]:
     problem = latex_problem(latex)
     if problem:
         return "", problem
+    prepared, names = prepare(latex)
     try:
-        html = convert(latex, display="block" if display else "inline")
+        html = finish(convert(prepared, display="block" if display else "inline"), names)
     except Exception as exc:  # latex2mathml raises bare Exception subclasses with no message
         return "", f"invalid LaTeX in ${latex}$: {_describe(exc)}"
     unknown = _UNKNOWN_COMMAND.search(html)
     if unknown:
         return "", f"invalid LaTeX in ${latex}$: unknown command {unknown.group(1)}"
+    for leftover, problem in _LEFTOVERS:
+        if leftover in html:
+            return "", f"invalid LaTeX in ${latex}$: {problem}"
     return html.replace("<math ", f'<math alttext="{escape(latex)}" ', 1), None
+
+
+def math_text(latex: str) -> str:
+    """A formula as plain text, by the characters it shows: "\\beta" → "β"; its source when it is not valid."""
+    html, problem = to_mathml(latex, False)
+    return latex if problem else unescape(_TAG.sub("", html))
 
 
 def latex_problem(latex: str) -> str | None:

@@ -30,7 +30,8 @@ class Heading:
 
     level: int
     id: str
-    text: str
+    text: str  # plain text, a formula by its characters: "Why β matters"
+    html: str  # the TOC's label: the text escaped, a formula as MathML
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 Nothing here runs anything: outputs are what the author's kernel saved. Images
 become files beside the page (never data URIs, so pages stay small and feeds
-stay valid); HTML is sanitised with nh3 because it may come from any library's
+stay valid), SVG rebuilt from an allow-list (svg.py) since the file is served from
+the site's origin; HTML is sanitised with nh3 because it may come from any library's
 repr; JavaScript and widgets cannot work on a static page and are replaced by a note.
 """
 
@@ -19,6 +20,7 @@ import nh3
 from PIL import Image, UnidentifiedImageError
 
 from .markdown import render_markdown
+from .svg import sanitise_svg
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Za-z0-9]")
 _OVERWRITTEN = re.compile(r"[^\n]*\r(?!\n)")  # progress bars redraw their line with a bare \r
@@ -123,7 +125,7 @@ def _image(mime: str, payload, metadata: dict, plain: str, result: CellOutputs) 
 def decode_image(mime: str, payload) -> tuple[bytes, tuple[int, int] | None]:
     """The file's bytes and pixel size (None for SVG); ValueError when it is not an image of that type."""
     if mime == "image/svg+xml":
-        return join_text(payload).encode("utf-8"), None
+        return sanitise_svg(join_text(payload)), None
     try:
         data = base64.b64decode(join_text(payload))
         with Image.open(BytesIO(data)) as picture:

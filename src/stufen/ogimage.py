@@ -1,9 +1,10 @@
 """Open Graph images: a 1200×630 card per post without `ogImage`, drawn with Pillow.
 
 A card shows the title, the site name and the date in the theme's colours. Each
-character is drawn with the first installed font that has it, so a CJK title
-renders too when a CJK font (fonts-noto-cjk or fonts-droid-fallback) is
-installed; when none is, the build warns instead of drawing empty boxes.
+character is drawn with the first installed font that has it (`cardtext`), so a
+CJK title renders too when a CJK font (fonts-noto-cjk or fonts-droid-fallback) is
+installed; when none is, the build warns instead of drawing empty boxes. Emoji are
+drawn in colour when fonts-noto-color-emoji is installed, else left out.
 Cards are cached under `.stufen-cache/og/` by everything they are drawn from,
 so an unchanged post costs one hash on the next build.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,10 +22,22 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from .buildid import build_id
 from .cache import store
+from .cardtext import (
+    FONT_HINT,
+    FONTS,
+    RAQM,
+    Sticker,
+    draw_text,
+    drawable,
+    is_rtl,
+    missing_glyphs,
+    paste_stickers,
+    text_width,
+)
 from .config import CONFIG_FILE, Config
 from .dates import short_date
 from .errors import Problems
@@ -34,18 +48,7 @@ from .site import Site
 from .theme import theme_dir
 
 SIZE = (1200, 630)
-DRAWING_VERSION = "2"  # bump when the layout changes, so cached cards are redrawn
-_FONTS = "/usr/share/fonts"
-FONTS = (  # in order of preference; the first that has a character draws it
-    f"{_FONTS}/truetype/dejavu/DejaVuSans-Bold.ttf",
-    f"{_FONTS}/truetype/liberation/LiberationSans-Bold.ttf",
-    f"{_FONTS}/opentype/noto/NotoSansCJK-Bold.ttc",
-    f"{_FONTS}/truetype/droid/DroidSansFallback.ttf",
-    "/usr/share/fonts-droid-fallback/truetype/DroidSansFallback.ttf",
-    f"{_FONTS}/truetype/droid/DroidSansFallbackFull.ttf",
-    f"{_FONTS}/truetype/wqy/wqy-microhei.ttc",
-)
-FONT_HINT = "install a font that has them, e.g. `apt-get install fonts-noto-cjk` or fonts-droid-fallback"
+DRAWING_VERSION = "3"  # bump when the layout changes, so cached cards are redrawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,21 +78,10 @@ def theme_colours(css: str) -> Colours:
                    found.get("accent", default.accent), found.get("muted", default.muted))
 
 
-def missing_glyphs(text: str, fonts: Sequence[str] = FONTS) -> str:
-    """The characters of `text` that no installed font in `fonts` can draw."""
-    return _missing_glyphs(text, tuple(fonts))
-
-
-@lru_cache(maxsize=8192)  # every post's card text on every rebuild while serving
-def _missing_glyphs(text: str, fonts: tuple[str, ...]) -> str:
-    loaded = _installed(fonts)
-    drawn = (ch for ch in text if ch.isprintable() and not ch.isspace())
-    return "".join(dict.fromkeys(ch for ch in drawn if _font_for(ch, loaded) is None))
-
-
 def card_key(card: Card, fonts: Sequence[str] = FONTS) -> str:
-    """Cache key: the card, the fonts that would draw it, Stufen's and the layout's version."""
-    text = repr((build_id(), DRAWING_VERSION, card, _font_sizes(tuple(fonts))))
+    """Cache key: the card, the fonts that would draw it, whether Pillow can shape text, Stufen's and
+    the layout's version."""
+    text = repr((build_id(), DRAWING_VERSION, card, _font_sizes(tuple(fonts)), RAQM))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -135,7 +127,8 @@ def _draw_job(args: tuple[Card, tuple[str, ...]]) -> bytes:
 
 
 def draw_card(card: Card, fonts: Sequence[str] = FONTS) -> bytes:
-    """The card as an 8-bit palette PNG: a third of the bytes of RGB to compress, so ~4x faster to encode.
+    """The card as an 8-bit palette PNG: a third of the bytes of RGB to compress, so ~4x faster to encode
+    (a card with colour emoji is RGB).
 
     Text is drawn as coverage (0–255) on one grey layer; each region (title,
     site name, date) then maps coverage onto its own 85-step ramp from the
@@ -144,32 +137,49 @@ def draw_card(card: Card, fonts: Sequence[str] = FONTS) -> bytes:
     width, height = SIZE
     layer = Image.new("L", SIZE, 0)
     draw = ImageDraw.Draw(layer)
+    stickers: list[Sticker] = []
     margin = 96
-    size, lines = _fit_title(card.title, fonts, width - 2 * margin)
+    title = drawable(unicodedata.normalize("NFC", _clip(card.title)), fonts)
+    rtl = is_rtl(title)
+    size, lines = _fit_title(title, fonts, width - 2 * margin, rtl)
     y = 120
     for line in lines:
-        _draw_text(draw, (margin, y), line, size, 255, fonts)
+        x = width - margin - text_width(line, size, fonts, rtl) if rtl else margin
+        draw_text(draw, (x, y), line, size, fonts, stickers, rtl)
         y += int(size * 1.25)
-    site = _wrap(_clip(card.site, 120), 40, fonts, width - 2 * margin)
-    _draw_text(draw, (margin, height - 120), site[0] + ("…" if len(site) > 1 else ""), 40, 255, fonts)
-    date_x = width - margin - _text_width(card.date, 32, fonts)
-    _draw_text(draw, (date_x, height - 112), card.date, 32, 255, fonts)
+    site = drawable(unicodedata.normalize("NFC", _clip(card.site, 120)), fonts)
+    shown = _wrap(site, 40, fonts, width - 2 * margin, is_rtl(site))
+    draw_text(draw, (margin, height - 120), shown[0] + ("…" if len(shown) > 1 else ""), 40, fonts, stickers,
+              is_rtl(site))
+    date_x = width - margin - text_width(card.date, 32, fonts)
+    draw_text(draw, (date_x, height - 112), card.date, 32, fonts, stickers)
     footer = height - 140
     image = layer.point(_RAMP[0])
     for box, ramp in (((0, footer, date_x - 8, height), _RAMP[1]), ((date_x - 8, footer, width, height), _RAMP[2])):
         image.paste(layer.crop(box).point(ramp), box[:2])
     image.paste(_BAR, (0, 0, 24, height))
     colours = card.colours
-    image.putpalette([*_ramp(colours.background, colours.text), *_ramp(colours.background, colours.accent),
-                      *_ramp(colours.background, colours.muted), *_rgb(colours.accent)])
+    image.putpalette(_palette(colours))
+    if stickers:  # colour emoji need more than the palette's 256 colours
+        image = paste_stickers(image, stickers)
     out = BytesIO()
-    image.save(out, format="PNG", compress_level=3)
+    image.save(out, format="PNG", compress_level=3, compress_type=_Z_RLE)
     return out.getvalue()
 
 
 _STEPS = 85  # palette entries per colour ramp: three ramps and the accent bar fill all 256
 _BAR = 3 * _STEPS
 _RAMP = [[0 if v == 0 else n * _STEPS + v * (_STEPS - 1) // 255 for v in range(256)] for n in range(3)]
+
+
+_Z_RLE = 3  # zlib's run-length strategy: a card is long runs of one colour, so it packs as well and encodes faster
+
+
+@lru_cache(maxsize=16)
+def _palette(colours: Colours) -> tuple[int, ...]:
+    """The three ramps and the bar colour (the same for every card of a site: computed once)."""
+    return (*_ramp(colours.background, colours.text), *_ramp(colours.background, colours.accent),
+            *_ramp(colours.background, colours.muted), *_rgb(colours.accent))
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -185,11 +195,10 @@ def _ramp(start: str, end: str) -> list[int]:
     return [round(a[k] + (b[k] - a[k]) * i / (_STEPS - 1)) for i in range(_STEPS) for k in range(3)]
 
 
-def _fit_title(title: str, fonts: Sequence[str], width: int) -> tuple[int, list[str]]:
+def _fit_title(title: str, fonts: Sequence[str], width: int, rtl: bool) -> tuple[int, list[str]]:
     """The largest size (72 → 44 px) at which the title fits in three lines; else cut with "…"."""
-    title = _clip(title)
     for size in (72, 64, 56, 50, 44):
-        lines = _wrap(title, size, fonts, width)
+        lines = _wrap(title, size, fonts, width, rtl)
         if len(lines) <= 3:
             return size, lines
     lines = lines[:3]
@@ -206,72 +215,18 @@ def _clip(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
-def _wrap(text: str, size: int, fonts: Sequence[str], width: int) -> list[str]:
-    """Greedy wrapping by words, and between any two CJK characters; a word wider than a line is broken
-    between characters."""
+def _wrap(text: str, size: int, fonts: Sequence[str], width: int, rtl: bool) -> list[str]:
+    """Greedy wrapping by words (in reading order, also right to left), and between any two CJK characters;
+    a word wider than a line is broken between characters."""
     lines, line = [], ""
     for token in _TOKEN.findall(" ".join(text.split())):
-        for part in token if _text_width(token.rstrip(), size, fonts) > width else (token,):
-            if line and _text_width((line + part).rstrip(), size, fonts) > width:
+        for part in token if text_width(token.rstrip(), size, fonts, rtl) > width else (token,):
+            if line and text_width((line + part).rstrip(), size, fonts, rtl) > width:
                 lines.append(line.rstrip())
                 line = part.lstrip()
             else:
                 line += part
     return [*lines, line.rstrip()] if line.strip() else lines or [""]
-
-
-def _runs(text: str, size: int, fonts: Sequence[str]) -> list[tuple[str, ImageFont.FreeTypeFont]]:
-    """Split text into runs that one font can draw; characters no font has use the first."""
-    loaded = _installed(tuple(fonts))
-    runs: list[tuple[str, ImageFont.FreeTypeFont]] = []
-    for ch in filter(str.isprintable, text):
-        path = _font_for(ch, loaded) or (loaded[0] if loaded else None)
-        font = _font(path, size)
-        if runs and runs[-1][1] is font:
-            runs[-1] = (runs[-1][0] + ch, font)
-        else:
-            runs.append((ch, font))
-    return runs
-
-
-def _draw_text(draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int, fill: str,
-               fonts: Sequence[str]) -> None:
-    x, y = xy
-    for run, font in _runs(text, size, fonts):
-        draw.text((x, y), run, font=font, fill=fill)
-        x += round(font.getlength(run))
-
-
-def _text_width(text: str, size: int, fonts: Sequence[str]) -> int:
-    return sum(round(font.getlength(run)) for run, font in _runs(text, size, fonts))
-
-
-@lru_cache(maxsize=16)
-def _installed(fonts: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(path for path in fonts if os.path.isfile(path))
-
-
-@lru_cache(maxsize=64)
-def _font(path: str | None, size: int):
-    if path is None:
-        return ImageFont.load_default(size)  # Pillow's own font: Latin only, but never missing
-    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
-
-
-@lru_cache(maxsize=8192)
-def _font_for(ch: str, fonts: tuple[str, ...]) -> str | None:
-    """The first font that has a glyph for `ch` (one that draws it unlike its "missing" box)."""
-    if ch.isspace():
-        return fonts[0] if fonts else None
-    for path in fonts:
-        font = _font(path, 24)
-        if _glyph(font, ch) != _glyph(font, "\uffff"):
-            return path
-    return None
-
-
-def _glyph(font: ImageFont.FreeTypeFont, ch: str) -> tuple:
-    return font.getbbox(ch), bytes(font.getmask(ch))
 
 
 def og_images(site: Site, folder: Path | None, problems: Problems,

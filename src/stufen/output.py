@@ -43,6 +43,15 @@ class Linked(Output):
     indexed: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Placed(Output):
+    """A file a worker process has already written at its path in the new site folder
+    (`render.render_into`): nothing is left to write. `digest` and `indexed` as for `Linked`."""
+
+    digest: bytes = b""
+    indexed: bool = False
+
+
 def static_files(folders: Iterable[tuple[Path, str]]) -> dict[str, Path]:
     """Output path → file for each (folder, prefix), later folders overriding earlier ones file by file."""
     found: dict[str, Path] = {}
@@ -83,7 +92,7 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
     """
     outputs = _unique(outputs, static)
     _recover(out)
-    fresh = out.parent / f".{out.name}.stufen-new-{os.getpid()}"
+    fresh = fresh_folder(out)
     if fresh.exists():
         shutil.rmtree(fresh)
     fresh.mkdir(parents=True)
@@ -93,11 +102,10 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
             shutil.copyfile(source, _in_folder(fresh / rel, folders))
         count = len(static)
         for item in outputs:
-            target = _in_folder(fresh / item.path, folders)
             if isinstance(item, Linked):
-                link_or_copy(item.source, target)
-            else:
-                target.write_bytes(item.data)
+                link_or_copy(item.source, _in_folder(fresh / item.path, folders))
+            elif not isinstance(item, Placed):
+                _in_folder(fresh / item.path, folders).write_bytes(item.data)
             count += 1
         if check is not None:
             check()
@@ -111,6 +119,11 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
         if fresh.exists():
             shutil.rmtree(fresh, ignore_errors=True)
     return count
+
+
+def fresh_folder(out: Path) -> Path:
+    """Where `write_site` builds the next site beside `out` (known beforehand, so workers can write into it)."""
+    return out.parent / f".{out.name}.stufen-new-{os.getpid()}"
 
 
 def link_or_copy(source: Path, target: Path) -> None:

@@ -36,6 +36,7 @@ class Reindexer:
         self.runs = 0  # jobs finished (tests read it)
         self._pending: Job | None = None
         self._running = False
+        self.closed = False
         self._lock = threading.Condition()
 
     def request(self, job: Job | None) -> None:
@@ -43,12 +44,21 @@ class Reindexer:
         if job is None:
             return
         with self._lock:
+            if self.closed:
+                return
             self._pending = job
             self._requested = time.monotonic()
             if self._running:
                 return
             self._running = True
         threading.Thread(target=self._work, name="stufen-reindex", daemon=True).start()
+
+    def close(self) -> None:
+        """The server is stopping: take no more jobs, drop the waiting one, and say nothing more
+        (a Pagefind run under way finishes, so no half-written index is left behind)."""
+        with self._lock:
+            self.closed, self._pending = True, None
+            self._lock.notify_all()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Until nothing runs or waits; False if `timeout` came first."""
@@ -58,7 +68,8 @@ class Reindexer:
     def _work(self) -> None:
         while True:
             with self._lock:
-                while self._pending is not None and (left := self._requested + self.settle - time.monotonic()) > 0:
+                while self._pending is not None and (left := self._requested + self.settle - time.monotonic()) > 0 \
+                        and not self.closed:
                     self._lock.wait(left)
                 job, self._pending = self._pending, None
                 if job is None:
@@ -68,7 +79,8 @@ class Reindexer:
             try:
                 refresh(self.folder, job)
             except Exception as exc:  # the site is still served; only search is stale
-                self.echo(f"Search index not refreshed: {exc}")
+                if not self.closed:  # after Ctrl-C only "Stopped." is printed
+                    self.echo(f"Search index not refreshed: {exc}")
             with self._lock:
                 self.runs += 1
 

@@ -16,6 +16,7 @@ from .errors import Problems, did_you_mean
 from .pages import Page
 from .site import Site
 from .slugs import slugify
+from .source import yaml_problem
 
 ROADMAP_FILE = "roadmap.yaml"
 STATUSES = ("todo", "learning", "done")
@@ -54,8 +55,7 @@ def load_roadmap(content_dir: Path, root: Path, problems: Problems) -> tuple[Ste
         node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
         return _steps(node)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.error(source, mark.line + 1 if mark else 1, f"invalid YAML: {getattr(exc, 'problem', exc)}")
+        problems.error(source, *yaml_problem(exc, 1))
     except _Invalid as exc:
         problems.error(source, exc.line, exc.message, exc.hint)
     return None

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .model import Post
-from .output import Linked, Output, link_or_copy
+from .output import Linked, Output, Placed, link_or_copy
 from .parallel import cores
 
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -69,7 +69,7 @@ class IndexedPages:
 
     def tap(self, outputs: Iterable[Output]) -> Iterator[Output]:
         for item in outputs:
-            if isinstance(item, Linked):  # a page linked from the last build: its digest is known
+            if isinstance(item, Linked | Placed):  # linked from the last build, or written by a worker: digest known
                 if item.indexed:
                     self.pages.append((item.path, item.digest))
             elif INDEXED in item.data:
@@ -85,7 +85,7 @@ def build_index(folder: Path, language: str, pages: IndexedPages, shards: int,
     pages, linked into a scratch folder) into the cache under a key of its inputs and
     linked into the site: an unchanged shard costs a few links, and an edit
     re-indexes the hundred or so posts of its shard. Shards build in parallel;
-    `nice` runs Pagefind at low CPU priority (the dev server indexes in the
+    `nice` runs Pagefind at low CPU priority and in its own session (the dev server indexes in the
     background while the browser reloads).
     """
     output = folder / "pagefind" if output is None else output
@@ -142,7 +142,9 @@ def _run_pagefind(site: Path, output: Path, language: str, nice: bool = False) -
                "--force-language", language, "--exclude-selectors", IGNORED, "--silent"]
     if nice and shutil.which("nice"):
         command = ["nice", "-n", "10", *command]
-    result = subprocess.run(command, capture_output=True, text=True)
+    # A background run (the dev server's) gets its own session: Ctrl-C in the terminal is for the
+    # server, which lets the run finish, rather than for Pagefind, which would die mid-write.
+    result = subprocess.run(command, capture_output=True, text=True, start_new_session=nice)
     if result.returncode != 0:
         raise ConfigError(f"search index: Pagefind failed: {(result.stderr or result.stdout).strip()}")
 

@@ -5,13 +5,14 @@ and GitHub Pages' `.nojekyll` (always: Jekyll would hide files starting with "_"
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 from xml.etree import ElementTree as ET
 
 from .config import Config
 from .dates import iso
+from .model import Post
 from .output import Output
 from .pages import Page, post_url
 from .site import Site
@@ -44,17 +45,34 @@ def listed(site: Site, pages: Sequence[Page]) -> list[Page]:
 def sitemap(site: Site, pages: Sequence[Page], now: datetime) -> Output:
     config = site.config
     newest = max((p.sort_date for p in site.posts), default=now)
-    entries = tuple((absolute_url(config, page.url), iso(_lastmod(page, newest))) for page in listed(site, pages))
+    entries = tuple((absolute_url(config, page.url), _iso(_lastmod(page, newest))) for page in listed(site, pages))
     return Output("sitemap.xml", _sitemap_xml(entries))
 
 
+def short_name(title: str, limit: int = 12) -> str:
+    """The title's leading words that fit in `limit` characters (what a home screen shows under
+    an icon), so "Stufen Journal" is "Stufen", not "Stufen Journ"; a longer first word is cut."""
+    words = title.split()
+    fit = ""
+    for word in words:
+        if len(f"{fit} {word}".strip()) > limit:
+            break
+        fit = f"{fit} {word}".strip()
+    return fit or title.strip()[:limit]
+
+
+def _iso(when: datetime | None) -> str | None:
+    return iso(when) if when is not None else None
+
+
 @lru_cache(maxsize=2)  # while serving, most edits (a title, a body) leave every address and date as it was
-def _sitemap_xml(entries: tuple[tuple[str, str], ...]) -> bytes:
+def _sitemap_xml(entries: tuple[tuple[str, str | None], ...]) -> bytes:
     root = ET.Element("urlset", xmlns=SITEMAP)
     for loc, lastmod in entries:
         entry = ET.SubElement(root, "url")
         ET.SubElement(entry, "loc").text = loc
-        ET.SubElement(entry, "lastmod").text = lastmod
+        if lastmod is not None:  # optional: better none than a wrong one, which makes search engines ignore them all
+            ET.SubElement(entry, "lastmod").text = lastmod
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -68,7 +86,7 @@ def manifest(config: Config) -> Output:
     """The web app manifest; its URLs carry base_url's path, so it works for project sites."""
     data = {
         "name": config.title,
-        "short_name": config.title[:12],
+        "short_name": short_name(config.title),
         "description": config.description,
         "lang": config.language,
         "start_url": config.base_path,
@@ -81,13 +99,32 @@ def manifest(config: Config) -> Output:
     return Output("site.webmanifest", json.dumps(data, ensure_ascii=False, indent=2).encode() + b"\n")
 
 
-def _lastmod(page: Page, newest: datetime) -> datetime:
-    """A post's last change; a list page changes when its newest post does."""
-    post = page.context.get("post")
+def _lastmod(page: Page, newest: datetime) -> datetime | None:
+    """When a page last changed, as far as the content tells.
+
+    A post: its modDatetime, else pubDatetime. The About page: its own modDatetime, or no date
+    when it has none. A page showing posts (lists, tags, series, archives, home, music,
+    roadmap): the newest of them. Others (all tags, search): the site's newest post.
+    """
+    context = page.context
+    post = context.get("post")
     if post is not None:
         return post.sort_date
-    posts = page.context.get("posts")
-    return max((p.sort_date for p in posts), default=newest) if posts else newest
+    about = context.get("about")
+    if about is not None:
+        return about.updated
+    return max((p.sort_date for p in _posts_in(context.values())), default=newest)
+
+
+def _posts_in(values: Iterable[object]) -> Iterator[Post]:
+    """Every post in a page's context, also inside lists, tuples and dicts (archives, roadmap, music)."""
+    for value in values:
+        if isinstance(value, Post):
+            yield value
+        elif isinstance(value, list | tuple):
+            yield from _posts_in(value)
+        elif isinstance(value, dict):
+            yield from _posts_in(value.values())
 
 
 def _canonical_elsewhere(config: Config, post) -> bool:

@@ -40,12 +40,16 @@ class Response:
 class LiveSite:
     """The built folder, its build `version` and the last failure, shared by server and watcher."""
 
-    def __init__(self, builder: Callable[[], object], folder: Path, base_path: str = "/",
+    def __init__(self, builder: Callable[[], object], folder: Path, base_path: str | Callable[[], str] = "/",
                  after: Callable[[object], None] | None = None):
+        """`base_path`: where the site is served, or a callable giving the path the last good build
+        was made for (base_url's path can change while serving: addresses under the old one redirect)."""
         self.builder = builder
         self.after = after  # called with each good build's report once browsers have been told
         self.folder = folder
-        self.base_path = base_path
+        self._base_path_of = base_path if callable(base_path) else None
+        self.base_path = base_path() if callable(base_path) else base_path
+        self.moved_from: list[str] = []  # earlier base paths of this session, the latest first
         self.version = 0
         self.assets = 0  # the last version that changed a file other than a page: tabs then fully reload
         self.error: dict | None = None
@@ -55,9 +59,12 @@ class LiveSite:
         self._readers = 0
 
     def rebuild(self) -> str:
-        """Run the builder once (never two at a time); returns what the terminal should print."""
+        """Run the builder once (never two at a time); returns what the terminal should print
+        (nothing once the site is closed: the server is stopping, so nothing is built)."""
         with self._lock:
             self._lock.wait_for(lambda: not self._building)
+            if self.closed:
+                return ""
             self._building = True
             self._lock.wait_for(lambda: self._readers == 0)
         error, changed, report = None, None, None
@@ -77,11 +84,24 @@ class LiveSite:
             self.version += error is None
             if error is None and (changed is None or any(map(_loaded_by_pages, changed))):
                 self.assets = self.version
+            if error is None and self._base_path_of is not None and self._move(self._base_path_of()):
+                text += f"\nbase_url's path is now {self.base_path}: the site is served there " \
+                        f"(addresses under {self.moved_from[0]} redirect to it)"
             self.error = error
             self._lock.notify_all()
         if error is None and self.after is not None:
             self.after(report)
         return text
+
+    def _move(self, base_path: str) -> bool:
+        """Serve under `base_path` from now on; True if that is a change. Every page links
+        anew, so open tabs reload (and follow the redirect)."""
+        if base_path == self.base_path:
+            return False
+        self.moved_from = [p for p in (self.base_path, *self.moved_from) if p != base_path]
+        self.base_path = base_path
+        self.assets = self.version
+        return True
 
     def state(self) -> dict:
         return {"version": self.version, "assets": self.assets, "error": self.error}
@@ -115,16 +135,31 @@ class LiveSite:
         if method not in ("GET", "HEAD"):
             return Response(405, (("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")),
                             b"405 Method Not Allowed: the dev server only answers GET and HEAD\n")
-        path = target.split("?", 1)[0].split("#", 1)[0]
-        if not path.startswith(self.base_path):
-            if self.base_path.startswith(path.rstrip("/") + "/"):
-                return _redirect(self.base_path)
-            return _text(404, f"Not found: this site is served under {self.base_path}\n")
-        parts = unquote(path[len(self.base_path):]).split("/")
+        path, query = (target.split("#", 1)[0].split("?", 1) + [""])[:2]
+        base = self.base_path
+        if not path.startswith(base):
+            if base.startswith(path.rstrip("/") + "/"):
+                return _redirect(base)
+            if moved := self._moved(path, base, query):
+                return _redirect(moved)
+            return _text(404, f"Not found: this site is served under {base}\n")
+        parts = unquote(path[len(base):]).split("/")
         if any(part in ("..", ".") or "\\" in part or "\0" in part for part in parts):
             return _text(403, "Forbidden: the path leaves the site folder\n")
         with self.reading():
-            return self._file(path, [p for p in parts if p], method == "HEAD")
+            response = self._file(path, [p for p in parts if p], method == "HEAD")
+        if response.status == 404 and (moved := self._moved(path, base, query)):
+            return _redirect(moved)  # under an old, longer base path (/journal/ → /): not a page of the site
+        return response
+
+    def _moved(self, path: str, base: str, query: str) -> str | None:
+        """Where `path`, under a base path this session served before, is now. A path under the
+        current base too is moved only from a longer old one, so a redirect shortens it: no loops."""
+        old = max((p for p in self.moved_from if (path + "/").startswith(p)
+                   and not (path.startswith(base) and len(p) <= len(base))), key=len, default=None)
+        if old is None:
+            return None
+        return base + path[len(old):] + (f"?{query}" if query else "")
 
     def _file(self, path: str, parts: list[str], head: bool) -> Response:
         folder = self.folder.resolve()
@@ -180,6 +215,8 @@ def overlay(exc: BuildFailed) -> dict:
 
 
 def _redirect(location: str) -> Response:
+    if location.startswith(("//", "/\\")):  # "//host/x" or "/\host/x" would send the browser to another site
+        location = "/" + location.lstrip("/\\")
     return Response(302, (("Location", location), ("Content-Length", "0")), b"")
 
 

@@ -54,7 +54,7 @@ class Site:
 def assemble(posts: Iterable[Post], config: Config, mode: Mode, problems: Problems) -> Site:
     """Filter, de-duplicate, order and relate the loaded posts."""
     shown, left_out = _visible(posts, config, mode)
-    unique = _unique_slugs(shown, problems)
+    unique = unique_slugs(shown, problems)
     ordered = tuple(sorted(unique, key=lambda p: (-p.sort_date.timestamp(), p.slug)))
     chronological = sorted(unique, key=lambda p: (p.published.timestamp(), p.slug))
     older = {b.slug: a.slug for a, b in zip(chronological, chronological[1:], strict=False)}
@@ -101,13 +101,14 @@ def _schedule(post: Post, config: Config) -> str:
     return f"{text}, published from {day}{appears:%H:%M}"
 
 
-def _unique_slugs(posts: list[Post], problems: Problems) -> list[Post]:
+def unique_slugs(posts: list[Post], problems: Problems) -> list[Post]:
     """Two posts may not share a URL: the later file (by path) is reported and dropped."""
     first: dict[str, Post] = {}
     for post in sorted(posts, key=lambda p: str(p.source)):
         if post.slug in first:
-            problems.error(post.source, post.slug_line, f"duplicate slug '{post.slug}': {first[post.slug].source} "
-                           f"has the same URL /posts/{post.slug}/",
+            other = first[post.slug]
+            problems.error(post.source, post.slug_line, f"duplicate slug '{post.slug}': {other.source}"
+                           f"{', a draft,' if other.draft else ''} has the same URL /posts/{post.slug}/",
                            "set a different 'slug:' in one of them", cell=post.front_matter_cell)
         else:
             first[post.slug] = post

@@ -102,17 +102,37 @@ def _load_yaml(block: str, first_line: int, path) -> tuple[dict, dict[str, int]]
         raise SourceError(ContentError(path, line, f"invalid YAML: character U+{exc.character:04X} is not allowed",
                                        "delete the control character")) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + first_line if mark else first_line
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SourceError(ContentError(path, line, f"invalid YAML: {problem}",
-                                       "check indentation, and quote values containing ': ' or '#'")) from None
+        raise SourceError(ContentError(path, *yaml_problem(exc, first_line))) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
         raise SourceError(ContentError(path, first_line, "front matter must be a set of 'key: value' lines"))
     lines = {str(k.value): k.start_mark.line + first_line for k, _ in node.value} if node else {}
     return {str(k): v for k, v in data.items()}, lines
+
+
+# What an unclosed bracket or quote is called, and how to close it; PyYAML finds one only where
+# it gives up, often lines later, but knows where it opened.
+_OPENED = {"while parsing a flow sequence": ("[list]", "close it with ']', items separated by ', '"),
+           "while parsing a flow mapping": ("{mapping}", "close it with '}', entries separated by ', '"),
+           "while scanning a quoted scalar": ("quoted value", "close it with the quote it opened with")}
+
+
+def yaml_problem(exc: yaml.YAMLError, first_line: int) -> tuple[int, str, str]:
+    """(line, message, hint) of a YAML error in a block whose text starts on file line `first_line`.
+
+    A bracket or quote left open is reported at the line it opened on, naming the line where the
+    error was found: "invalid YAML: did not find expected ',' or ']' at line 9, in the [list]
+    opened here".
+    """
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + first_line if mark else first_line
+    problem = getattr(exc, "problem", None) or str(exc)
+    opened, context = getattr(exc, "context_mark", None), getattr(exc, "context", None)
+    if context in _OPENED and opened is not None and opened.line + first_line < line:
+        what, hint = _OPENED[context]
+        return opened.line + first_line, f"invalid YAML: {problem} at line {line}, in the {what} opened here", hint
+    return line, f"invalid YAML: {problem}", "check indentation, and quote values containing ': ' or '#'"
 
 
 # C0 controls but tab and newline, DEL, and C1 controls: invisible on a page, and most are invalid in XML.

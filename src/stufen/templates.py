@@ -34,10 +34,13 @@ def nav_globals(urls: Collection[str]) -> dict[str, object]:
     return {"has_about": "/about/" in urls, "more_pages": [(u, label) for u, label in MORE_PAGES if u in urls]}
 
 
-def make_env(config: Config) -> jinja2.Environment:
+def make_env(config: Config, bytecode: Path | None = None) -> jinja2.Environment:
+    """The environment; with `bytecode`, compiled templates are kept in that folder between builds
+    (Jinja checks each against its source), so a build compiles only templates that changed."""
     loaders = [jinja2.FileSystemLoader(str(path)) for path in template_dirs(config)]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
+        bytecode_cache=_bytecode_cache(bytecode) if bytecode is not None else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -56,6 +59,24 @@ def make_env(config: Config) -> jinja2.Environment:
     env.globals.update(head_globals(config))
     env.globals["share_links"] = partial(share_links, config.share)
     return env
+
+
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # an unwritable cache only makes builds compile templates again
+    return jinja2.FileSystemBytecodeCache(str(folder), f"stufen-{__version__}-%s.cache")
+
+
+def compile_all(env: jinja2.Environment) -> None:
+    """Load every template now, so forked render workers inherit them compiled rather than each
+    compiling its own; a broken one is left for rendering to report with its line."""
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except (jinja2.TemplateError, UnicodeDecodeError, OSError):
+            pass
 
 
 def template_dirs(config: Config) -> list[Path]:

@@ -47,7 +47,7 @@ def build_toc(headings: Sequence[Heading]) -> str:
             depth += 1
         else:
             out.append("</li>")
-        out.append(f'<li><a href="#{escape(heading.id)}">{escape(heading.text)}</a>')
+        out.append(f'<li><a href="#{escape(heading.id)}">{heading.html}</a>')
     out.append("</li></ul>" * depth)
     out.append("</nav></details>\n")
     return "".join(out)

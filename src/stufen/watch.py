@@ -8,6 +8,7 @@ own build opening files) are not changes and are ignored.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -25,9 +26,12 @@ _TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part", ".crdown
 
 
 def is_temp_file(path: str) -> bool:
-    """Editor and tool leftovers: `.#x` (Emacs), `x~`, `.x.swp` and `4913` (Vim), `*.tmp`, dot files."""
+    """Editor and tool leftovers: `.#x` and `#x#` (Emacs' lock and auto-save files), `x~`, `.x.swp`,
+    and `4913`, `5036`… (Vim probes whether it may write a folder with an all-digit name), `*.tmp`,
+    dot files."""
     name = os.path.basename(path)
-    return name.startswith(".") or name.endswith(_TEMP_SUFFIXES) or name == "4913"
+    return (name.startswith(".") or name.endswith(_TEMP_SUFFIXES) or name.isdigit()
+            or (len(name) > 1 and name.startswith("#") and name.endswith("#")))
 
 
 class Debouncer:
@@ -104,6 +108,14 @@ class Watcher:
         self.observer.start()
 
     def stop(self) -> None:
-        self.observer.stop()
-        self.observer.join(timeout=5)
+        """Stop watching. A watch thread stopped mid-read logs an error about being stopped
+        ("queue_events() called when the thread is inactive"): not news, so not shown."""
+        log = logging.getLogger("watchdog")
+        level = log.level
+        log.setLevel(logging.CRITICAL + 1)
+        try:
+            self.observer.stop()  # stops and joins the watch threads
+            self.observer.join(timeout=5)
+        finally:
+            log.setLevel(level)
         self.debouncer.stop()

@@ -71,3 +71,20 @@ def test_a_stylesheet_edit_reloads_the_page(page, demo_journal, serve_site):
     style.write_text("h1 { color: rgb(4, 5, 6); }")
     expect(page.locator("h1")).to_have_css("color", "rgb(4, 5, 6)")
     assert page.evaluate("window.sameDocument === undefined")
+
+
+def test_changing_base_urls_path_moves_the_open_tab_to_the_new_address(page, demo_journal, serve_site):
+    config = demo_journal / "stufen.toml"
+    original = config.read_text()
+    config.write_text(original.replace('base_url = "https://stufen-demo.github.io/"',
+                                       'base_url = "https://stufen-demo.github.io/blog/"'))
+    address = serve_site(demo_journal)
+    page.goto(address + "posts/diving-into-machine-learning/")
+    expect(page.locator("a.site-title")).to_have_attribute("href", "/blog/")
+    config.write_text(original.replace('base_url = "https://stufen-demo.github.io/"',
+                                       'base_url = "https://stufen-demo.github.io/journal/"'))
+    expect(page).to_have_url(address.replace("/blog/", "/journal/") + "posts/diving-into-machine-learning/")
+    expect(page.locator("a.site-title")).to_have_attribute("href", "/journal/")
+    page.locator("a.site-title").click()  # and its links lead somewhere
+    expect(page.locator("h1").first).to_be_visible()
+    assert page.url == address.replace("/blog/", "/journal/")

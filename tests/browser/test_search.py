@@ -45,6 +45,14 @@ def test_slash_opens_search_and_cjk_posts_are_found_under_a_base_path(browser, t
         page.goto(root + "search/?q=Hesse")
         page.wait_for_function("document.getElementById('search-status').textContent !== ''")
         assert page.input_value("#search-input") == "Hesse"
+        page.evaluate("window.samePage = true; document.activeElement.blur()")
+        for key in ("/", "Control+k"):  # on the search page: back to the field, the query and results kept
+            page.keyboard.press(key)
+            assert page.evaluate("document.activeElement.id") == "search-input", key
+            page.evaluate("document.activeElement.blur()")
+        assert page.evaluate("window.samePage") is True and page.url == root + "search/?q=Hesse"
+        assert page.input_value("#search-input") == "Hesse"
+        assert page.eval_on_selector_all("#search-results li > a", "links => links.length") == 1
     finally:
         server.shutdown()
 

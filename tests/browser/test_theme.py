@@ -121,3 +121,85 @@ def test_every_image_has_a_size_and_loads_lazily(browser, demo_url):
     page.goto(demo_url + "posts/numpy-first-steps/")
     assert page.locator("main img").count() >= 1  # the demo really has an image
     page.close()
+
+
+@pytest.mark.parametrize("scheme, shown", [("light", "moon"), ("dark", "sun")])
+def test_the_toggle_shows_the_sun_in_dark_and_the_moon_in_light_and_swaps_when_pressed(browser, demo_url, scheme,
+                                                                                      shown):
+    page = browser.new_page(color_scheme=scheme)
+    page.goto(demo_url)
+    other = {"sun": "moon", "moon": "sun"}[shown]
+    assert page.is_visible(f"#theme-toggle .icon-{shown}") and not page.is_visible(f"#theme-toggle .icon-{other}")
+    assert page.get_attribute("#theme-toggle", "aria-pressed") == str(scheme == "dark").lower()
+    page.click("#theme-toggle")
+    assert page.is_visible(f"#theme-toggle .icon-{other}") and not page.is_visible(f"#theme-toggle .icon-{shown}")
+    assert page.get_attribute("#theme-toggle", "aria-pressed") == str(scheme != "dark").lower()
+    page.close()
+
+
+def boxes(page, selector: str) -> list[dict]:
+    return page.eval_on_selector_all(selector, "els => els.map(e => e.getBoundingClientRect().toJSON())")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_previous_and_next_line_up_and_a_lone_link_takes_the_full_width(browser, demo_url, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(demo_url + "posts/diving-into-machine-learning/")  # the oldest post: only "Next post"
+    nav, link = boxes(page, ".prev-next")[0], boxes(page, ".prev-next a")
+    assert len(link) == 1 and abs(link[0]["width"] - nav["width"]) < 1
+    page.goto(demo_url + "posts/numpy-first-steps/")  # both
+    nav, (prev, next_) = boxes(page, ".prev-next")[0], boxes(page, ".prev-next a")
+    labels = boxes(page, ".prev-next .label")
+    if width > 600:  # side by side, labels at one height
+        assert prev["top"] == next_["top"] and labels[0]["top"] == labels[1]["top"]
+        assert prev["right"] <= next_["left"]
+    else:  # one above the other, each the full width
+        assert prev["bottom"] <= next_["top"]
+        assert abs(prev["width"] - nav["width"]) < 1 and abs(next_["width"] - nav["width"]) < 1
+    page.close()
+
+
+def test_the_copy_button_never_covers_the_code_on_a_phone(browser, demo_url):
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(demo_url + "posts/numpy-first-steps/")
+    covered = page.eval_on_selector_all(".code-block", """blocks => blocks.filter(block => {
+        const pre = block.querySelector("pre"), button = block.querySelector(".copy-code").getBoundingClientRect();
+        const code = pre.getBoundingClientRect().top + parseFloat(getComputedStyle(pre).paddingTop);
+        return button.bottom > code;
+    }).length""")
+    assert covered == 0 and page.locator(".copy-code").count() >= 2
+    page.close()
+
+
+def test_wrapped_share_links_start_at_the_left_edge(browser, demo_url):
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(demo_url + "posts/numpy-first-steps/")
+    share, links = boxes(page, ".share")[0], boxes(page, ".share a")
+    wrapped = [box for box in links if box["top"] > links[0]["top"] + 5]
+    assert wrapped and abs(wrapped[0]["left"] - share["left"]) < 1
+    page.close()
+
+
+def test_titles_in_lists_are_underlined_on_hover_only_and_links_in_text_always(browser, demo_url):
+    page = browser.new_page()
+    page.goto(demo_url)
+    decoration = "el => getComputedStyle(el).textDecorationLine"
+    title = page.locator(".card h3 a").first
+    assert title.evaluate(decoration) == "none"
+    title.hover()
+    assert title.evaluate(decoration) == "underline"
+    page.goto(demo_url + "posts/diving-into-machine-learning/")
+    assert page.locator(".prose p a").first.evaluate(decoration) == "underline"
+    page.close()
+
+
+def test_the_footer_names_each_icon_link(browser, demo_url):
+    page = browser.new_page()
+    page.goto(demo_url)
+    links = page.eval_on_selector_all(".socials a", "els => els.map(a => [a.textContent.trim(), "
+                                      "!!a.querySelector('svg'), a.getBoundingClientRect().width])")
+    assert [(name, icon) for name, icon, _ in links] == [("GitHub", True), ("Mastodon", True), ("RSS feed", True)]
+    assert all(width < 40 for _, _, width in links)  # the names are for screen readers: icons are what shows
+    for name in ("GitHub", "Mastodon", "RSS feed"):
+        assert page.get_by_role("link", name=name, exact=True).count() == 1
+    page.close()

@@ -298,7 +298,7 @@ def test_template_error_names_the_template(site, stufen):
     root = site({**GOOD, "templates/404.html": '{% extends "base.html" %}{% block main %}{{ nope }}{% endblock %}'})
     code, _, err = stufen(root, "build")
     assert code == 1
-    assert err.splitlines()[0] == "templates/404.html: template error while rendering /404.html: 'nope' is undefined"
+    assert err.splitlines()[0] == "templates/404.html:1: template error: 'nope' is undefined (on /404.html)"
 
 
 def test_output_is_identical_across_timezone_locale_hash_seed_file_order_and_checkout(tmp_path):
@@ -327,3 +327,41 @@ def test_unreadable_post_is_reported_not_raised(site, stufen):
     code, _, err = stufen(root, "build")
     assert code == 1
     assert err.splitlines()[0] == "content/posts/gone.md: cannot read the file: No such file or directory"
+
+
+MANY = {f"content/posts/m{i:03}.md": post(f"Many {i}", date=f"2024-{1 + i % 12:02}-{1 + i % 28:02}T09:00:00Z",
+                                          description=f"d{i}", tags=f"[t{i % 7}, u{i % 3}]", body=f"Body {i}.")
+        for i in range(150)}
+
+
+def test_pages_rendered_by_workers_are_byte_identical_to_pages_rendered_here(site, stufen, monkeypatch):
+    """Past render.PARALLEL_FROM pages, forked workers render and write them; the site must not differ."""
+    from stufen import render
+
+    root = site(MANY)
+    assert stufen(root, "build", "--no-cache")[0] == 0
+    parallel = files(root / "_site")
+    assert len([p for p in parallel if p.endswith(".html")]) >= render.PARALLEL_FROM
+    monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)
+    assert stufen(root, "build", "--no-cache")[0] == 0
+    assert files(root / "_site") == parallel
+    monkeypatch.undo()
+    assert stufen(root, "build")[0] == 0  # workers again, now remembering pages for the next build
+    (root / "content/posts/m007.md").write_text(MANY["content/posts/m007.md"].replace("Body 7.", "Body seven."))
+    code, out, _ = stufen(root, "build")
+    assert code == 0 and out.startswith("Built 150 posts")
+    assert "Body seven." in (root / "_site/posts/m007/index.html").read_text()
+    edited = files(root / "_site")
+    assert stufen(root, "build", "--no-cache")[0] == 0
+    assert files(root / "_site") == edited
+
+
+def test_a_template_error_in_workers_fails_the_build_and_publishes_nothing(site, stufen):
+    root = site({**MANY, "templates/post.html": '{% extends "base.html" %}{% block main %}{{ nope }}{% endblock %}'})
+    code, _, err = stufen(root, "build")
+    assert code == 1
+    assert err.splitlines()[:2] == [  # one problem, however many workers met it; the example is the first page planned
+        "templates/post.html:1: template error: 'nope' is undefined (on 150 pages, e.g. /posts/m083/)",
+        "Build failed: 1 error"]
+    assert not (root / "_site").exists()
+    assert not list(root.glob(".*stufen-new*"))

@@ -99,3 +99,94 @@ def test_every_kind_of_finding(site, stufen):
 def test_clean_site_passes(site, stufen):
     root = site({"content/posts/a.md": post("A", description="d", body="Fine [self](#top).\n\n## Top\n")})
     assert stufen(root, "check") == (0, "Checked 1 file: 0 errors, 0 warnings\n", "")
+
+
+def test_links_in_a_hard_wrapped_paragraph_are_reported_on_their_own_line(site, stufen):
+    root = site({"content/posts/a.md": post("A", description="d", body=(
+        "A paragraph wrapped\nby hand, with a link\non its third line: [x](/posts/missing/),\n"
+        "one after a hard break\\\nto [y](/posts/gone/), and one after\n![a wrapped\nalt text](/images/no.png).\n"))})
+    broken = [
+        "content/posts/a.md:8: broken link '/posts/missing/': nothing is built at /posts/missing/ "
+        "(check the slug, or use a path such as /posts/<slug>/)",
+        "content/posts/a.md:10: broken link '/posts/gone/': nothing is built at /posts/gone/ "
+        "(check the slug, or use a path such as /posts/<slug>/)",
+        "content/posts/a.md:11: broken link '/images/no.png': nothing is built at /images/no.png "
+        "(check the slug, or use a path such as /posts/<slug>/)",
+    ]
+    code, out, err = stufen(root, "check")
+    assert (code, out.splitlines()) == (1, [*broken, "Checked 1 file: 3 errors, 0 warnings"])
+    code, out, err = stufen(root, "build", "--strict")
+    assert code == 1
+    assert err.splitlines()[:3] == [line.replace(": broken", ": warning: broken") for line in broken]
+
+
+def test_duplicate_slugs_count_drafts_and_scheduled_posts(site, stufen):
+    """`build` leaves them out, but `build --drafts` and `serve` fail on the clash, and so will publishing."""
+    root = site({
+        "content/posts/a.md": post("A", description="d", slug="same", draft="true"),
+        "content/posts/b.md": post("B", description="d", slug="same"),
+        "content/posts/c.md": post("C", "2031-01-01T10:00:00+00:00", description="d", slug="later"),
+        "content/posts/later.md": post("Later", description="d"),
+    })
+    code, out, err = stufen(root, "check")
+    assert (code, out.splitlines()) == (1, [
+        "content/posts/b.md:5: duplicate slug 'same': content/posts/a.md, a draft, has the same URL /posts/same/ "
+        "(set a different 'slug:' in one of them)",
+        "content/posts/c.md:3: warning: pubDatetime is in the future: hidden until 1 Jan 2031 10:00 (UTC) "
+        "(fine if it is scheduled on purpose)",
+        "content/posts/later.md:1: duplicate slug 'later': content/posts/c.md has the same URL /posts/later/ "
+        "(set a different 'slug:' in one of them)",
+        "Checked 4 files: 2 errors, 1 warning",
+    ])
+    assert stufen(root, "build")[0] == 0  # what the build shows has no clash
+
+
+def test_near_duplicate_tags_catch_one_slip_of_the_keyboard_but_not_other_words(site, stufen):
+    root = site({
+        "content/posts/a.md": post("A", description="d", tags='["python", "numpy", "gpt-3", "node", "numpy-basics"]'),
+        "content/posts/b.md": post("B", description="d", tags='["pyhton", "pandas", "gpt-4", "code", "numpi"]'),
+    })
+    code, out, err = stufen(root, "check")
+    assert (code, out.splitlines()) == (0, [
+        "content/posts/b.md:5: warning: tag 'numpi' looks like 'numpy' (content/posts/a.md); "
+        "they make two tag pages (use one spelling everywhere)",
+        "content/posts/b.md:5: warning: tag 'pyhton' looks like 'python' (content/posts/a.md); "
+        "they make two tag pages (use one spelling everywhere)",
+        "Checked 2 files: 0 errors, 2 warnings",
+    ])
+
+
+def test_every_damaged_word_of_a_line_is_reported(site, stufen):
+    root = site({"content/posts/a.md": post("A", description="d", body="Gr\u00c3\u00bc\u00c3\u0178e, f\u00c3\u00bcr "
+                                                                          "alle, sch\u00c3\u00b6n.\n")})
+    code, out, err = stufen(root, "check")
+    why, fix = "(text decoded with the wrong encoding)", "`stufen check --fix` repairs it)"
+    assert (code, out.splitlines()) == (1, [
+        f"content/posts/a.md:6: mojibake 'GrÃ¼ÃŸe' {why} (did you mean 'Grüße'? {fix}",
+        f"content/posts/a.md:6: mojibake 'fÃ¼r' {why} (did you mean 'für'? {fix}",
+        f"content/posts/a.md:6: mojibake 'schÃ¶n' {why} (did you mean 'schön'? {fix}",
+        "Checked 1 file: 3 errors, 0 warnings",
+    ])
+
+
+def test_mojibake_in_a_notebook_is_reported_by_cell_and_line(site, stufen):
+    front_matter = "---\ntitle: Lab\ndescription: d\npubDatetime: 2024-05-01\n---"
+    cells = [{"cell_type": "raw", "metadata": {}, "source": front_matter},
+             {"cell_type": "markdown", "metadata": {}, "source": ["Fine.\n", "Der uns besch\u00c3\u00bctzt.\n"]},
+             {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "print(name)",
+              "outputs": [{"output_type": "stream", "name": "stdout", "text": "M\u00c3\u00bcller\n"}]}]
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "cells": cells,
+                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3 (K\u00c3\u00b6ln)"}}}
+    root = site({"content/posts/lab.ipynb": json.dumps(notebook, ensure_ascii=False, indent=1)})
+    code, out, err = stufen(root, "check")
+    hint = "`stufen check --fix` repairs it)"
+    assert (code, out.splitlines()) == (1, [
+        "content/posts/lab.ipynb: metadata: mojibake 'KÃ¶ln' (text decoded with the wrong encoding) "
+        f"(did you mean 'Köln'? {hint}",
+        "content/posts/lab.ipynb: cell 2, line 2: mojibake 'beschÃ¼tzt' (text decoded with the wrong encoding) "
+        f"(did you mean 'beschützt'? {hint}",
+        "content/posts/lab.ipynb: cell 3: output: mojibake 'MÃ¼ller' (text decoded with the wrong encoding) "
+        f"(did you mean 'Müller'? {hint}",
+        "Checked 1 file: 3 errors, 0 warnings",
+    ])
+    assert stufen(root, "check", "--fix")[0] == 0

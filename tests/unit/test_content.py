@@ -153,6 +153,18 @@ ERRORS = [
     ("---\ntitle: T\npubDatetime: 2024-05-01\ntags:\n  - a\n - b\n---\n",
      [f"{SRC}:6: invalid YAML: did not find expected key "
       "(check indentation, and quote values containing ': ' or '#')"]),
+    ("---\ntitle: T\npubDatetime: 2024-05-01\ntags: [one,\n  two,\n  three\ndraft: false\n---\n",
+     [f"{SRC}:4: invalid YAML: did not find expected ',' or ']' at line 7, in the [list] opened here "
+      "(close it with ']', items separated by ', ')"]),
+    ("---\ntitle: T\ndescription: {a: 1,\n  b: 2\npubDatetime: 2024-05-01\n---\n",
+     [f"{SRC}:3: invalid YAML: did not find expected ',' or '}}' at line 5, in the {{mapping}} opened here "
+      "(close it with '}', entries separated by ', ')"]),
+    ("---\ntitle: \"An open quote\npubDatetime: 2024-05-01\n\n---\n",
+     [f"{SRC}:2: invalid YAML: found unexpected end of stream at line 5, in the quoted value opened here "
+      "(close it with the quote it opened with)"]),
+    ("---\ntitle: T\ntags: [a, b: c: d]\n---\n",  # found on the line it opened on: said once
+     [f"{SRC}:3: invalid YAML: did not find expected ',' or ']' "
+      "(check indentation, and quote values containing ': ' or '#')"]),
     ("---\ntitle: T\npubDatetime: 2024-13-45\n---\n",
      [f"{SRC}:3: invalid YAML: impossible date '2024-13-45': month must be in 1..12 "
       "(check indentation, and quote values containing ': ' or '#')"]),

@@ -46,3 +46,13 @@ def test_deploy_outside_a_git_repository_fails_cleanly(site, stufen, tmp_path, m
     code, _, err = stufen(root, "deploy")
     assert code == 2
     assert err == "Error: deploy failed: not a git repository (or any of the parent directories): .git\n"
+
+
+def test_a_push_that_fails_says_what_git_said(site, stufen):
+    root = site({"content/posts/a.md": post(description="x")})
+    git("init", "-q", cwd=root)
+    git("config", "user.name", "Test", cwd=root)
+    git("config", "user.email", "test@example.org", cwd=root)
+    code, _, err = stufen(root, "deploy", "--remote", "nope")
+    assert code == 2
+    assert err == "Error: deploy failed: 'nope' does not appear to be a git repository\n"

@@ -43,7 +43,19 @@ def test_heading_ids_are_unique_and_unicode_aware():
 
 
 def test_toc_records_headings():
-    assert render_markdown("## A `b`\n").toc == (Heading(2, "a-b", "A b"),)
+    assert render_markdown("## A `b` & c\n").toc == (Heading(2, "a-b--c", "A b & c", "A b &amp; c"),)
+
+
+def test_a_formula_in_a_heading_is_in_its_id_its_toc_label_and_its_permalink_name():
+    rendered = render_markdown("## Table of contents\n\n## Why $\\beta$ matters\n\n## Bad $x^$ one\n")
+    beta = '<math alttext="\\beta" xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><mi>&#x003B2;</mi>'
+    assert rendered.toc[1:] == (
+        Heading(2, "why-beta-matters", "Why β matters", f"Why {beta}</mrow></math> matters"),
+        Heading(2, "bad-x-one", "Bad x^ one", "Bad x^ one"),  # a broken formula is reported, and labelled by its source
+    )
+    assert f'<li><a href="#why-beta-matters">Why {beta}</mrow></math> matters</a></li>' in rendered.html
+    assert 'aria-label="Link to this section: Why β matters"' in rendered.html
+    assert [line for line, _ in rendered.problems] == [5]
 
 
 def test_root_relative_links_get_the_base_path_but_are_recorded_as_written():

@@ -87,8 +87,8 @@ def test_front_matter_errors_name_the_cell_and_its_line():
         "optional offset)"]
     bad_yaml = new_raw_cell("---\ntitle: Lab\ntags: [a, b\n---")
     assert load(notebook(bad_yaml))[1] == [
-        "content/posts/2024-05-01-lab.ipynb: cell 1, line 4: invalid YAML: did not find expected ',' or ']'"
-        " (check indentation, and quote values containing ': ' or '#')"]
+        "content/posts/2024-05-01-lab.ipynb: cell 1, line 3: invalid YAML: did not find expected ',' or ']' at line 4,"
+        " in the [list] opened here (close it with ']', items separated by ', ')"]
 
 
 def test_metadata_front_matter_errors_have_no_line():
@@ -173,6 +173,28 @@ def test_images_become_files_beside_the_page_never_data_uris():
 def test_an_unreadable_image_is_an_error_in_its_cell():
     assert load(notebook(FRONT, code(display({"image/png": "bm90IGEgcG5n"}))))[1] == [
         "content/posts/2024-05-01-lab.ipynb: cell 2: image/png output is not a readable image "
+        "(re-run the cell in Jupyter and save the notebook)"]
+
+
+def test_svg_outputs_and_attachments_are_written_without_anything_that_runs(site, stufen):
+    hostile = ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script>'
+               '<a href="javascript:alert(3)"><rect width="4" height="3" fill="red"/></a>'
+               '<foreignObject><p xmlns="http://www.w3.org/1999/xhtml" onclick="alert(4)">x</p></foreignObject></svg>')
+    pasted = new_markdown_cell("![chart](attachment:chart.svg)", attachments={"chart.svg": {"image/svg+xml": hostile}})
+    root = site({})
+    (root / SRC).parent.mkdir(parents=True)
+    (root / SRC).write_bytes(notebook(FRONT, pasted, code(display({"image/svg+xml": hostile, "text/plain": "A"}))))
+    status, out, err = stufen(root, "build")
+    assert status == 0, err
+    safe = b'<svg xmlns="http://www.w3.org/2000/svg"><g><rect width="4" height="3" fill="red"/></g></svg>'
+    assert (root / "_site/posts/lab/cell3-1.svg").read_bytes() == safe
+    assert (root / "_site/posts/lab/cell2-chart.svg").read_bytes() == safe
+
+
+def test_an_svg_with_entity_declarations_is_an_unreadable_image():
+    bomb = '<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg"><text>&a;</text></svg>'
+    assert load(notebook(FRONT, code(display({"image/svg+xml": bomb}))))[1] == [
+        "content/posts/2024-05-01-lab.ipynb: cell 2: image/svg+xml output is not a readable image "
         "(re-run the cell in Jupyter and save the notebook)"]
 
 

@@ -1,15 +1,16 @@
-"""Open Graph cards: drawn once per distinct input, in the theme's colours, CJK included."""
+"""Open Graph cards: drawn once per distinct input, in the theme's colours, CJK, emoji and right-to-left included."""
 
 from __future__ import annotations
 
 import time
 from io import BytesIO
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
-from PIL import Image, ImageChops
+import pytest
+from PIL import Image, ImageChops, ImageFont
 
 from conftest import post
-from stufen import ogimage
+from stufen import cardtext, ogimage
 from stufen.config import Config
 from stufen.content import Settings, load_post
 from stufen.errors import Problems
@@ -18,6 +19,8 @@ from stufen.site import Mode, assemble
 
 DEJAVU_ONLY = (FONTS[0],)
 CJK_TITLE = "機械学習の第一歩"
+EMOJI_FONT = next((path for path in FONTS if "Emoji" in path and Path(path).is_file()), None)
+ARABIC = "مقدمة في تعلم الآلة"
 
 
 def cached_card(card: Card, folder=None, fonts=FONTS) -> bytes:
@@ -72,10 +75,12 @@ def test_huge_titles_and_site_names_are_cut_and_drawn_in_linear_time():
         img = image(ogimage.draw_card(Card(title, "S" * 80_000, "1 May 2024")))
         assert img.size == (1200, 630)
     assert time.perf_counter() - started < 10
-    size, lines = ogimage._fit_title("x" * 80_000, FONTS, 1008)
+    size, lines = ogimage._fit_title(ogimage._clip("x" * 80_000), FONTS, 1008, False)
     assert size == 44 and len(lines) == 3 and lines[2].endswith("…")
-    assert all(ogimage._text_width(line, size, FONTS) <= 1008 + ogimage._text_width("…", size, FONTS) for line in lines)
-    assert ogimage._fit_title("A " + "y" * 30 + " title", FONTS, 1008) == (72, ["A " + "y" * 19, "y" * 11 + " title"])
+    width = cardtext.text_width
+    assert all(width(line, size, FONTS) <= 1008 + width("…", size, FONTS) for line in lines)
+    assert ogimage._fit_title("A " + "y" * 30 + " title", FONTS, 1008, False) == (72, ["A " + "y" * 19,
+                                                                                      "y" * 11 + " title"])
 
 
 def test_cached_by_inputs_so_an_unchanged_card_is_not_redrawn(tmp_path):
@@ -145,3 +150,76 @@ def test_cards_can_be_turned_off_and_posts_then_share_the_sites_image(site, stuf
     assert stufen(root, "build")[0] == 0
     assert not (root / "_site/og").exists()
     assert 'og:image" content="/images/me.png"' in (root / "_site/posts/a/index.html").read_text()
+
+
+def test_an_emoji_in_a_title_never_fails_a_strict_build(site, stufen):
+    root = site({"content/posts/a.md": post('"Shipping my first model 🚀"', description="x")})
+    code, _, err = stufen(root, "build", "--strict")
+    assert (code, "font" in err) == (0, False)
+    assert (root / "_site/og/posts/a.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_without_an_emoji_font_emoji_and_symbols_are_left_out_not_drawn_as_boxes(tmp_path):
+    title = "Shipping my first model 🚀 👩‍💻 🇩🇪 ❤️"
+    assert missing_glyphs(title, DEJAVU_ONLY) == ""
+    assert cached_card(Card(title, "J", "1 May 2024"), None, DEJAVU_ONLY) == cached_card(
+        Card("Shipping my first model ❤", "J", "1 May 2024"), None, DEJAVU_ONLY)  # DejaVu has a plain heart
+    data = post(f'"{title}"', description="x").encode()
+    loaded, _ = load_post(data, PurePosixPath("content/posts/a.md"), Settings())
+    problems = Problems()
+    site = assemble([loaded], Config(root=tmp_path), Mode(now=loaded.published), problems)
+    og_images(site, None, problems, fonts=DEJAVU_ONLY)
+    assert problems.items == []
+
+
+def test_text_in_a_script_no_font_has_is_still_reported():
+    assert missing_glyphs("मशीन 🚀", DEJAVU_ONLY) == "मशीन"
+
+
+def colourful(data: bytes, box=(96, 100, 1104, 420)) -> int:
+    """Pixels of the title area that are neither grey nor the accent blue: emoji colours."""
+    hue, saturation, value = image(data).crop(box).convert("HSV").split()
+    vivid = ImageChops.multiply(saturation.point(lambda s: 255 * (s > 100)), value.point(lambda v: 255 * (v > 100)))
+    return ImageChops.multiply(vivid, hue.point(lambda h: 255 * (not 130 < h < 160))).histogram()[255]
+
+
+@pytest.mark.skipif(EMOJI_FONT is None, reason="needs fonts-noto-color-emoji")
+def test_with_an_emoji_font_emoji_are_drawn_in_colour():
+    rocket = cached_card(Card("Shipping my first model 🚀", "Journal", "1 May 2024"), None)
+    assert colourful(rocket) > 500
+    assert colourful(cached_card(Card("Shipping my first model", "Journal", "1 May 2024"), None)) == 0
+    if cardtext.RAQM:  # a sequence joined with zero-width joiners is one picture, as wide as any emoji
+        size = 72
+        assert cardtext.text_width("👩\u200d💻", size, FONTS) == cardtext.text_width("🚀", size, FONTS)
+
+
+def title_box(data: bytes) -> tuple[int, int, int, int]:
+    """Where the title's ink is (right of the accent bar)."""
+    title = image(data).crop((24, 100, 1200, 420))
+    box = ImageChops.difference(title, Image.new("RGB", title.size, title.getpixel((0, 0)))).getbbox()
+    return box[0] + 24, box[1] + 100, box[2] + 24, box[3] + 100
+
+
+def test_right_to_left_titles_are_right_aligned_and_read_from_the_right():
+    first_word, two_words = (cached_card(Card(text, "Journal", "1 May 2024"), None)
+                             for text in ("مقدمة", "مقدمة في"))
+    one, two = title_box(first_word), title_box(two_words)
+    assert 1090 <= one[2] <= 1104 and one[2] == two[2]  # against the right margin
+    assert two[0] < one[0]  # the second word is to the left of the first
+    right = (one[0] - 2, 100, 1104, 420)
+    assert image(first_word).crop(right) == image(two_words).crop(right)
+
+
+@pytest.mark.skipif(not cardtext.RAQM, reason="Pillow without Raqm cannot shape text")
+def test_arabic_is_shaped_into_joined_letters():
+    shaped = ImageFont.truetype(FONTS[0], 72, layout_engine=ImageFont.Layout.RAQM)
+    basic = ImageFont.truetype(FONTS[0], 72, layout_engine=ImageFont.Layout.BASIC)
+    assert cardtext.text_width(ARABIC, 72, FONTS, rtl=True) == round(shaped.getlength(ARABIC, direction="rtl"))
+    assert cardtext.text_width(ARABIC, 72, FONTS, rtl=True) < basic.getlength(ARABIC)  # joined forms are narrower
+
+
+def test_runs_in_other_fonts_are_ordered_as_the_bidi_algorithm_orders_them():
+    placed, _ = cardtext.layout("مرحبا 世界 and 中文", 72, FONTS, rtl=True)
+    assert [run.text for run, _, _ in placed] == ["世界", " and ", "中文", "مرحبا "]
+    placed, _ = cardtext.layout("Learn مرحبا 世界", 72, FONTS)
+    assert [run.text for run, _, _ in placed] == ["Learn مرحبا ", "世界"]

@@ -158,3 +158,28 @@ def test_a_burst_of_rebuilds_is_indexed_once_after_it_settles(tmp_path):
         time.sleep(0.1)
     assert reindexer.wait(10)
     assert len(runs) == 1 and runs[0] - last >= 0.3
+
+
+def test_once_closed_it_runs_nothing_more_and_says_nothing(tmp_path):
+    gate, said, ran = threading.Event(), [], []
+
+    def dying(site, output):  # Pagefind killed by the Ctrl-C that stops the server
+        assert gate.wait(10)
+        raise RuntimeError("search index: Pagefind failed: ")
+
+    reindexer = Reindexer(tmp_path, echo=said.append)
+    reindexer.request(dying)
+    reindexer.request(writer({"v": "2"}, ran=ran))  # waiting behind the run under way
+    reindexer.close()
+    reindexer.request(writer({"v": "3"}, ran=ran))
+    gate.set()
+    assert reindexer.wait(10)
+    assert said == [] and ran == [] and reindexer.runs == 1
+
+
+def test_closing_drops_a_job_waiting_for_the_edits_to_settle(tmp_path):
+    ran = []
+    reindexer = Reindexer(tmp_path, settle=30)
+    reindexer.request(writer({"v": "1"}, ran=ran))
+    reindexer.close()
+    assert reindexer.wait(5) and ran == []

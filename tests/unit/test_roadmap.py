@@ -59,7 +59,11 @@ def test_no_roadmap_file_means_no_page(site, stufen):
     ("steps:\n  - title: A\n    topics:\n      - {name: X, status: done, tags: [[a]]}\n",
      "content/roadmap.yaml:4: tags: expected a list of tag names"),
     ("steps:\n  - title: [A\n",
-     "content/roadmap.yaml:3: invalid YAML: did not find expected ',' or ']'"),
+     "content/roadmap.yaml:2: invalid YAML: did not find expected ',' or ']' at line 3, in the [list] opened here "
+     "(close it with ']', items separated by ', ')"),
+    ("steps:\n  - title: A\n   - x\n",
+     "content/roadmap.yaml:3: invalid YAML: did not find expected '-' indicator "
+     "(check indentation, and quote values containing ': ' or '#')"),
 ])
 def test_mistakes_are_errors_with_their_line(site, stufen, text, message):
     root = site({"content/roadmap.yaml": text, "content/posts/a.md": post("A", description="d")})

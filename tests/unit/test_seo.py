@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from conftest import post
+from stufen.seo import short_name
 
 CONFIG = ('title = "Journal"\nauthor = "Ada"\nbase_url = "https://ada.example.org/"\n'
           'twitter = "@ada"\nposts_per_page = 1\n')
@@ -25,6 +26,7 @@ def out(site, stufen):
                                    modDatetime="2024-06-03T10:00:00Z", ogImage="/images/b.png"),
         "content/posts/c.md": post("C", description="About C.", canonicalURL="https://elsewhere.example/c"),
         "content/posts/d.md": post("D", description="About D.", draft="true"),
+        "content/about.md": "---\ntitle: About me\nmodDatetime: 2023-02-01T08:00:00Z\n---\nHi.\n",
     })
     code, _, err = stufen(root, "build")
     assert code == 0, err
@@ -74,6 +76,19 @@ def test_sitemap_lists_every_public_page_with_lastmod(out):
     assert entries["https://ada.example.org/posts/a/"] == "2024-05-01T07:30:00+00:00"
     assert entries["https://ada.example.org/"] == "2024-06-03T10:00:00+00:00"
     assert "https://ada.example.org/posts/d/" not in entries  # a draft is not built at all
+    assert entries["https://ada.example.org/about/"] == "2023-02-01T08:00:00+00:00"  # its own, not the newest post's
+    assert entries["https://ada.example.org/tags/ml/"] == "2024-05-01T07:30:00+00:00"  # its newest post
+    assert entries["https://ada.example.org/archives/"] == entries["https://ada.example.org/tags/"] == (
+        "2024-06-03T10:00:00+00:00")
+
+
+def test_an_about_page_without_mod_datetime_has_no_lastmod(site, stufen):
+    root = site({"content/posts/a.md": post("A", description="x"),
+                 "content/about.md": "---\ntitle: About me\n---\nHi.\n"})
+    assert stufen(root, "build")[0] == 0
+    urls = {u.findtext("s:loc", namespaces=NS): u for u in ET.parse(root / "_site/sitemap.xml").getroot()}
+    assert urls["/about/"].find("s:lastmod", NS) is None  # better none than a wrong date
+    assert urls["/posts/a/"].findtext("s:lastmod", namespaces=NS) == "2024-05-01T07:30:00+00:00"
 
 
 def test_robots_points_at_the_sitemap_and_pages_files_are_written(out):
@@ -86,6 +101,12 @@ def test_robots_points_at_the_sitemap_and_pages_files_are_written(out):
     assert manifest["start_url"] == "/"
     assert manifest["icons"][0]["src"] == "/assets/favicon.svg"
     assert (out / "assets/favicon.svg").read_text().startswith("<svg")
+
+
+def test_the_manifests_short_name_ends_at_a_word():
+    assert [short_name(t) for t in ("Journal", "Stufen Journal", "My ML Notes Daily", "Unbreakablewordsname",
+                                    "机器学习笔记本的第一步和更多内容")] == [
+        "Journal", "Stufen", "My ML Notes", "Unbreakablew", "机器学习笔记本的第一步和"]
 
 
 def test_no_cname_file_unless_configured(site, stufen):

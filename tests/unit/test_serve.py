@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import post
-from stufen.devsite import SERVE_DIR, Quieter, make_builder
+from stufen.devsite import SERVE_DIR, Quieter, live_site, make_builder
 from stufen.errors import BuildFailed, ConfigError, ContentError
 from stufen.httpd import Handler, open_server
 from stufen.serve import EVENTS, LiveSite, inject
@@ -279,9 +279,9 @@ def test_template_error_reaches_the_overlay_and_the_fix_clears_it(site):
                  "templates/post.html": '{% extends "base.html" %}\n{% block main %}{{ nope }}{% endblock %}\n'})
     live = LiveSite(make_builder(root), root / SERVE_DIR)
     report = live.rebuild()
-    assert report == ("templates/post.html: template error while rendering /posts/a/: 'nope' is undefined\n"
-                      "Build failed: 1 error")
-    assert live.error["problems"][0]["where"] == "templates/post.html"  # Jinja gives no line for undefined names
+    assert report == "templates/post.html:2: template error: 'nope' is undefined (on /posts/a/)\nBuild failed: 1 error"
+    assert live.error["problems"][0] == {"where": "templates/post.html:2",
+                                         "message": "template error: 'nope' is undefined (on /posts/a/)"}
     (root / "templates/post.html").write_text('{% extends "base.html" %}\n{% block main %}fine{% endblock %}\n')
     live.rebuild()
     assert live.error is None and b"fine" in live.respond("GET", "/posts/a/").body
@@ -306,3 +306,62 @@ def test_feeds_sitemap_and_og_cards_changing_with_a_post_need_no_full_reload(tmp
     site.rebuild()
     site.rebuild()
     assert (site.version, site.assets) == (2, 0)
+
+
+def location(site, path):
+    response = site.respond("GET", path)
+    return response.status, dict(response.headers).get("Location")
+
+
+def test_a_new_base_path_is_served_at_once_and_the_old_one_redirects_to_it(site):
+    root = site({"content/posts/a.md": post(description="A."),
+                 "stufen.toml": 'base_url = "https://me.github.io/blog/"\nsearch = false\n'})
+    live, _ = live_site(root)
+    live.rebuild()
+    assert live.base_path == "/blog/" and live.respond("GET", "/blog/posts/a/").status == 200
+    (root / "stufen.toml").write_text('base_url = "https://me.github.io/journal/"\nsearch = false\n')
+    report = live.rebuild()
+    assert report.endswith("\nbase_url's path is now /journal/: the site is served there "
+                           "(addresses under /blog/ redirect to it)")
+    page = live.respond("GET", "/journal/posts/a/")
+    assert page.status == 200 and b'href="/journal/posts/"' in page.body and b'href="/blog/' not in page.body
+    assert live.assets == live.version  # open tabs reload, and land on the new address
+    assert location(live, "/blog/posts/a/?q=1") == (302, "/journal/posts/a/?q=1")
+    assert location(live, "/blog") == (302, "/journal/")
+    assert location(live, "/") == (302, "/journal/")
+    assert live.respond("GET", "/blogroll/").status == 404
+    (root / "stufen.toml").write_text('base_url = "https://me.github.io/"\nsearch = false\n')
+    live.rebuild()  # to the root: what was under /journal/ and /blog/ is found there
+    assert location(live, "/journal/posts/a/") == (302, "/posts/a/")
+    assert location(live, "/blog/tags/") == (302, "/tags/")
+    assert location(live, "/journal//evil.example/") == (302, "/evil.example/")  # never to another host
+    assert live.respond("GET", "/posts/a/").status == 200 and live.respond("GET", "/nope/").status == 404
+    (root / "stufen.toml").write_text('base_url = "https://me.github.io/journal/"\nsearch = false\n')
+    live.rebuild()  # and back: "/" is now an old base path too, but a page missing here stays missing
+    assert location(live, "/posts/a/") == (302, "/journal/posts/a/")
+    assert live.respond("GET", "/journal/nope/").status == 404
+    assert location(live, "/blog/posts/a/") == (302, "/journal/posts/a/")
+
+
+def test_a_failed_build_keeps_the_base_path_the_site_was_built_for(site):
+    root = site({"content/posts/a.md": post(description="A."), "stufen.toml": 'base_url = "/blog/"\nsearch = false\n'})
+    live, _ = live_site(root)
+    live.rebuild()
+    (root / "stufen.toml").write_text('base_url = "/journal/"\nsearch = false\n')
+    (root / "content/posts/a.md").write_text("---\ntitle: [\n---\n")
+    live.rebuild()
+    assert live.error is not None and live.base_path == "/blog/"
+    assert live.respond("GET", "/blog/posts/a/").status == 200
+
+
+def test_a_path_starting_with_two_slashes_never_redirects_to_another_host(live):
+    site, _ = live
+    (site.folder / "posts").mkdir(exist_ok=True)
+    site.base_path = "/"
+    assert location(site, "//posts") == (302, "/posts/")
+
+
+def test_a_closed_site_builds_no_more(live):
+    site, builder = live
+    site.close()
+    assert site.rebuild() == "" and builder.calls == 1

@@ -129,6 +129,31 @@ def test_series_roadmap_and_music_are_linked_from_the_footer_only_when_they_exis
     assert 'aria-label="Sections"' not in (bare / "_site/index.html").read_text()
 
 
+def footer_socials(html: str) -> list[tuple[str, bool]]:
+    """Each footer social link as (its name, whether it is shown as an icon)."""
+    found = re.search(r'<ul class="socials" aria-label="Elsewhere">(.*?)</ul>', html, re.S).group(1)
+    return [(re.sub(r"<[^>]+>", "", link).strip(), "<svg" in link) for link in re.findall(r"<a .*?</a>", found)]
+
+
+def test_known_socials_are_icons_with_their_name_and_others_are_text(site, stufen):
+    toml = ('[socials]\nGitHub = "https://github.com/me"\nTwitter = "https://twitter.com/me"\n'
+            'X = "https://x.com/me"\nbluesky = "https://bsky.app/me"\nLinkedIn = "https://linkedin.com/in/me"\n'
+            'Mastodon = "https://fosstodon.org/@me"\n"My homepage" = "https://me.example"\n')
+    root = site({"content/posts/a.md": post(description="d"), "stufen.toml": toml})
+    assert stufen(root, "build")[0] == 0
+    html = (root / "_site/index.html").read_text()
+    assert footer_socials(html) == [("GitHub", True), ("Twitter", True), ("X", True), ("bluesky", True),
+                                    ("LinkedIn", True), ("Mastodon", True), ("My homepage", False),
+                                    ("RSS feed", True)]  # the site's feed comes last, always
+    assert '<span class="visually-hidden">Twitter</span>' in html and 'href="/rss.xml"' in html
+
+
+def test_a_feed_among_the_socials_is_not_linked_twice(site, stufen):
+    root = site({"content/posts/a.md": post(description="d"), "stufen.toml": '[socials]\nRSS = "/feed.xml"\n'})
+    assert stufen(root, "build")[0] == 0
+    assert footer_socials((root / "_site/index.html").read_text()) == [("RSS", True)]
+
+
 def test_one_stylesheet_holds_the_theme_the_journal_features_and_the_code_colours(site, stufen):
     root = site({"content/posts/a.md": post(description="d")})
     assert stufen(root, "build")[0] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -11,13 +12,19 @@ import pytest
 from stufen.watch import Debouncer, Watcher, is_temp_file
 
 
-@pytest.mark.parametrize("name", [".#post.md", "post.md~", ".post.md.swp", ".post.md.swx", "4913",
-                                  "post.md.tmp", ".goutputstream-AB12", "post.md___jb_tmp___"])
+@pytest.mark.parametrize("name", [
+    ".#post.md", "#post.md#",  # Emacs: lock file, auto-save file
+    "post.md~", ".post.md.swp", ".post.md.swx", ".post.md.swo", "4913", "5036", "12345",  # Vim: backup, swap, probe
+    "post.md.tmp", ".goutputstream-AB12",  # GNOME's atomic save
+    "post.md___jb_tmp___", "post.md___jb_old___",  # JetBrains' safe write
+    "post.md.bak", "image.png.part", "image.png.crdownload",  # backups, downloads in progress
+])
 def test_editor_temp_files_are_ignored(name):
     assert is_temp_file(f"/site/content/posts/{name}")
 
 
-@pytest.mark.parametrize("name", ["post.md", "style.css", "stufen.toml", "base.html"])
+@pytest.mark.parametrize("name", ["post.md", "style.css", "stufen.toml", "base.html", "2024.md", "#1-notes.md",
+                                  "c#", "#"])
 def test_real_files_are_not_ignored(name):
     assert not is_temp_file(f"/site/content/{name}")
 
@@ -92,7 +99,31 @@ def test_temp_files_reads_and_other_files_do_not_rebuild(watched):
     root, calls = watched
     (root / "content/posts/.#a.md").write_text("lock")
     (root / "content/posts/4913").write_text("")
+    (root / "content/posts/5036").write_text("")
+    (root / "content/posts/#a.md#").write_text("auto-save")
     (root / "content/posts/a.md").read_bytes()
     (root / "README.md").write_text("still not a source")
     (root / ".stufen-serve").mkdir()
     assert calls.settle(0.3) == 0
+
+
+def test_stopping_while_files_change_logs_nothing(tmp_path, caplog):
+    """watchdog logs "queue_events() called when the thread is inactive" when it is stopped mid-event."""
+    (tmp_path / "content").mkdir()
+    level = logging.getLogger("watchdog").level
+    def write(done: threading.Event) -> None:
+        n = 0
+        while not done.is_set():
+            (tmp_path / f"content/{n % 5}.md").write_text(str(n))
+            n += 1
+
+    for _ in range(10):
+        watcher, writing = Watcher(tmp_path, lambda: None), threading.Event()
+        writer = threading.Thread(target=write, args=(writing,))
+        writer.start()
+        time.sleep(0.02)
+        watcher.stop()
+        writing.set()
+        writer.join()
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("watchdog")] == []
+    assert logging.getLogger("watchdog").level == level  # quiet only while stopping

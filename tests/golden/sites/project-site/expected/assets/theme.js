@@ -1,12 +1,14 @@
 // Light/dark toggle. The choice is stored; without one the OS preference rules.
 (function () {
-  // "/" or Ctrl/Cmd-K opens search from any page (not while typing in a field).
+  // "/" or Ctrl/Cmd-K opens search from any page (not while typing in a field); on the search page
+  // it goes to the search field, keeping the query.
   document.addEventListener("keydown", function (e) {
     var link = document.getElementById("search-link"), t = e.target;
     if (!link || e.defaultPrevented || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable) return;
     if ((e.key === "/" && !e.ctrlKey && !e.metaKey && !e.altKey) || (e.key === "k" && (e.ctrlKey || e.metaKey))) {
       e.preventDefault();
-      location.href = link.href;
+      var input = document.getElementById("search-input");
+      if (input) input.focus(); else location.href = link.href;
     }
   });
   // A copy button on every highlighted code block; the code stays plain text without JavaScript.
