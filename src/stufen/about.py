@@ -17,7 +17,7 @@ from .dates import to_datetime
 from .errors import Problems, did_you_mean
 from .markdown import render_markdown
 from .pages import Page
-from .source import SourceError, decode, split
+from .source import CONTROL_HINT, SourceError, decode, split, strip_controls
 
 ABOUT_FILE = "about.md"
 ABOUT_URL = "/about/"
@@ -74,6 +74,9 @@ def _text(parts, key: str, source: PurePosixPath, problems: Problems) -> str | N
     if not isinstance(value, str) or not value.strip():
         problems.error(source, parts.key_lines.get(key), f"{key}: expected text; got {value!r}")
         return None
+    value, removed = strip_controls(value)
+    if removed:
+        problems.warn(source, parts.key_lines.get(key), f"{key}: removed control characters: {removed}", CONTROL_HINT)
     return value.strip()
 
 

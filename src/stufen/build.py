@@ -28,7 +28,7 @@ from .model import Post
 from .ogimage import og_images
 from .output import Output, check_out_dir, fresh_folder, static_files, write_changed, write_site
 from .pagememo import PageMemo
-from .pages import Page, plan
+from .pages import Page, plan, unique_files, unique_pages
 from .parallel import parallel_map
 from .render import render_all, render_into
 from .report import Report
@@ -72,6 +72,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
         if memo is None and cache.folder else None
     assets += site_extras(site, pages, mode.now, cache, problems, link=memo is None, reuse=reuse)
     assets += post_attachments(site)
+    static = unique_files(static, [*(a.path for a in assets), *(p.output_path for p in pages)], config.root, problems)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     indexed = IndexedPages()
     index = _indexer(config, site, indexed, cache)
@@ -104,8 +105,8 @@ def static_stamp(static: dict[str, Path]) -> tuple[tuple[str, int, int], ...]:
 def all_pages(site: Site, problems: Problems) -> list[Page]:
     """Every page: the plan from posts, plus pages from other content files (roadmap, About)."""
     config = site.config
-    return [*plan(site), *roadmap_pages(load_roadmap(config.content_path, config.root, problems), site),
-            *about_pages(load_about(config, problems))]
+    return unique_pages([*plan(site), *roadmap_pages(load_roadmap(config.content_path, config.root, problems), site),
+                         *about_pages(load_about(config, problems))], problems)
 
 
 def write_outputs(outputs: list[Output], static: dict[str, Path], out: Path, memo: Memo,

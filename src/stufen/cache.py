@@ -1,6 +1,6 @@
 """Memoising the load stage, the expensive one (Markdown + Pygments).
 
-Keyed by content: the file's bytes, its path, Stufen's version and every
+Keyed by content: the file's bytes, its path, Stufen's code (`buildid`) and every
 setting the result depends on. Entries live in memory (for `serve`) and on
 disk under `.stufen-cache/` (for CLI builds). Disk entries are written
 atomically; an unreadable or torn entry is simply a miss.
@@ -15,7 +15,7 @@ import shutil
 from dataclasses import fields
 from pathlib import Path
 
-from . import __version__
+from .buildid import build_id
 from .model import Heading, Link, Post, Tag, Track
 
 CACHE_DIR = ".stufen-cache"
@@ -49,7 +49,7 @@ class Cache:
 
     @staticmethod
     def key(*parts: object) -> str:
-        digest = hashlib.sha256(__version__.encode() + _SHAPE)
+        digest = hashlib.sha256(build_id().encode() + _SHAPE)
         for part in parts:
             digest.update(part if isinstance(part, bytes) else repr(part).encode())
             digest.update(b"\0")

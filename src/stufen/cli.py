@@ -12,7 +12,7 @@ import click
 
 from . import __version__
 from .cache import CACHE_DIR, Cache, clear
-from .config import load_config
+from .config import check_site, load_config
 from .dates import now
 from .errors import BuildFailed, ConfigError
 from .uptodate import up_to_date
@@ -39,6 +39,7 @@ def cli(ctx: click.Context, directory: Path) -> None:
 def build_command(root: Path, out: Path | None, drafts: bool, strict: bool, no_cache: bool) -> None:
     """Build the site into _site/."""
     config = load_config(root)
+    check_site(config)
     target = out if out is not None and out.is_absolute() else root / (out or config.out_dir)
     cache = Cache(None if no_cache else root / CACHE_DIR)
     clock = now()
@@ -65,6 +66,7 @@ def serve_command(root: Path, watch: bool, port: int, host: str, drafts: bool, o
     """Build into .stufen-serve/ and serve it at http://127.0.0.1:8000/ (under base_url's path)."""
     from .devsite import Options, run  # the server and watcher load only when serving
 
+    check_site(load_config(root))
     run(root, Options(host, port, watch, drafts, open_browser), echo=click.echo)
 
 
@@ -112,6 +114,7 @@ def check_command(root: Path, fmt: str, fix: bool) -> None:
     from .site import Mode
 
     config = load_config(root)
+    check_site(config)
     if fix:
         for path, count in fix_mojibake(config):
             click.echo(f"Repaired {count} line{'s' if count != 1 else ''} of mojibake in {path}", err=fmt == "json")

@@ -19,6 +19,7 @@ from pygments.styles import get_all_styles
 
 from .errors import ConfigError, did_you_mean
 from .share import SERVICES
+from .urls import malformed
 
 CODE_STYLES = frozenset(get_all_styles())
 
@@ -75,6 +76,38 @@ class Config:
 
 
 _SETTABLE = {f.name: f for f in fields(Config) if f.name != "root"}
+# Where other generators keep posts (AstroPaper 4, AstroPaper 5, a guess), for the "no posts folder" hint.
+OTHER_POST_FOLDERS = ("src/content/blog", "src/data/blog", "content/blog")
+
+
+def check_site(config: Config) -> None:
+    """A build needs a site: its folder, and a posts folder in it. Else nothing is created, and the error
+    says where posts go (and where they seem to be, if another generator's posts folder is there)."""
+    root = config.root
+    if not root.is_dir():
+        what = "is a file, not a folder" if root.exists() else "does not exist"
+        raise ConfigError(f"no site folder: {root} {what} (give -C the folder holding content/posts/)")
+    posts = config.content_path / "posts"
+    rel = posts.relative_to(root).as_posix()
+    if posts.is_dir() and (any(posts.iterdir()) or not _other_posts(root)):
+        return
+    state = ("is empty" if posts.is_dir() else "does not exist") + ("" if root == Path(".") else f" in {root}")
+    found = _other_posts(root)
+    if found:
+        folder, count = found
+        raise ConfigError(f"no posts to build: {rel}/ {state}, but {folder}/ holds {count} "
+                          f"post{'s' * (count != 1)} (move those files into {rel}/; their URLs stay /posts/<slug>/)")
+    raise ConfigError(f"no posts folder: {rel}/ {state} (put one Markdown file per post there, "
+                      f"e.g. {rel}/hello.md, or start one with `stufen new \"My first post\"`)")
+
+
+def _other_posts(root: Path) -> tuple[str, int] | None:
+    for folder in OTHER_POST_FOLDERS:
+        if (root / folder).is_dir():
+            count = sum(1 for p in (root / folder).rglob("*") if p.suffix in (".md", ".mdx", ".ipynb"))
+            if count:
+                return folder, count
+    return None
 
 
 def load_config(root: Path, **overrides) -> Config:
@@ -83,13 +116,30 @@ def load_config(root: Path, **overrides) -> Config:
     raw: dict = {}
     text = ""
     if path.exists():
-        text = path.read_text(encoding="utf-8")
+        text = _read(path)
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{CONFIG_FILE}: {exc}") from None
     raw.update({k: v for k, v in overrides.items() if v is not None})
     return Config(root=root, **_validate(raw, text))
+
+
+def _read(path: Path) -> str:
+    """The file's text; a folder, an unreadable file or bytes that are not UTF-8 are errors, not tracebacks."""
+    if path.is_dir():
+        raise ConfigError(f"{CONFIG_FILE} is a folder, not a file (remove it, or put the settings in a file "
+                          f"named {CONFIG_FILE})")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{CONFIG_FILE}: cannot read the file: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{CONFIG_FILE}:{line}: not valid UTF-8: byte 0x{data[exc.start]:02x} at offset "
+                          f"{exc.start} (save the file as UTF-8)") from None
 
 
 def _validate(raw: dict, text: str) -> dict:
@@ -154,8 +204,8 @@ def _check_share(value) -> tuple[str, ...]:
 
 
 def _check_base_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+    parts = None if malformed(url) else urlsplit(url)
+    if parts is None or parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
         raise ValueError(f"expected an address such as 'https://me.github.io/journal/'; got {url!r}")
     return url if url.endswith("/") else url + "/"
 

@@ -20,7 +20,7 @@ from .markdown import render_markdown
 from .model import Post, Tag, Track
 from .notebooks import Body, read_notebook, render_notebook
 from .slugs import slug_from_filename, slugify
-from .source import Source, SourceError, decode, split
+from .source import CONTROL_HINT, Source, SourceError, decode, split, strip_controls
 
 POSTS_DIR = "posts"
 POST_SUFFIXES = (".md", ".ipynb")
@@ -159,7 +159,15 @@ def _text(meta, key, problem) -> str | None:
         written = value if isinstance(value, (float, date)) else shown(value)
         problem(key, f"expected text; got {shown(value)}", f"put the value in quotes: {key}: \"{written}\"")
         return None
-    return value.strip()
+    return _printable(value, key, problem).strip()
+
+
+def _printable(text: str, key, problem) -> str:
+    """`text` without control characters; each removal is a warning at the key's line."""
+    text, removed = strip_controls(text)
+    if removed:
+        problem(key, f"removed control characters: {removed}", CONTROL_HINT, warning=True)
+    return text
 
 
 def _flag(meta, key, problem) -> bool:
@@ -202,9 +210,13 @@ def _tags(value, problem) -> tuple[Tag, ...]:
         return ()
     seen: dict[str, Tag] = {}
     for raw in value:
-        name = str(raw).strip()
-        if name and slugify(name) not in seen:
-            seen[slugify(name)] = Tag(name, slugify(name))
+        name = _printable(str(raw), "tags", problem).strip()
+        slug = slugify(name)
+        if name and slug not in seen:
+            seen[slug] = Tag(name, slug)
+        elif name and seen[slug].name != name:
+            problem("tags", f"tag '{name}' shares the page /tags/{slug}/ with '{seen[slug].name}'; "
+                    f"showing '{seen[slug].name}'", "remove one of them, or name them apart", warning=True)
     return tuple(seen.values())
 
 
@@ -219,7 +231,8 @@ def _music(value, problem) -> tuple[Track, ...]:
             problem("music", f"expected {{title, url}} entries; got {shown(item)}",
                     'write music: {title: "Song", url: "https://…"}')
             continue
-        tracks.append(Track(item["title"].strip(), item["url"].strip()))
+        tracks.append(Track(_printable(item["title"], "music", problem).strip(),
+                            _printable(item["url"], "music", problem).strip()))
     return tuple(tracks)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from email.utils import format_datetime
 from functools import lru_cache, partial
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from . import __version__
@@ -29,6 +29,7 @@ from .pagememo import PageMemo
 from .pages import post_url, tag_url
 from .site import Site
 from .templates import absolute_url
+from .urls import join
 
 ATOM, CONTENT = "http://www.w3.org/2005/Atom", "http://purl.org/rss/1.0/modules/content/"
 ET.register_namespace("atom", ATOM)
@@ -171,7 +172,7 @@ def absolute_html(body: str, page_url: str) -> str:
         if origin and ref.startswith("/") and not ref.startswith("//") and "/." not in ref:
             target = origin + ref  # the common case, without urljoin's full parse
         else:
-            target = urljoin(page_url, ref)
+            target = join(page_url, ref)  # a malformed URL stays as written
         return f'{match.group(1)}="{html.escape(target)}"'
     return _ATTR.sub(resolve, body)
 

@@ -8,6 +8,7 @@ An image whose size cannot be read is left as it is; the link check reports miss
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping
 from functools import lru_cache
 from html import unescape
@@ -51,9 +52,11 @@ def _size(path: Path, mtime: float) -> tuple[int, int] | None:
         width, height = found.group(1, 2) if found.group(1) else found.group(3, 4)
         return round(float(width)), round(float(height))
     try:
-        with Image.open(path) as picture:
-            return picture.size
-    except (UnidentifiedImageError, OSError):
+        with warnings.catch_warnings():  # only the header is read: a huge image is no bomb here
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as picture:
+                return picture.size
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):  # over 179 MP: Pillow refuses it
         return None
 
 

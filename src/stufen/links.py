@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 from .errors import Problems
 from .pages import Page, post_url
 from .site import Site
+from .urls import malformed
 
 
 def check_links(site: Site, pages: Iterable[Page], files: Iterable[str], problems: Problems) -> None:
@@ -21,6 +22,11 @@ def check_links(site: Site, pages: Iterable[Page], files: Iterable[str], problem
     for post in site.posts:
         here = post_url(post.slug)
         for link in post.links:
+            if malformed(link.target):
+                problems.warn(post.source, link.line, f"malformed link '{link.target}': the address cannot be "
+                              "parsed, so it is kept as written", "fix the address, or remove the link",
+                              cell=link.cell)
+                continue
             parts = urlsplit(link.target)
             path = unquote(parts.path)
             target = here if not path else _resolve(here, path)

@@ -23,6 +23,7 @@ from mdit_py_plugins.gfm import gfm_plugin
 from .highlight import highlight_code
 from .mathml import MATH_TOKENS, math_plugin, math_text, to_mathml
 from .model import Heading, Link, Rendered
+from .rawhtml import raw_html_links
 from .slugs import heading_id
 from .toc import build_toc, find_toc_heading
 
@@ -97,7 +98,7 @@ def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True
     md = make_markdown(base_path, unsafe_html)
     tokens = md.parse(text, {})
     headings = _headings(tokens)
-    links = _links(tokens, base_path, first_line)
+    links = _links(tokens, base_path, first_line) + raw_html_links(tokens, base_path, first_line)
     toc_at = find_toc_heading(tokens)
     if toc_at is not None:
         toc_html = build_toc([h for i, h, top in headings if i > toc_at and top])

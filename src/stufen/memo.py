@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 import jinja2
 from jinja2 import meta
 
-from . import __version__
+from .buildid import build_id
 from .model import Post
 from .output import Written
 from .templates import make_env, template_dirs
@@ -53,7 +53,7 @@ class Memo:
     def start(self, env: jinja2.Environment, settings: object) -> Fingerprints:
         self.rendered, self.reused = [], 0
         self._used, self._live = {}, {}
-        return Fingerprints(self, env, repr((__version__, settings)).encode())
+        return Fingerprints(self, env, repr((build_id(), settings)).encode())
 
     def get(self, key: bytes) -> bytes | None:
         data = self.pages.get(key)

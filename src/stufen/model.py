@@ -106,6 +106,11 @@ class Post:
         return self.lines.get(key, 1)
 
     @property
+    def slug_line(self) -> int:
+        """Where the URL is set: the `slug:` (or `postSlug:`) line, else line 1 (it comes from the file name)."""
+        return self.line_of("slug") if "slug" in self.lines else self.line_of("postSlug")
+
+    @property
     def sort_date(self) -> datetime:
         """Newest-first order uses the last modification, as AstroPaper does."""
         return self.updated or self.published

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from PIL import Image, ImageDraw
 
-from . import __version__
+from .buildid import build_id
 from .cache import store
 from .cardtext import (
     FONT_HINT,
@@ -81,7 +81,7 @@ def theme_colours(css: str) -> Colours:
 def card_key(card: Card, fonts: Sequence[str] = FONTS) -> str:
     """Cache key: the card, the fonts that would draw it, whether Pillow can shape text, Stufen's and
     the layout's version."""
-    text = repr((__version__, DRAWING_VERSION, card, _font_sizes(tuple(fonts)), RAQM))
+    text = repr((build_id(), DRAWING_VERSION, card, _font_sizes(tuple(fonts)), RAQM))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -139,7 +139,7 @@ def draw_card(card: Card, fonts: Sequence[str] = FONTS) -> bytes:
     draw = ImageDraw.Draw(layer)
     stickers: list[Sticker] = []
     margin = 96
-    title = drawable(unicodedata.normalize("NFC", card.title), fonts)
+    title = drawable(unicodedata.normalize("NFC", _clip(card.title)), fonts)
     rtl = is_rtl(title)
     size, lines = _fit_title(title, fonts, width - 2 * margin, rtl)
     y = 120
@@ -147,8 +147,10 @@ def draw_card(card: Card, fonts: Sequence[str] = FONTS) -> bytes:
         x = width - margin - text_width(line, size, fonts, rtl) if rtl else margin
         draw_text(draw, (x, y), line, size, fonts, stickers, rtl)
         y += int(size * 1.25)
-    site = drawable(unicodedata.normalize("NFC", card.site), fonts)
-    draw_text(draw, (margin, height - 120), site, 40, fonts, stickers, is_rtl(site))
+    site = drawable(unicodedata.normalize("NFC", _clip(card.site, 120)), fonts)
+    shown = _wrap(site, 40, fonts, width - 2 * margin, is_rtl(site))
+    draw_text(draw, (margin, height - 120), shown[0] + ("…" if len(shown) > 1 else ""), 40, fonts, stickers,
+              is_rtl(site))
     date_x = width - margin - text_width(card.date, 32, fonts)
     draw_text(draw, (date_x, height - 112), card.date, 32, fonts, stickers)
     footer = height - 140
@@ -207,15 +209,23 @@ def _fit_title(title: str, fonts: Sequence[str], width: int, rtl: bool) -> tuple
 _TOKEN = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af]+\s*|\s+")
 
 
+def _clip(text: str, limit: int = 300) -> str:
+    """At most `limit` characters, then "…": three lines at the smallest size hold fewer, and a title
+    of megabytes would otherwise be measured whole, at every size."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
 def _wrap(text: str, size: int, fonts: Sequence[str], width: int, rtl: bool) -> list[str]:
-    """Greedy wrapping by words (in reading order, also right to left), and between any two CJK characters."""
+    """Greedy wrapping by words (in reading order, also right to left), and between any two CJK characters;
+    a word wider than a line is broken between characters."""
     lines, line = [], ""
     for token in _TOKEN.findall(" ".join(text.split())):
-        if line and text_width((line + token).rstrip(), size, fonts, rtl) > width:
-            lines.append(line.rstrip())
-            line = token.lstrip()
-        else:
-            line += token
+        for part in token if text_width(token.rstrip(), size, fonts, rtl) > width else (token,):
+            if line and text_width((line + part).rstrip(), size, fonts, rtl) > width:
+                lines.append(line.rstrip())
+                line = part.lstrip()
+            else:
+                line += part
     return [*lines, line.rstrip()] if line.strip() else lines or [""]
 
 

@@ -7,7 +7,8 @@ file. The next build fingerprints every page; one whose fingerprint is known
 is not rendered but hard-linked from the site it was written into — which is
 safe because Stufen never edits a published file in place (every build writes
 a new folder and swaps it in), and only trusted while that same site, by its
-marker, is still in place.
+marker, is still in place, and that file by its size, mtime and inode (a page
+deleted or edited in the site by hand is rendered again).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class PageMemo:
     def start(cls, cache: Path, out: Path, env, settings) -> PageMemo:
         return cls(cache, out, Memo().start(env, settings))
 
-    def _load(self) -> dict[bytes, tuple[str, bytes, bool]]:
+    def _load(self) -> dict[bytes, tuple[str, bytes, bool, tuple[int, int, int] | None]]:
         try:
             with open(self.file, "rb") as handle:
                 marker, pages = pickle.load(handle)
@@ -57,9 +58,9 @@ class PageMemo:
         return self._output(path, self.fingerprints.of_value(inputs, b"file"), render)
 
     def _output(self, path: str, key: bytes, render: Callable[[], bytes]) -> Output:
-        known = self.known.get(key)
-        if known is not None and known[0] == path and (self.out / path).is_file():
-            self.seen[key] = known
+        known, here = self.known.get(key), _identity(self.out / path)
+        if known is not None and here is not None and known[0] == path and known[3:] == (here,):
+            self.seen[key] = known[:3]
             self.reused += 1
             return Linked(path, b"", self.out / path, known[1], known[2])
         data = render()
@@ -67,5 +68,14 @@ class PageMemo:
         return Output(path, data)
 
     def save(self) -> None:
-        """Remember this build's pages (call once the new site is in place)."""
-        store(self.file, pickle.dumps((marker_identity(self.out), self.seen), protocol=pickle.HIGHEST_PROTOCOL))
+        """Remember this build's pages, each with its file's identity (call once the new site is in place)."""
+        pages = {key: (*seen, _identity(self.out / seen[0])) for key, seen in self.seen.items()}
+        store(self.file, pickle.dumps((marker_identity(self.out), pages), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from pathlib import Path
 
+from .errors import Problems
 from .model import Post
 from .search import shard_count
 from .series import SERIES, series_url
@@ -60,6 +62,57 @@ def plan(site: Site) -> list[Page]:
     pages.append(Page("/404.html", "404.html", {"title": "Page not found",
                                                 "description": "This page does not exist."}))
     return pages
+
+
+def unique_pages(pages: Sequence[Page], problems: Problems) -> list[Page]:
+    """One page per URL. A post whose URL the plan already gives another page (`slug: "2"` and page 2 of
+    the post list) is an error at its slug line, and left out so the build can report everything else."""
+    taken: dict[str, Page] = {}
+    kept = []
+    for page in pages:
+        first = taken.setdefault(page.output_path, page)
+        if first is page:
+            kept.append(page)
+            continue
+        post = next((p.context["post"] for p in (page, first) if isinstance(p.context.get("post"), Post)), None)
+        if post is None:
+            problems.error(page.url, None, f"two pages want this URL: {describe(first)} and {describe(page)}")
+        else:
+            other = describe(first if post is page.context.get("post") else page)
+            problems.error(post.source, post.slug_line, f"its URL {post_url(post.slug)} is also {other}",
+                           "set a different 'slug:' in its front matter", cell=post.front_matter_cell)
+    return kept
+
+
+def describe(page: Page) -> str:
+    """A page as an author knows it: "the post content/posts/x.md", "page 2 of the post list"."""
+    post, pagination = page.context.get("post"), page.context.get("pagination")
+    if isinstance(post, Post):
+        return f"the post {post.source}"
+    if isinstance(pagination, Mapping) and pagination.get("current", 1) > 1:
+        tag = page.context.get("tag")
+        return f"page {pagination['current']} of " + (f"the tag '{tag.name}'" if tag else "the post list")
+    return f"the page {page.url}"
+
+
+def unique_files(static: Mapping[str, Path], built: Sequence[str], root: Path,
+                 problems: Problems) -> dict[str, Path]:
+    """Static files minus those at a path Stufen builds (a page, a feed, robots.txt): each is an error."""
+    taken = set(built)
+    kept = {}
+    for rel, source in static.items():
+        if rel not in taken:
+            kept[rel] = source
+            continue
+        shown = source.relative_to(root) if source.is_relative_to(root) else source
+        if rel.endswith(".html"):
+            problems.error(shown.as_posix(), None, f"Stufen builds the page /{rel.removesuffix('index.html')} "
+                           "at the same path", "rename or remove this file; to change a page, override its "
+                           "template in templates/")
+        else:
+            problems.error(shown.as_posix(), None, f"Stufen builds {rel} itself",
+                           "remove this file from static/, or rename it")
+    return kept
 
 
 def post_page(site: Site, post: Post) -> Page:

@@ -83,8 +83,7 @@ def _visible(posts: Iterable[Post], config: Config, mode: Mode) -> tuple[list[Po
         if post.draft and not mode.drafts:
             left_out.append(f"{post.source}: draft")
         elif release(post, config) > mode.now and not mode.future:
-            when = f"{short_date(post.published)} {post.published:%H:%M} ({post.timezone})"
-            left_out.append(f"{post.source}: scheduled for {when}")
+            left_out.append(f"{post.source}: scheduled for {_schedule(post, config)}")
         elif release(post, config) > mode.now:
             shown.append(replace(post, scheduled=True))
         else:
@@ -92,14 +91,23 @@ def _visible(posts: Iterable[Post], config: Config, mode: Mode) -> tuple[list[Po
     return shown, left_out
 
 
+def _schedule(post: Post, config: Config) -> str:
+    """"15 Jan 2030 08:00 (UTC), published from 07:45": its date, and when the margin lets it appear."""
+    when, appears = post.published, release(post, config)
+    text = f"{short_date(when)} {when:%H:%M} ({post.timezone})"
+    if appears == when:
+        return text
+    day = "" if appears.date() == when.date() else f"{short_date(appears)} "
+    return f"{text}, published from {day}{appears:%H:%M}"
+
+
 def unique_slugs(posts: list[Post], problems: Problems) -> list[Post]:
     """Two posts may not share a URL: the later file (by path) is reported and dropped."""
     first: dict[str, Post] = {}
     for post in sorted(posts, key=lambda p: str(p.source)):
         if post.slug in first:
-            line = post.line_of("slug") if "slug" in post.lines else post.line_of("postSlug")
             other = first[post.slug]
-            problems.error(post.source, line, f"duplicate slug '{post.slug}': {other.source}"
+            problems.error(post.source, post.slug_line, f"duplicate slug '{post.slug}': {other.source}"
                            f"{', a draft,' if other.draft else ''} has the same URL /posts/{post.slug}/",
                            "set a different 'slug:' in one of them", cell=post.front_matter_cell)
         else:

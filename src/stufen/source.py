@@ -6,6 +6,7 @@ message can point at the exact line of the key or the body line it concerns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -99,7 +100,7 @@ def _load_yaml(block: str, first_line: int, path) -> tuple[dict, dict[str, int]]
     except yaml.reader.ReaderError as exc:  # a control character: it has an offset, not a mark
         line = block.count("\n", 0, exc.position) + first_line
         raise SourceError(ContentError(path, line, f"invalid YAML: character U+{exc.character:04X} is not allowed",
-                                       "delete the control character, or write it as an escape in quotes")) from None
+                                       "delete the control character")) from None
     except yaml.YAMLError as exc:
         raise SourceError(ContentError(path, *yaml_problem(exc, first_line))) from None
     finally:
@@ -132,6 +133,20 @@ def yaml_problem(exc: yaml.YAMLError, first_line: int) -> tuple[int, str, str]:
         what, hint = _OPENED[context]
         return opened.line + first_line, f"invalid YAML: {problem} at line {line}, in the {what} opened here", hint
     return line, f"invalid YAML: {problem}", "check indentation, and quote values containing ': ' or '#'"
+
+
+# C0 controls but tab and newline, DEL, and C1 controls: invisible on a page, and most are invalid in XML.
+# YAML refuses them written raw; these arrive as escapes in quotes ("a\u0000b").
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL_HINT = "delete the escape; it would not show on the page"
+
+
+def strip_controls(text: str) -> tuple[str, str | None]:
+    """`text` without control characters, and which were removed ("U+0000, U+0007"), None if none were."""
+    found = _CONTROL.findall(text)
+    if not found:
+        return text, None
+    return _CONTROL.sub("", text), ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(found))
 
 
 class SourceError(Exception):

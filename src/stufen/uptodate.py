@@ -1,14 +1,16 @@
 """Knowing, without building, that `stufen build` would write exactly the site that is there.
 
-A build is a pure function of the source files, the theme, Stufen's version,
-the options and — only through scheduled posts — the clock. So the last
-successful build records a stamp of all of those (each file's path, size and
-modification time), the moment its output next changes (the first scheduled
-post's release), and the identity of the marker file it put into the site.
-When all three still match, the site on disk is already the answer; anything
-else, including a site folder replaced or removed behind Stufen's back, means
-a real build. This is what makes an unchanged journal's rebuild cost a
-directory walk instead of a render.
+A build is a pure function of the source files, the theme, Stufen's own code
+(its version and source files: see `buildid`), the options and — only through
+scheduled posts — the clock. So the last successful build records a stamp of
+all of those (each file's path, size and modification time), the moment its
+output next changes (the first scheduled post's release), the identity of the
+marker file it put into the site, and a digest of every file it wrote (path,
+size, mtime and inode). When all of them still match, the site on disk is
+already the answer; anything else, including a site folder replaced or removed
+behind Stufen's back or a single page deleted or edited in it, means a real
+build. This is what makes an unchanged journal's rebuild cost two directory
+walks instead of a render.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from time import perf_counter
 
-from . import __version__
+from .buildid import build_id
 from .cache import store
 from .config import CONFIG_FILE, Config
 from .output import marker_identity
@@ -33,7 +35,7 @@ STATE = "last-build.json"
 
 def stamp(config: Config, out: Path, options: tuple) -> str:
     """A digest of everything a build reads: configuration, options, and every source and theme file's metadata."""
-    digest = hashlib.sha256(repr((__version__, config, str(out.resolve()), options)).encode())
+    digest = hashlib.sha256(repr((build_id(), config, str(out.resolve()), options)).encode())
     for root in (config.root / CONFIG_FILE, config.content_path, config.root / "templates", config.root / "static",
                  theme_dir() / "templates", theme_dir() / "static"):
         digest.update(f"\0root {root}\0".encode())
@@ -92,6 +94,8 @@ def previous(cache: Path | None, key: str, out: Path, now: datetime) -> dict | N
     until = state.get("valid_until")
     if until is not None and now >= datetime.fromisoformat(until):
         return None  # a scheduled post is due: it must appear now
+    if state.get("tree") != written_tree(out):
+        return None  # a file of the site was deleted, added or changed since
     return state
 
 
@@ -102,7 +106,26 @@ def record(cache: Path | None, key: str, out: Path, valid_until: datetime | None
     marker = marker_identity(out)
     store(cache / STATE, json.dumps({"stamp": key, "marker": list(marker) if marker else None,
                                      "valid_until": valid_until.isoformat() if valid_until else None,
+                                     "tree": written_tree(out),
                                      "report": _fields(report)}).encode())  # unwritten: the next build is full
+
+
+def written_tree(out: Path) -> str | None:
+    """A digest of every file below `out` by path, size, mtime and inode (one scandir walk, no reads);
+    None when the folder cannot be walked."""
+    cut, folders, entries = len(str(out)) + 1, [str(out)], []
+    try:
+        while folders:
+            with os.scandir(folders.pop()) as found:
+                for entry in found:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                        continue
+                    info = entry.stat(follow_symlinks=False)
+                    entries.append(f"{entry.path[cut:]}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
+    except OSError:
+        return None
+    return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
 
 
 def _fields(report: Report) -> dict:

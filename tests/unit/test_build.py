@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXED_NOW, files, post
 from stufen.output import MARKER
 
+REPO = Path(__file__).resolve().parents[2]
 GOOD = {"content/posts/a.md": post("Alpha", description="A."),
         "content/posts/b.md": post("Beta", date="2024-06-01", description="B.", tags="[x, y]")}
 
@@ -25,10 +29,17 @@ def test_report_names_what_was_left_out(site, stufen):
     assert code == 0, err
     lines = out.splitlines()
     assert lines[:2] == ["Left out content/posts/draft.md: draft",
-                         "Left out content/posts/later.md: scheduled for 15 Jan 2030 07:00 (UTC)"]
+                         "Left out content/posts/later.md: scheduled for 15 Jan 2030 07:00 (UTC), published from 06:45"]
     assert lines[2].startswith("Built 3 posts, 3 tags, ")  # "soon" is inside the 15-minute margin
     assert (root / "_site/posts/soon/index.html").exists()
     assert not (root / "_site/posts/draft").exists()
+
+
+def test_a_scheduled_report_gives_the_day_it_appears_when_the_margin_crosses_midnight(site, stufen):
+    root = site({**GOOD, "stufen.toml": "scheduled_margin_minutes = 60\n",
+                 "content/posts/later.md": post("Later", date="2030-01-15T00:30:00Z", description="d")})
+    assert stufen(root, "build")[1].splitlines()[0] == (
+        "Left out content/posts/later.md: scheduled for 15 Jan 2030 00:30 (UTC), published from 14 Jan 2030 23:30")
 
 
 def test_drafts_flag_includes_drafts_and_scheduled_posts(site, stufen):
@@ -109,6 +120,78 @@ def test_unknown_site_timezone(site, stufen):
                                         "(use an IANA name such as 'Europe/Berlin')\n")
 
 
+def test_a_base_url_that_cannot_be_parsed_is_a_config_error(site, stufen):
+    root = site({**GOOD, "stufen.toml": 'base_url = "https://[TODO]/blog/"\n'})
+    assert stufen(root, "build") == (2, "", "Error: stufen.toml:1: base_url: expected an address such as "
+                                            "'https://me.github.io/journal/'; got 'https://[TODO]/blog/'\n")
+
+
+def test_a_stufen_toml_that_is_not_utf8_or_not_a_file_is_a_clear_error(site, stufen):
+    root = site(GOOD)
+    (root / "stufen.toml").write_bytes('title = "Journal"\nauthor = "Zoë"\n'.encode("latin-1"))
+    assert stufen(root, "build") == (2, "", "Error: stufen.toml:2: not valid UTF-8: byte 0xeb at offset 30 "
+                                            "(save the file as UTF-8)\n")
+    (root / "stufen.toml").unlink()
+    (root / "stufen.toml").mkdir()
+    assert stufen(root, "build") == (2, "", "Error: stufen.toml is a folder, not a file (remove it, or put the "
+                                            "settings in a file named stufen.toml)\n")
+    assert not (root / "_site").exists()
+
+
+def test_a_missing_site_folder_is_an_error_and_nothing_is_created(tmp_path, stufen):
+    missing = tmp_path / "nowhere"
+    assert stufen(missing, "build") == (2, "", f"Error: no site folder: {missing} does not exist "
+                                                "(give -C the folder holding content/posts/)\n")
+    assert not missing.exists()
+
+
+def test_a_folder_without_posts_is_an_error_saying_where_posts_go(tmp_path, stufen):
+    assert stufen(tmp_path, "build") == (2, "", f"Error: no posts folder: content/posts/ does not exist in "
+                                                f"{tmp_path} (put one Markdown file per post there, e.g. "
+                                                'content/posts/hello.md, or start one with `stufen new "My first '
+                                                'post"`)\n')
+    assert stufen(tmp_path, "check")[0] == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("folder", ["src/content/blog", "src/data/blog", "content/blog"])
+def test_posts_in_another_generators_folder_are_pointed_out(site, stufen, folder):
+    root = site({f"{folder}/a.md": post("A"), f"{folder}/b.md": post("B")})
+    assert stufen(root, "build") == (2, "", f"Error: no posts to build: content/posts/ does not exist in {root}, "
+                                            f"but {folder}/ holds 2 posts (move those files into content/posts/; "
+                                            "their URLs stay /posts/<slug>/)\n")
+    (root / "content/posts").mkdir(parents=True)
+    assert "content/posts/ is empty" in stufen(root, "build")[2]
+    assert not (root / "_site").exists() and not (root / ".stufen-cache").exists()
+
+
+def test_a_post_whose_url_is_a_page_of_the_post_list_is_an_error_at_its_slug(site, stufen):
+    root = site({**GOOD, "stufen.toml": "posts_per_page = 1\n",
+                 "content/posts/c.md": post("C", date="2024-07-01", description="C."),
+                 "content/posts/2.md": post("Two", description="Two."),
+                 "content/posts/d.md": post("D", description="D.", slug='"3"')})
+    code, out, err = stufen(root, "build")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "content/posts/2.md:1: its URL /posts/2/ is also page 2 of the post list "
+        "(set a different 'slug:' in its front matter)",
+        "content/posts/d.md:5: its URL /posts/3/ is also page 3 of the post list "
+        "(set a different 'slug:' in its front matter)",
+        "Build failed: 2 errors"]
+
+
+def test_a_static_file_where_stufen_builds_a_file_is_an_error_naming_it(site, stufen):
+    root = site({**GOOD, "static/posts/index.html": "<p>mine</p>", "static/robots.txt": "User-agent: *\n",
+                 "static/ok.txt": "fine"})
+    code, out, err = stufen(root, "build")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "static/posts/index.html: Stufen builds the page /posts/ at the same path (rename or remove this file; "
+        "to change a page, override its template in templates/)",
+        "static/robots.txt: Stufen builds robots.txt itself (remove this file from static/, or rename it)",
+        "Build failed: 2 errors"]
+
+
 def test_strict_makes_warnings_fail(site, stufen):
     root = site({**GOOD, "content/posts/c.md": post("C", description="c", body="[x](/posts/none/)")})
     assert stufen(root, "build")[0] == 0
@@ -168,6 +251,40 @@ def test_an_unchanged_site_is_not_rebuilt_but_any_input_change_rebuilds_it(site,
     assert (root / "_site/posts/later/index.html").is_file()
     assert not built()
     assert built("--no-cache")
+
+
+def test_a_file_deleted_edited_or_added_in_the_site_means_a_real_build(site, stufen):
+    root = site(GOOD)
+    built = lambda: stufen(root, "build")[1].splitlines()[-1].startswith("Built")  # noqa: E731
+    assert built() and not built()
+    page = root / "_site/posts/a/index.html"
+    original = page.read_bytes()
+    page.unlink()
+    assert built() and page.read_bytes() == original and not built()
+    with page.open("ab") as handle:
+        handle.write(b"<!-- edited by hand -->")
+    assert built() and page.read_bytes() == original and not built()  # not linked from the edited site either
+    (root / "_site/stray.html").write_text("stray")
+    assert built() and not (root / "_site/stray.html").exists() and not built()
+
+
+def test_changed_stufen_code_with_the_same_version_means_a_real_build_without_stale_output(tmp_path):
+    """A checkout (or an editable install) edited without a new version: no cache may serve the old code's output."""
+    shutil.copytree(REPO / "src/stufen", tmp_path / "src/stufen", ignore=shutil.ignore_patterns("__pycache__"))
+    for theme in ("templates", "static"):
+        shutil.copytree(REPO / theme, tmp_path / theme)
+    site = tmp_path / "site"
+    for rel, text in GOOD.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text.replace("Hello.", "Hello.\n\n## Part"))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "src"), "SOURCE_DATE_EPOCH": FIXED_NOW}
+    build = lambda: subprocess.run([sys.executable, "-m", "stufen", "-C", str(site), "build"], env=env,  # noqa: E731
+                                   check=True, capture_output=True, text=True).stdout
+    assert build().startswith("Built") and build().startswith("Nothing changed")
+    with (tmp_path / "src/stufen/slugs.py").open("a") as code:  # heading ids change; the version does not
+        code.write("\n_ids = heading_id\n\n\ndef heading_id(text):\n    return 'h-' + _ids(text)\n")
+    assert build().startswith("Built")
+    assert '<h2 id="h-part"' in (site / "_site/posts/a/index.html").read_text()
 
 
 def test_site_templates_override_the_theme_file_by_file(site, stufen):

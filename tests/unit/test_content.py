@@ -170,7 +170,7 @@ ERRORS = [
       "(check indentation, and quote values containing ': ' or '#')"]),
     ("---\ntitle: T\ndescription: a\x00b\n---\n",
      [f"{SRC}:3: invalid YAML: character U+0000 is not allowed "
-      "(delete the control character, or write it as an escape in quotes)"]),
+      "(delete the control character)"]),
     (fm("title: T", "pubDatetime: 0001-01-01T00:00:00+05:00", "description: d"),
      [f"{SRC}:3: pubDatetime: expected a year from 1000 to 9998; got 1 "
       "(write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional offset)"]),
@@ -191,6 +191,31 @@ def test_error_messages(text, expected):
     post, problems = load(text)
     assert post is None
     assert sorted(problems) == sorted(expected)
+
+
+def test_escaped_control_characters_are_removed_with_a_warning():
+    post, problems = load(fm('title: "a\\u0000b\\u0007c"', "pubDatetime: 2024-05-01", 'description: "\\x9fd\\te"',
+                             'tags: ["x\\u001b"]', 'music: {title: "S\\x00", url: "https://x.y/"}'))
+    assert (post.title, post.description, post.tags, post.music) == (
+        "abc", "d\te", (Tag("x", "x"),), (Track("S", "https://x.y/"),))
+    hint = "(delete the escape; it would not show on the page)"
+    assert problems == [f"{SRC}:2: warning: title: removed control characters: U+0000, U+0007 {hint}",
+                        f"{SRC}:4: warning: description: removed control characters: U+009F {hint}",
+                        f"{SRC}:5: warning: tags: removed control characters: U+001B {hint}",
+                        f"{SRC}:6: warning: music: removed control characters: U+0000 {hint}"]
+
+
+def test_tags_of_one_post_that_share_a_page_are_one_tag_with_a_warning():
+    post, problems = load(fm(*MINIMAL, 'tags: ["x", "../x", "X", "x"]'))
+    assert post.tags == (Tag("x", "x"),)
+    hint = "(remove one of them, or name them apart)"
+    assert problems == [f"{SRC}:5: warning: tags: tag '../x' shares the page /tags/x/ with 'x'; showing 'x' {hint}",
+                        f"{SRC}:5: warning: tags: tag 'X' shares the page /tags/x/ with 'x'; showing 'x' {hint}"]
+
+
+def test_a_title_of_control_characters_only_is_empty():
+    assert load(fm('title: "\\u0000"', "pubDatetime: 2024-05-01"))[1][1] == (
+        f"{SRC}:1: title: is empty (every post needs 'title: Your title' in its front matter)")
 
 
 def test_undecodable_file_names_byte_offset():

@@ -85,7 +85,8 @@ def test_one_feed_per_tag_with_only_its_posts(built):
 
 
 def test_markup_and_control_characters_in_titles_are_escaped(built):
-    out = built({"content/posts/a.md": post('"Tom & <Jerry>\\a"', description='"a < b"')})
+    # a control character in the front matter is removed on loading (with a warning); in the body it reaches here
+    out = built({"content/posts/a.md": post('"Tom & <Jerry>"', description='"a < b"', body="Ring \a.")})
     for name in ("feed.xml", "rss.xml"):
         data = (out / name).read_bytes()
         ET.fromstring(data)  # well-formed

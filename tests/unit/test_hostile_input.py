@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import write_files
@@ -80,6 +80,21 @@ def test_random_yaml_text_gives_a_post_or_content_errors(yaml_text, body):
     check_answer(f"---\n{yaml_text}\n---\n{body}".encode())
 
 
+CONTROLS = {*map(chr, range(0x20)), *map(chr, range(0x7f, 0xa0))} - {"\t", "\n"}
+
+
+@QUICK
+@given(st.dictionaries(st.sampled_from(["title", "description", "author", "series", "slug", "ogImage",
+                                        "canonicalURL"]), TEXT, min_size=1), st.lists(TEXT, max_size=3), TEXT)
+def test_no_control_character_of_the_front_matter_reaches_a_post(texts, tags, track):
+    meta = {"title": "T", "pubDatetime": "2024-05-01", **texts, "tags": tags, "music": {"title": track, "url": track}}
+    post, _ = load_post(document(meta, "Hi."), SOURCE, Settings())
+    if post is not None:
+        shown = [post.title, post.description, post.author, post.series or "", post.slug, post.og_image or "",
+                 post.canonical_url or "", *(t.name for t in post.tags), *(f"{m.title}{m.url}" for m in post.music)]
+        assert not CONTROLS & set("".join(shown))
+
+
 @QUICK
 @given(st.binary(max_size=300))
 def test_random_bytes_give_a_post_or_content_errors(data):
@@ -94,6 +109,39 @@ def test_random_post_in_a_whole_build_never_raises(tmp_path_factory, meta, body)
     root = write_files(tmp_path_factory.mktemp("site"), {
         "stufen.toml": 'base_url = "https://example.org/blog/"\nsearch = false\n',
         "content/posts/good.md": "---\ntitle: Good\npubDatetime: 2024-05-01\ndescription: d\n---\nHi.\n"})
+    (root / "content/posts/random.md").write_bytes(document(meta, body))
+    assert main(["-C", str(root), "build", "--no-cache"]) in (0, 1)
+
+
+# Addresses as authors mistype them: placeholders in hosts, full-width delimiters, tabs, brackets, controls.
+URL = st.lists(st.sampled_from(["https://", "http://", "//", "/", "mailto:", "[", "]", "[::1]", "TODO", ":", "@",
+                                "#", "?", "%", "%zz", "..", "／", "＃", "℀", "\t", " ", "\n", "\x00", "&amp;", "'",
+                                '"', "<", ">", "x", "posts", "a.png"]) | TEXT, max_size=8).map("".join)
+
+
+def toml_string(text: str) -> str:
+    return '"' + "".join(ch if " " <= ch <= "~" and ch not in '"\\' else f"\\U{ord(ch):08X}" for ch in text) + '"'
+
+
+MISTYPED = ["https://[TODO]/", "http://[::1/", "https://ex＃ample.org/", "/\t/[x", " //[x]/", "https://a:b:c@[x/"]
+
+
+@settings(QUICK, max_examples=FUZZ // 10 or 15, deadline=None)
+@given(st.lists(st.sampled_from(MISTYPED) | URL, min_size=8, max_size=8))
+@example([MISTYPED[0]] * 8)
+@example(MISTYPED[1:] + MISTYPED[:3])
+def test_random_urls_in_every_field_that_holds_one_never_raise(tmp_path_factory, urls):
+    """Links, raw HTML href/src, ogImage, canonicalURL, music, edit_url and socials: a build or a report."""
+    link, raw, image, og, canonical, track, edit, social = urls
+    attr = raw.replace("&", "&amp;").replace('"', "&quot;")
+    body = (f"[a]({link}) ![i]({image}) <a href=\"{attr}\">b</a> <img src='{attr}'>\n\n"
+            f"<div><a href=\"{attr}\"></a></div>\n")
+    meta = {"title": "T", "pubDatetime": "2024-05-01", "description": "d", "ogImage": og, "canonicalURL": canonical,
+            "music": {"title": "Song", "url": track}}
+    root = write_files(tmp_path_factory.mktemp("site"), {
+        "stufen.toml": f'base_url = "https://example.org/blog/"\nsearch = false\nedit_url = {toml_string(edit)}\n'
+                       f"[socials]\nhome = {toml_string(social)}\n"})
+    (root / "content/posts").mkdir(parents=True)
     (root / "content/posts/random.md").write_bytes(document(meta, body))
     assert main(["-C", str(root), "build", "--no-cache"]) in (0, 1)
 

@@ -146,3 +146,32 @@ def test_a_front_matter_only_notebook_and_a_5_mb_one_build(tmp_path):
     page = (tmp_path / "_site/posts/huge/index.html").read_text()
     assert page.count("<h2 id=\"step-") == 2500 and "<p>The end.</p>" in page
     assert "<h1 data-pagefind-meta=\"title\">Edge</h1>" in (tmp_path / "_site/posts/only/index.html").read_text()
+
+
+def test_escaped_control_characters_in_front_matter_reach_no_output_file(tmp_path, stufen):
+    write(tmp_path, "ctl", b'---\ntitle: "a\\u0000b\\u0007c"\npubDatetime: 2024-05-01\ndescription: "d\\x85"\n'
+                           b'tags: ["t\\u0001"]\n---\nBody.\n')
+    code, out, err = stufen(tmp_path, "build")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == ("content/posts/ctl.md:2: warning: title: removed control characters: "
+                                   "U+0000, U+0007 (delete the escape; it would not show on the page)")
+    for path in (tmp_path / "_site").rglob("*"):
+        if path.suffix in (".html", ".xml", ".json", ".webmanifest"):
+            text = path.read_text()
+            assert not any(ch in text for ch in "\x00\x01\x07\x85"), path
+    assert "<title>abc | My Journal</title>" in (tmp_path / "_site/posts/ctl/index.html").read_text()
+
+
+@pytest.mark.filterwarnings("error")  # nor is Pillow's warning for a merely large one printed
+def test_a_static_image_too_large_for_pillow_builds_without_a_size(tmp_path, stufen):
+    """Reading its size raised Pillow's DecompressionBombError, a traceback; it is now simply left unsized."""
+    from PIL import Image
+
+    write(tmp_path, "pic", (FRONT + "![x](/huge.png) ![y](/big.png)\n").encode())
+    (tmp_path / "static").mkdir()
+    Image.new("1", (20_000, 10_000)).save(tmp_path / "static/huge.png")  # over twice Pillow's limit
+    Image.new("1", (10_000, 10_000)).save(tmp_path / "static/big.png")  # over it: Pillow only warns
+    code, out, err = stufen(tmp_path, "build")
+    assert (code, err) == (0, ""), err
+    page = (tmp_path / "_site/posts/pic/index.html").read_text()
+    assert '<img src="/huge.png"' in page and 'width="10000" height="10000"' in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 
@@ -9,7 +10,7 @@ import pytest
 from PIL import Image, ImageChops, ImageFont
 
 from conftest import post
-from stufen import cardtext
+from stufen import cardtext, ogimage
 from stufen.config import Config
 from stufen.content import Settings, load_post
 from stufen.errors import Problems
@@ -64,6 +65,22 @@ def test_long_titles_wrap_and_stay_inside_the_card():
     img = image(cached_card(card, None))
     right_margin = img.crop((1120, 0, 1200, 500))
     assert len(right_margin.getcolors()) == 1
+
+
+def test_huge_titles_and_site_names_are_cut_and_drawn_in_linear_time():
+    """80,000 characters without a space were one line 3 million pixels wide (a DecompressionBombError);
+    2 MB of words took minutes, wrapped whole at five sizes."""
+    started = time.perf_counter()
+    for title in ("x" * 80_000, "word " * 400_000, "機" * 2_000_000):
+        img = image(ogimage.draw_card(Card(title, "S" * 80_000, "1 May 2024")))
+        assert img.size == (1200, 630)
+    assert time.perf_counter() - started < 10
+    size, lines = ogimage._fit_title(ogimage._clip("x" * 80_000), FONTS, 1008, False)
+    assert size == 44 and len(lines) == 3 and lines[2].endswith("…")
+    width = cardtext.text_width
+    assert all(width(line, size, FONTS) <= 1008 + width("…", size, FONTS) for line in lines)
+    assert ogimage._fit_title("A " + "y" * 30 + " title", FONTS, 1008, False) == (72, ["A " + "y" * 19,
+                                                                                      "y" * 11 + " title"])
 
 
 def test_cached_by_inputs_so_an_unchanged_card_is_not_redrawn(tmp_path):

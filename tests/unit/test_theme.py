@@ -38,14 +38,15 @@ def test_no_about_file_means_no_page_and_no_link(site, stufen):
      "content/about.md:3: modDatetime: expected a date such as 2024-05-01T09:30:00+02:00; got 'soon'"),
 ])
 def test_about_mistakes_are_errors_with_their_line(site, stufen, front, message):
-    root = site({"content/about.md": f"---\n{front}---\nHi.\n"})
+    root = site({"content/about.md": f"---\n{front}---\nHi.\n", "content/posts/a.md": post(description="d")})
     code, _, err = stufen(root, "build")
     assert code == 1
     assert message in err.splitlines()
 
 
 def test_post_only_keys_on_the_about_page_are_warnings(site, stufen):
-    root = site({"content/about.md": "---\ntitle: Me\ntags: [x]\n---\nHi.\n"})
+    root = site({"content/about.md": "---\ntitle: Me\ntags: [x]\n---\nHi.\n",
+                 "content/posts/a.md": post(description="d")})
     code, out, err = stufen(root, "build")
     assert code == 0
     assert ("content/about.md:3: warning: 'tags' has no effect on the About page "
