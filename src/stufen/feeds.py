@@ -39,8 +39,9 @@ _ATTR = re.compile(r'(\s(?:href|src))="([^"]*)"')
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # What `markdown` adds for the page, not the text: each heading's permalink, and the table of
 # contents' <details> with the "Table of contents" heading it fills (nothing else is under it).
-_ANCHOR = re.compile(r'\s*<a class="header-anchor"[^>]*>.*?</a>', re.DOTALL)
-_TOC = re.compile(r'(?:<h([1-6])\b[^>]*>(?:(?!</h\1>).)*</h\1>\s*)?<details class="toc">.*?</details>\n?', re.DOTALL)
+# Found with str.find, not a regex: a regex tried at every position of every feed entry was most of a feed's cost.
+_ANCHOR, _TOC, _CLOSE_DETAILS = '<a class="header-anchor"', '<details class="toc">', "</details>"
+_HEADING_CLOSE = re.compile(r"</h([1-6])>")
 
 
 def feeds(site: Site, now: datetime, reuse: PageMemo | None = None) -> list[Output]:
@@ -157,9 +158,36 @@ def feed_html(body: str, page_url: str) -> str:
 
     Memoised: a post appears in the site's feeds and in each of its tags' feeds.
     """
-    if 'class="header-anchor"' in body or '<details class="toc">' in body:
-        body = _ANCHOR.sub("", _TOC.sub("", body))
-    return absolute_html(body, page_url)
+    return absolute_html(_without_anchors(_without_toc(body)), page_url)
+
+
+def _without_toc(body: str) -> str:
+    """`body` less the table of contents' <details> and the heading right before it (which it fills)."""
+    start = body.find(_TOC)
+    end = body.find(_CLOSE_DETAILS, start)
+    if start < 0 or end < 0:
+        return body
+    end += len(_CLOSE_DETAILS) + body.startswith("\n", end + len(_CLOSE_DETAILS))
+    before = body[:start].rstrip()
+    closing = _HEADING_CLOSE.fullmatch(before[-5:])
+    if closing:
+        opening = before.rfind(f"<h{closing.group(1)}")
+        if opening >= 0 and before[opening + 3:opening + 4] in (" ", ">"):
+            start = opening
+    return body[:start] + body[end:]
+
+
+def _without_anchors(body: str) -> str:
+    """`body` less every heading permalink and the white space before it."""
+    parts, pos = [], 0
+    while (anchor := body.find(_ANCHOR, pos)) >= 0 and (end := body.find("</a>", anchor)) >= 0:
+        cut = anchor
+        while cut > pos and body[cut - 1].isspace():
+            cut -= 1
+        parts.append(body[pos:cut])
+        pos = end + len("</a>")
+    parts.append(body[pos:])
+    return "".join(parts)
 
 
 def absolute_html(body: str, page_url: str) -> str:
