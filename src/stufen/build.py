@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime
 from functools import partial
-from itertools import chain
 from pathlib import Path, PurePosixPath
 from time import perf_counter
 
@@ -25,12 +25,13 @@ from .images import add_image_sizes
 from .links import check_links
 from .memo import Memo
 from .model import Post
-from .ogimage import og_images
-from .output import Output, check_out_dir, fresh_folder, static_files, write_changed, write_site
+from .ogimage import og_images, start_drawing
+from .output import NewSite, Output, Pending, check_out_dir, fresh_folder, static_files, write_changed
 from .pagememo import PageMemo
 from .pages import Page, plan, unique_files, unique_pages
-from .parallel import parallel_map
-from .render import render_all, render_into
+from .parallel import Workers, parallel_map
+from .render import PARALLEL_FROM as RENDER_IN_PARALLEL
+from .render import RenderJob, render_all, render_into
 from .report import Report
 from .roadmap import load_roadmap, roadmap_pages
 from .search import IndexedPages, build_index, index_language, shard_count
@@ -42,6 +43,7 @@ from .uptodate import record, up_to_date
 
 Indexer = Callable[..., None]  # (site folder, output=folder for the index) → None; see search.build_index
 PARALLEL_FROM = 48  # below this many uncached posts a process pool costs more than it saves
+DRAW_IN_PARALLEL = 24  # cards to draw before workers pay for themselves
 
 
 def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool = False,
@@ -70,7 +72,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     # `stufen build` with a cache reuses the last build's unchanged pages and feeds (the dev server has its memo)
     reuse = PageMemo.start(cache.folder, out, env, (config, static_stamp(static), nav)) \
         if memo is None and cache.folder else None
-    assets += site_extras(site, pages, mode.now, cache, problems, link=memo is None, reuse=reuse)
+    assets += site_extras(site, pages, mode.now, cache, problems, cli=memo is None, reuse=reuse)
     assets += post_attachments(site)
     static = unique_files(static, [*(a.path for a in assets), *(p.output_path for p in pages)], config.root, problems)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
@@ -78,11 +80,8 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     index = _indexer(config, site, indexed, cache)
     finish = partial(add_image_sizes, files=static, base_path=config.base_path)  # pages' images get sizes
     if memo is None:  # stream: each page is written (or linked, if unchanged) as it is rendered, then let go of
-        compile_all(env)
-        rendered = render_into(pages, env, problems, fresh_folder(out), reuse=reuse, finish=finish)
-        outputs = indexed.tap(chain(assets, rendered))
-        files, written = write_site(outputs, static, out, finish=index,
-                                    check=partial(problems.raise_if_errors, strict)), None
+        job = RenderJob(pages, env, fresh_folder(out), reuse, finish)
+        files, written = publish(job, assets, static, out, problems, strict, indexed, index), None
         if reuse is not None:
             reuse.save()
     else:
@@ -94,6 +93,31 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     if key and site.posts:  # an empty site's feeds are dated "now": always rebuilt
         record(cache.folder, key, out, next_release(posts, config, mode), report)
     return report
+
+
+def publish(job: RenderJob, assets: list[Output], static: dict[str, Path], out: Path, problems: Problems,
+            strict: bool, indexed: IndexedPages, index: Indexer | None) -> int:
+    """`stufen build`'s write, with every core busy: workers render the pages into the new site
+    and then draw the Open Graph cards, while this process writes the rest; once the pages are
+    in, the search index is built in the background as the cards and feeds are written. The
+    site is swapped in only when all of it is there. Returns the number of files written."""
+    many = len(job.pages) >= RENDER_IN_PARALLEL or sum(isinstance(a, Pending) for a in assets) >= DRAW_IN_PARALLEL
+    compile_all(job.env)  # the workers inherit the templates compiled
+    with NewSite(out, static) as site, Workers(job, wanted=many) as workers, ThreadPoolExecutor(1) as background:
+        rendered = render_into(workers, problems)
+        start_drawing(assets, workers)  # queued behind the pages
+        site.add(indexed.tap(rendered))
+        problems.raise_if_errors(strict)
+        indexing = background.submit(index, site.folder) if index is not None else None
+        try:
+            site.add(assets)
+        finally:
+            if indexing is not None:
+                wait([indexing])
+        if indexing is not None:
+            indexing.result()
+        site.publish()
+    return site.count
 
 
 def static_stamp(static: dict[str, Path]) -> tuple[tuple[str, int, int], ...]:
@@ -128,11 +152,14 @@ def _indexer(config: Config, site: Site, pages: IndexedPages, cache: Cache) -> I
 
 
 def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, problems: Problems,
-                link: bool = False, reuse: PageMemo | None = None) -> list[Output]:
-    """Feeds, sitemap, robots.txt, manifest, GitHub Pages files and Open Graph cards."""
+                cli: bool = False, reuse: PageMemo | None = None) -> list[Output]:
+    """Feeds, sitemap, robots.txt, manifest, GitHub Pages files and Open Graph cards.
+
+    For `stufen build` (`cli`), cached cards are linked and new ones are left to draw (`publish`).
+    """
     og_folder = cache.folder / "og" if cache.folder is not None else None
     return [*feeds(site, now, reuse), *site_files(site, pages, now),
-            *og_images(site, og_folder, problems, memory=cache.memory, link=link)]
+            *og_images(site, og_folder, problems, memory=cache.memory, link=cli, defer=cli)]
 
 
 def post_attachments(site: Site) -> list[Output]:

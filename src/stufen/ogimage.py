@@ -16,6 +16,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -42,8 +43,8 @@ from .config import CONFIG_FILE, Config
 from .dates import short_date
 from .errors import Problems
 from .model import Post
-from .output import Linked, Output
-from .parallel import parallel_map
+from .output import Linked, Output, Pending
+from .parallel import Later, Workers, parallel_map
 from .site import Site
 from .theme import theme_dir
 
@@ -91,7 +92,7 @@ def _font_sizes(fonts: tuple[str, ...]) -> list[tuple[str, int]]:
 
 
 def cached_cards(cards: Sequence[Card], folder: Path | None, fonts: Sequence[str] = FONTS,
-                 memory: dict | None = None, read: bool = True) -> list[bytes | Path]:
+                 memory: dict | None = None, read: bool = True, defer: bool = False) -> list[bytes | Path | CardDraw]:
     """The PNG for each card: from `memory` or `folder` when drawn before, else drawn (in parallel) and stored.
 
     With `read=False`, a card stored in `folder` is returned as its path, unread (a build links it).
@@ -108,6 +109,10 @@ def cached_cards(cards: Sequence[Card], folder: Path | None, fonts: Sequence[str
         elif stored is not None and stored.is_file():
             found[key] = stored.read_bytes() if read else stored
     todo = {key: card for key, card in zip(keys, cards, strict=True) if key not in found}
+    if defer:
+        found.update({key: CardDraw(card, fonts, folder / f"{key}.png" if folder is not None else None)
+                      for key, card in todo.items()})
+        return [found[key] for key in keys]
     drawn = parallel_map(_draw_job, [(card, tuple(fonts)) for card in todo.values()], serial_below=PARALLEL_FROM)
     for key, data in zip(todo, drawn, strict=True):
         found[key] = data
@@ -230,10 +235,13 @@ def _wrap(text: str, size: int, fonts: Sequence[str], width: int, rtl: bool) -> 
 
 
 def og_images(site: Site, folder: Path | None, problems: Problems,
-              fonts: Sequence[str] = FONTS, memory: dict | None = None, link: bool = False) -> list[Output]:
+              fonts: Sequence[str] = FONTS, memory: dict | None = None, link: bool = False,
+              defer: bool = False) -> list[Output]:
     """A card for every shown post without `ogImage`, and one for the site unless `og_image` is set.
 
-    With `link`, a card already in the cache `folder` is hard-linked into the site, not copied.
+    With `link`, a card already in the cache `folder` is hard-linked into the site, not copied. With
+    `defer`, a card not drawn before is not drawn now: it is a `Pending` output whose `CardDraw`
+    the build hands to its workers (`start_drawing`), to be drawn while the site is being written.
     """
     config = site.config
     colours = theme_colours(_theme_css(config.root))
@@ -248,9 +256,49 @@ def og_images(site: Site, folder: Path | None, problems: Problems,
             where = post.source if post else CONFIG_FILE
             problems.warn(where, None, f"no installed font can draw {missing!r} in its Open Graph image",
                           FONT_HINT)
-    images = cached_cards([card for _, card, _ in cards], folder, fonts, memory, read=not link)
-    return [Linked(path.lstrip("/"), b"", image) if isinstance(image, Path) else Output(path.lstrip("/"), image)
-            for (path, _, _), image in zip(cards, images, strict=True)]
+    images = cached_cards([card for _, card, _ in cards], folder, fonts, memory, read=not link, defer=defer)
+    return [_output(path.lstrip("/"), image) for (path, _, _), image in zip(cards, images, strict=True)]
+
+
+def _output(path: str, image: bytes | Path | CardDraw) -> Output:
+    if isinstance(image, Path):
+        return Linked(path, b"", image)
+    if isinstance(image, CardDraw):
+        return Pending(path, b"", image)
+    return Output(path, image)
+
+
+class CardDraw:
+    """A card still to be drawn (and stored in the cache): by a worker once `start` hands it to
+    one, else here, when its bytes are first asked for."""
+
+    def __init__(self, card: Card, fonts: Sequence[str], stored: Path | None):
+        self.args = (card, tuple(fonts), stored)
+        self.job: Future | Later | None = None
+
+    def start(self, workers: Workers) -> None:
+        if self.job is None:
+            self.job = workers.submit(_draw_stored, self.args)
+
+    def result(self) -> bytes:
+        if self.job is None:
+            self.job = Later(_draw_stored, None, self.args)
+        return self.job.result()
+
+
+def start_drawing(outputs: Sequence[Output], workers: Workers) -> None:
+    """Queue every deferred card on `workers` (behind whatever they already have to do)."""
+    for item in outputs:
+        if isinstance(item, Pending) and isinstance(item.job, CardDraw):
+            item.job.start(workers)
+
+
+def _draw_stored(_state, args: tuple[Card, tuple[str, ...], Path | None]) -> bytes:
+    card, fonts, stored = args
+    data = draw_card(card, fonts)
+    if stored is not None:
+        store(stored, data)
+    return data
 
 
 SITE_CARD = "/og/site.png"

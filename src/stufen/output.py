@@ -44,6 +44,14 @@ class Linked(Output):
 
 
 @dataclass(frozen=True, slots=True)
+class Pending(Output):
+    """A file whose bytes a worker process is still making (an Open Graph card): `job.result()`
+    gives them once they are ready, so the site can be written around it meanwhile."""
+
+    job: object = None
+
+
+@dataclass(frozen=True, slots=True)
 class Placed(Output):
     """A file a worker process has already written at its path in the new site folder
     (`render.render_into`): nothing is left to write. `digest` and `indexed` as for `Linked`."""
@@ -90,35 +98,64 @@ def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
 
     Returns the number of files written.
     """
-    outputs = _unique(outputs, static)
-    _recover(out)
-    fresh = fresh_folder(out)
-    if fresh.exists():
-        shutil.rmtree(fresh)
-    fresh.mkdir(parents=True)
-    folders = {fresh}
-    try:
-        for rel, source in static.items():
-            shutil.copyfile(source, _in_folder(fresh / rel, folders))
-        count = len(static)
-        for item in outputs:
-            if isinstance(item, Linked):
-                link_or_copy(item.source, _in_folder(fresh / item.path, folders))
-            elif not isinstance(item, Placed):
-                _in_folder(fresh / item.path, folders).write_bytes(item.data)
-            count += 1
+    with NewSite(out, static) as site:
+        site.add(outputs)
         if check is not None:
             check()
-        (fresh / MARKER).write_bytes(MARKER_TEXT)
         if finish is not None:
-            finish(fresh)
-        swap_in(fresh, out)
-        if fresh.exists():  # the old site, exchanged out
-            discard(fresh, out)
-    finally:
-        if fresh.exists():
-            shutil.rmtree(fresh, ignore_errors=True)
-    return count
+            finish(site.folder)
+        site.publish()
+    return site.count
+
+
+class NewSite:
+    """The next site, filled in a fresh folder beside `out` and swapped in whole by `publish()`.
+
+    Used as a context manager: a site left unpublished (an error, an interruption) is removed,
+    and the previous one stays as it was. `add` may be called several times, so a build can write
+    its pages, start indexing them, and write the rest meanwhile; one path is never written twice.
+    """
+
+    def __init__(self, out: Path, static: dict[str, Path]):
+        self.out, self.static, self.folder = out, static, fresh_folder(out)
+        self.count = 0
+        self._seen: set[str] = set()
+        self._made: set[Path] = set()
+
+    def __enter__(self) -> NewSite:
+        _recover(self.out)
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        self.folder.mkdir(parents=True)
+        self._made.add(self.folder)
+        try:
+            for rel, source in self.static.items():
+                shutil.copyfile(source, _in_folder(self.folder / rel, self._made))
+        except BaseException:
+            self.__exit__()
+            raise
+        self.count = len(self.static)
+        return self
+
+    def add(self, outputs: Iterable[Output]) -> None:
+        for item in _unique(outputs, self.static, self._seen):
+            if isinstance(item, Linked):
+                link_or_copy(item.source, _in_folder(self.folder / item.path, self._made))
+            elif isinstance(item, Pending):
+                _in_folder(self.folder / item.path, self._made).write_bytes(item.job.result())
+            elif not isinstance(item, Placed):
+                _in_folder(self.folder / item.path, self._made).write_bytes(item.data)
+            self.count += 1
+
+    def publish(self) -> None:
+        (self.folder / MARKER).write_bytes(MARKER_TEXT)
+        swap_in(self.folder, self.out)
+        if self.folder.exists():  # the old site, exchanged out
+            discard(self.folder, self.out)
+
+    def __exit__(self, *exc) -> None:
+        if self.folder.exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def fresh_folder(out: Path) -> Path:
@@ -227,9 +264,9 @@ def _remove(out: Path, rel: str) -> None:
         folder = folder.parent
 
 
-def _unique(outputs: Iterable[Output], static: dict[str, Path]) -> Iterator[Output]:
+def _unique(outputs: Iterable[Output], static: dict[str, Path], seen: set[str] | None = None) -> Iterator[Output]:
     """`outputs`, refusing (mid-stream, before anything is published) two files at one path."""
-    seen: set[str] = set()
+    seen = set() if seen is None else seen
     for item in outputs:
         if item.path in seen or item.path in static:
             clash = f"static/{item.path}" if item.path in static else "another page"

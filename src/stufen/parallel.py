@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -42,28 +42,64 @@ def parallel_map(fn: Callable[[T], R], items: Sequence[T], *, serial_below: int)
         return list(pool.map(fn, items, chunksize=max(1, len(items) // (workers * 4))))
 
 
-_STATE: object = None  # what `forked_map`'s workers inherit: set in the parent just before it forks
+_STATE: object = None  # what `Workers` inherit: set in the parent while it forks them
 
 
-def forked_map(fn: Callable[[object, T], R], items: Sequence[T], *, state: object, serial_below: int):
-    """`fn(state, item)` for each item, lazily and in order, over forked workers that inherit
-    `state` instead of receiving it: for work whose inputs are large and already in memory (a
-    build's planned pages and templates), which pickling to each worker would cost more than the
-    work. Where the OS cannot fork, or for few items, it runs here.
+class Workers:
+    """Forked worker processes that inherit `state` instead of receiving it, for work whose inputs are
+    large and already in memory (a build's planned pages and templates), which pickling to each
+    worker would cost more than the work. Work is submitted now and its results collected later,
+    so the caller can do other work meanwhile (several kinds of job share the one pool). Without
+    `fork` on this OS, or when `wanted` is false, every job runs here, when its result is asked for.
     """
-    workers = min(cores(), MAX_WORKERS)
-    if len(items) < serial_below or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for item in items:
-            yield fn(state, item)
-        return
-    global _STATE
-    _STATE = state
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    try:
-        yield from pool.map(_call_with_state, [(fn, item) for item in items])
-    finally:
-        _STATE = None
-        pool.shutdown(cancel_futures=True)
+
+    def __init__(self, state: object, *, wanted: bool = True):
+        self.state, self.pool = state, None
+        workers = min(cores(), MAX_WORKERS)
+        if not wanted or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        global _STATE
+        _STATE = state
+        try:
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+            self.pool.submit(os.getpid).result()  # the first job forks every worker: now, while they can inherit
+        finally:
+            _STATE = None
+
+    def submit(self, fn: Callable[[object, T], R], item: T) -> Future[R] | Later[R]:
+        """`fn(state, item)` in a worker; `fn` must be a module-level function, `item` and its result picklable."""
+        if self.pool is None:
+            return Later(fn, self.state, item)
+        return self.pool.submit(_call_with_state, (fn, item))
+
+    def map(self, fn: Callable[[object, T], R], items: Sequence[T]) -> Iterator[R]:
+        """`fn(state, item)` for each item, all submitted now; the results come back in order."""
+        futures = [self.submit(fn, item) for item in items]
+        return (future.result() for future in futures)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Later:
+    """A job of a pool-less `Workers`: run when its result is first asked for."""
+
+    def __init__(self, fn, state, item):
+        self._job: tuple | None = (fn, state, item)
+        self._result = None
+
+    def result(self):
+        if self._job is not None:
+            fn, state, item = self._job
+            self._result, self._job = fn(state, item), None
+        return self._result
 
 
 def _call_with_state(job):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from .memo import Fingerprints
 from .output import Output, Placed
 from .pagememo import PageMemo
 from .pages import Page
-from .parallel import forked_map
+from .parallel import Workers
 from .search import INDEXED
 
 Finish = Callable[[bytes], bytes]  # what a build does to every rendered page (build.py: image sizes)
@@ -66,38 +67,53 @@ CHUNK = 32  # pages per worker task: small enough to balance, large enough that 
 PARALLEL_FROM = 4 * CHUNK  # fewer pages render faster here than a pool starts
 
 
-def render_into(pages: Sequence[Page], env: jinja2.Environment, problems: Problems, folder: Path,
-                reuse: PageMemo | None = None, finish: Finish | None = None) -> Iterator[Output]:
-    """`iter_render` over all cores for a large build: forked workers render chunks of pages and
-    write each one into `folder` (the new site `write_site` is filling) themselves, so a page's
-    bytes never cross a process boundary. What comes back, in order, is a `Placed` (or `Linked`)
-    per page; the workers' page-memo entries and problems are merged here.
+@dataclass(frozen=True, slots=True)
+class RenderJob:
+    """What render workers inherit (see `parallel.Workers`): the pages and how to render them, and
+    `folder`, the new site `output.NewSite` is filling, where they write each page themselves."""
+
+    pages: Sequence[Page]
+    env: jinja2.Environment
+    folder: Path
+    reuse: PageMemo | None = None
+    finish: Finish | None = None
+
+
+def render_into(workers: Workers, problems: Problems) -> Iterator[Output]:
+    """Render `workers.state` (a RenderJob) over all cores: forked workers render chunks of pages and
+    write each one into the new site, so a page's bytes never cross a process boundary. The chunks
+    are submitted now; what comes back as the result is consumed, in order, is a `Placed` (or
+    `Linked`) per page, and the workers' page-memo entries and problems are merged here.
     """
-    if len(pages) < PARALLEL_FROM:
-        yield from iter_render(pages, env, problems, reuse=reuse, finish=finish)
-        return
-    chunks = [(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
-    failures = TemplateFailures(env)  # one problem per template mistake, over all the chunks
-    state = (pages, env, reuse, finish, folder)
-    for outputs, found, seen in forked_map(_render_chunk, chunks, state=state, serial_below=PARALLEL_FROM // CHUNK):
+    job: RenderJob = workers.state
+    if workers.pool is None:
+        return iter_render(job.pages, job.env, problems, reuse=job.reuse, finish=job.finish)
+    chunks = [(start, min(start + CHUNK, len(job.pages))) for start in range(0, len(job.pages), CHUNK)]
+    return _merged(workers.map(_render_chunk, chunks), job, problems)
+
+
+def _merged(results: Iterator, job: RenderJob, problems: Problems) -> Iterator[Output]:
+    failures = TemplateFailures(job.env)  # one problem per template mistake, over all the chunks
+    for outputs, found, seen in results:
         failures.merge(found)
-        if reuse is not None:
-            reuse.seen.update(seen[0])
-            reuse.reused += seen[1]
+        if job.reuse is not None:
+            job.reuse.seen.update(seen[0])
+            job.reuse.reused += seen[1]
         yield from outputs
     problems.extend(failures.problems())
 
 
 def _render_chunk(state, bounds: tuple[int, int]):
     """In a worker: render pages[start:stop], write each into the new site, say what was placed."""
-    pages, env, reuse, finish, folder = state
-    failures, placed, made = TemplateFailures(env), [], set()
+    job: RenderJob = state
+    reuse = job.reuse
+    failures, placed, made = TemplateFailures(job.env), [], set()
     if reuse is not None:  # this worker's own copy: report only this chunk's entries
         reuse.seen, reuse.reused = {}, 0
-    for item in iter_render(pages[bounds[0]:bounds[1]], env, Problems(), reuse=reuse, finish=finish,
+    for item in iter_render(job.pages[bounds[0]:bounds[1]], job.env, Problems(), reuse=reuse, finish=job.finish,
                             failures=failures):
         if type(item) is Output:
-            target = folder / item.path
+            target = job.folder / item.path
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
