@@ -15,7 +15,6 @@ import re
 from functools import lru_cache
 from html import escape, unescape
 
-from latex2mathml.converter import convert
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -43,7 +42,9 @@ def math_plugin(md: MarkdownIt) -> None:
                       allow_blank_lines=False, double_inline=True)
     md.inline.ruler.at("math_inline", _math_inline_outside_code(math_inline_dollar(False, False, True)))
     md.add_render_rule("math_inline", lambda self, tokens, i, options, env: _render(tokens[i], False, env))
-    md.add_render_rule("math_inline_double", lambda self, tokens, i, options, env: _render(tokens[i], True, env))
+    # $$…$$ inside a paragraph: displayed, but in a <span> (a <div> is invalid inside <p>)
+    md.add_render_rule("math_inline_double",
+                       lambda self, tokens, i, options, env: _render(tokens[i], True, env, tag="span"))
     md.add_render_rule("math_block", lambda self, tokens, i, options, env: _render(tokens[i], True, env))
     plain_fence = md.renderer.rules["fence"]
 
@@ -90,13 +91,15 @@ def _backtick_runs(src: str) -> dict[int, list[int]]:
     return runs
 
 
-def _render(token: Token, display: bool, env: dict) -> str:
+def _render(token: Token, display: bool, env: dict, tag: str = "div") -> str:
     latex = token.content.strip()
     html, problem = to_mathml(latex, display)
     if problem:
         env.setdefault("math_problems", []).append((token.meta.get("line", 1), problem))
         return f'<code class="math-error">{escape(latex)}</code>'
-    return f'<div class="math-display">{html}</div>\n' if display else html
+    if not display:
+        return html
+    return f'<{tag} class="math-display">{html}</{tag}>' + ("\n" if tag == "div" else "")
 
 
 @lru_cache(maxsize=1024)
@@ -107,6 +110,8 @@ def to_mathml(latex: str, display: bool) -> tuple[str, str | None]:
         return "", problem
     prepared, names = prepare(latex)
     try:
+        from latex2mathml.converter import convert  # here: most builds have no formula to pay its import for
+
         html = finish(convert(prepared, display="block" if display else "inline"), names)
     except Exception as exc:  # latex2mathml raises bare Exception subclasses with no message
         return "", f"invalid LaTeX in ${latex}$: {_describe(exc)}"

@@ -10,7 +10,6 @@ stemming) and Korean is split on spaces either way.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 import re
 import shutil
@@ -45,7 +44,7 @@ def _has_han_or_kana(text: str) -> bool:
 
 
 INDEXED = b"data-pagefind-body"  # the attribute that marks a page Pagefind indexes (post pages)
-SHARD_POSTS = 100  # posts per index shard: Pagefind's time and memory grow faster than its input
+SHARD_POSTS = 50  # posts per index shard: an edit re-indexes its shard, and Pagefind grows faster than its input
 MAX_SHARDS = 16  # …but every shard is fetched for every search, so not too many
 UI_FILES = re.compile(r"pagefind-(component-ui|modular-ui|ui|highlight)\.")  # Pagefind's UI; we ship our own
 _COMPLETE = ".complete"
@@ -172,9 +171,11 @@ def _prune(cache: Path, keep: set[str]) -> None:
 
 @lru_cache(maxsize=1)
 def _version() -> str:
+    from importlib import metadata  # here, not at start-up: it costs 30 ms of imports, needed once a build
+
     try:
-        return importlib.metadata.version(_executable().parent.name.replace("_", "-"))
-    except importlib.metadata.PackageNotFoundError:
+        return metadata.version(_executable().parent.name.replace("_", "-"))
+    except metadata.PackageNotFoundError:
         return str(_executable().stat().st_size)
 
 

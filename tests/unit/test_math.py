@@ -28,6 +28,12 @@ def test_display_math_and_math_fence_are_block_mathml():
     assert "<mfrac>" in html and "<msup><mi>x</mi><mn>2</mn></msup>" in html
 
 
+def test_display_math_inside_a_paragraph_is_a_span_not_an_invalid_div():
+    html = render_markdown("So $$x^2$$ follows.").html
+    assert html.startswith('<p>So <span class="math-display"><math ')
+    assert html.rstrip().endswith("</math></span> follows.</p>") and "<div" not in html
+
+
 def test_dollars_in_prose_stay_text():
     html = render_markdown("It costs $5 and $10, or $ 3 $; my $PATH and $HOME too.").html
     assert "<math" not in html

@@ -48,7 +48,8 @@ def test_search_can_be_turned_off(site, stufen):
 
 
 def test_shards_are_stable_and_balanced():
-    assert [shard_count(n) for n in (0, 1, 100, 101, 1000, 100_000)] == [1, 1, 1, 2, 10, MAX_SHARDS]
+    sizes = (0, 1, 50, 51, 100, 101, 1000, 100_000)
+    assert [shard_count(n) for n in sizes] == [1, 1, 1, 2, 2, 3, MAX_SHARDS, MAX_SHARDS]
     paths = [f"posts/post-{n}/index.html" for n in range(1000)]
     counts = Counter(shard_of(path, 10) for path in paths)
     assert sorted(counts) == list(range(10)) and max(counts.values()) < 140
