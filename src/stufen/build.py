@@ -97,25 +97,30 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
 
 def publish(job: RenderJob, assets: list[Output], static: dict[str, Path], out: Path, problems: Problems,
             strict: bool, indexed: IndexedPages, index: Indexer | None) -> int:
-    """`stufen build`'s write, with every core busy: workers render the pages into the new site
-    and then draw the Open Graph cards, while this process writes the rest; once the pages are
-    in, the search index is built in the background as the cards and feeds are written. The
-    site is swapped in only when all of it is there. Returns the number of files written."""
-    many = len(job.pages) >= RENDER_IN_PARALLEL or sum(isinstance(a, Pending) for a in assets) >= DRAW_IN_PARALLEL
+    """`stufen build`'s write, with every core busy: workers render the pages into the new site;
+    then, while this process builds the search index in the background, fresh workers draw the
+    Open Graph cards and the cards and feeds are written. The site is swapped in only when all of
+    it is there. Returns the number of files written.
+
+    The cards get workers of their own: those that rendered the pages are hundreds of megabytes
+    each by then (a 5000-post journal), and drawing beside the index would add them to its peak.
+    """
+    drawn = sum(isinstance(a, Pending) for a in assets)
     compile_all(job.env)  # the workers inherit the templates compiled
-    with NewSite(out, static) as site, Workers(job, wanted=many) as workers, ThreadPoolExecutor(1) as background:
-        rendered = render_into(workers, problems)
-        start_drawing(assets, workers)  # queued behind the pages
-        site.add(indexed.tap(rendered))
+    with NewSite(out, static) as site:
+        with Workers(job, wanted=len(job.pages) >= RENDER_IN_PARALLEL) as workers:
+            site.add(indexed.tap(render_into(workers, problems)))
         problems.raise_if_errors(strict)
-        indexing = background.submit(index, site.folder) if index is not None else None
-        try:
-            site.add(assets)
-        finally:
+        with Workers(None, wanted=drawn >= DRAW_IN_PARALLEL) as drawers, ThreadPoolExecutor(1) as background:
+            start_drawing(assets, drawers)  # forked before the index's thread starts
+            indexing = background.submit(index, site.folder) if index is not None else None
+            try:
+                site.add(assets)
+            finally:
+                if indexing is not None:
+                    wait([indexing])
             if indexing is not None:
-                wait([indexing])
-        if indexing is not None:
-            indexing.result()
+                indexing.result()
         site.publish()
     return site.count
 

@@ -8,6 +8,7 @@ builds deterministic whatever the scheduling.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -60,10 +61,12 @@ class Workers:
             return
         global _STATE
         _STATE = state
+        gc.freeze()  # the workers' collections then skip what they inherit: it stays shared, not copied
         try:
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
             self.pool.submit(os.getpid).result()  # the first job forks every worker: now, while they can inherit
         finally:
+            gc.unfreeze()
             _STATE = None
 
     def submit(self, fn: Callable[[object, T], R], item: T) -> Future[R] | Later[R]:
