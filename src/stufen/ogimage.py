@@ -82,7 +82,12 @@ def theme_colours(css: str) -> Colours:
 def card_key(card: Card, fonts: Sequence[str] = FONTS) -> str:
     """Cache key: the card, the fonts that would draw it, whether Pillow can shape text, Stufen's and
     the layout's version."""
-    text = repr((build_id(), DRAWING_VERSION, card, _font_sizes(tuple(fonts)), RAQM))
+    return _card_key(card, tuple(fonts), build_id())
+
+
+@lru_cache(maxsize=16384)  # while serving, every card's key on every rebuild
+def _card_key(card: Card, fonts: tuple[str, ...], build: str) -> str:
+    text = repr((build, DRAWING_VERSION, card, _font_sizes(fonts), RAQM))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -103,10 +108,11 @@ def cached_cards(cards: Sequence[Card], folder: Path | None, fonts: Sequence[str
     for key in keys:
         if key in found:
             continue
-        stored = folder / f"{key}.png" if folder is not None else None
         if ("og", key) in memory:
             found[key] = memory["og", key]
-        elif stored is not None and stored.is_file():
+            continue
+        stored = folder / f"{key}.png" if folder is not None else None
+        if stored is not None and stored.is_file():
             found[key] = stored.read_bytes() if read else stored
     todo = {key: card for key, card in zip(keys, cards, strict=True) if key not in found}
     if defer:

@@ -8,7 +8,7 @@ URL goes through the `url` filter, which applies base_url's path.
 from __future__ import annotations
 
 from collections.abc import Collection
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -86,6 +86,7 @@ def template_dirs(config: Config) -> list[Path]:
     return [own, theme] if own.is_dir() and own.resolve() != theme.resolve() else [theme]
 
 
+@lru_cache(maxsize=65536)  # every page links to the same few hundred addresses
 def url(base_path: str, path: str) -> str:
     """"/posts/x/" → "/journal/posts/x/" under a project site; non-ASCII is percent-encoded."""
     if path.startswith(("http://", "https://", "mailto:", "#")):
