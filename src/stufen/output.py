@@ -159,7 +159,7 @@ class NewSite:
 
 
 def fresh_folder(out: Path) -> Path:
-    """Where `write_site` builds the next site beside `out` (known beforehand, so workers can write into it)."""
+    """Where `NewSite` builds the next site beside `out` (known beforehand, so workers can write into it)."""
     return out.parent / f".{out.name}.stufen-new-{os.getpid()}"
 
 

@@ -50,7 +50,7 @@ class Workers:
     """Forked worker processes that inherit `state` instead of receiving it, for work whose inputs are
     large and already in memory (a build's planned pages and templates), which pickling to each
     worker would cost more than the work. Work is submitted now and its results collected later,
-    so the caller can do other work meanwhile (several kinds of job share the one pool). Without
+    so the caller can do other work meanwhile (write pages, build the search index). Without
     `fork` on this OS, or when `wanted` is false, every job runs here, when its result is asked for.
     """
 
