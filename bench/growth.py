@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import PurePosixPath
 
-from stufen.content import Settings, load_post
+from stufen.load.post import Settings, load_post
 
 FRONT = "---\ntitle: T\npubDatetime: 2024-05-01\ndescription: d\n---\n"
 SHAPES = {

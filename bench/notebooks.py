@@ -14,7 +14,7 @@ import time
 from pathlib import Path, PurePosixPath
 
 from stufen.cli import main
-from stufen.content import Settings, load_post
+from stufen.load.post import Settings, load_post
 
 DEMO = Path(__file__).parents[1] / "content/posts/2023-10-08-least-squares-notebook.ipynb"
 

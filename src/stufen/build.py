@@ -14,32 +14,33 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from time import perf_counter
 
-from .about import about_pages, load_about
-from .cache import Cache, store
 from .config import Config
-from .content import Settings, discover, load_post
 from .errors import Problems
-from .feeds import feeds
-from .highlight import stylesheet
-from .images import add_image_sizes
-from .links import check_links
-from .memo import Memo
+from .extras.cards import og_images, start_drawing
+from .extras.feeds import feeds
+from .extras.search import IndexedPages, build_index, index_language
+from .extras.seo import site_files
+from .incremental.pool import Workers, parallel_map
+from .incremental.store import Cache, store
+from .incremental.uptodate import record, up_to_date
+from .load.post import Settings, discover, load_post
+from .markdown.highlight import stylesheet
 from .model import Post
-from .ogimage import og_images, start_drawing
-from .output import NewSite, Output, Pending, check_out_dir, fresh_folder, static_files, write_changed
-from .pagememo import PageMemo
-from .pages import Page, plan, unique_files, unique_pages
-from .parallel import Workers, parallel_map
-from .render import PARALLEL_FROM as RENDER_IN_PARALLEL
-from .render import RenderJob, render_all, render_into
+from .output.write import NewSite, Output, Pending, check_out_dir, fresh_folder, static_files, write_changed
+from .render.environment import compile_all, make_env, nav_globals
+from .render.images import add_image_sizes
+from .render.memo import Memo
+from .render.pagememo import PageMemo
+from .render.pages import PARALLEL_FROM as RENDER_IN_PARALLEL
+from .render.pages import RenderJob, render_all, render_into
 from .report import Report
-from .roadmap import load_roadmap, roadmap_pages
-from .search import IndexedPages, build_index, index_language, shard_count
-from .seo import site_files
-from .site import Mode, Site, assemble, next_release
-from .templates import compile_all, make_env, nav_globals
+from .routes import shard_count
+from .site.about import about_pages, load_about
+from .site.assemble import Mode, Site, assemble, next_release
+from .site.links import check_links
+from .site.plan import Page, plan, unique_files, unique_pages
+from .site.roadmap import load_roadmap, roadmap_pages
 from .theme import theme_dir
-from .uptodate import record, up_to_date
 
 Indexer = Callable[..., None]  # (site folder, output=folder for the index) → None; see search.build_index
 PARALLEL_FROM = 48  # below this many uncached posts a process pool costs more than it saves

@@ -11,11 +11,11 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .cache import CACHE_DIR, Cache, clear
 from .config import check_site, load_config
 from .dates import now
 from .errors import BuildFailed, ConfigError
-from .uptodate import up_to_date
+from .incremental.store import CACHE_DIR, Cache, clear
+from .incremental.uptodate import up_to_date
 
 # Each command imports what it needs when it runs: "nothing changed" answers in a tenth of a second.
 
@@ -46,7 +46,7 @@ def build_command(root: Path, out: Path | None, drafts: bool, strict: bool, no_c
     key, report = up_to_date(config, target, (drafts, drafts, strict), cache.folder, clock)
     if report is None:
         from .build import build
-        from .site import Mode
+        from .site.assemble import Mode
 
         report = build(config, mode=Mode(clock, drafts=drafts, future=drafts), cache=cache, out=target, strict=strict,
                        stamp=key)
@@ -64,7 +64,7 @@ def build_command(root: Path, out: Path | None, drafts: bool, strict: bool, no_c
 @click.pass_obj
 def serve_command(root: Path, watch: bool, port: int, host: str, drafts: bool, open_browser: bool) -> None:
     """Build into .stufen-serve/ and serve it at http://127.0.0.1:8000/ (under base_url's path)."""
-    from .devsite import Options, run  # the server and watcher load only when serving
+    from .serve.command import Options, run  # the server and watcher load only when serving
 
     check_site(load_config(root))
     run(root, Options(host, port, watch, drafts, open_browser), echo=click.echo)
@@ -79,7 +79,7 @@ def deploy_command(ctx: click.Context, remote: str, branch: str, no_build: bool)
     """Build with --strict, then push _site/ to the gh-pages branch."""
     if not no_build:
         ctx.invoke(build_command, out=None, drafts=False, strict=True, no_cache=False)
-    from .deploy import deploy
+    from .commands.deploy import deploy
 
     root = ctx.obj
     click.echo(deploy(root, root / load_config(root).out_dir, remote=remote, branch=branch))
@@ -91,7 +91,7 @@ def deploy_command(ctx: click.Context, remote: str, branch: str, no_build: bool)
 @click.pass_obj
 def new_command(root: Path, title: str, slug: str | None) -> None:
     """Start a post: writes content/posts/<slug>.md with complete front matter."""
-    from .scaffold import PostExists, new_post
+    from .commands.new import PostExists, new_post
 
     if not title.strip():
         raise click.UsageError("the title is empty")
@@ -110,8 +110,8 @@ def new_command(root: Path, title: str, slug: str | None) -> None:
 @click.pass_obj
 def check_command(root: Path, fmt: str, fix: bool) -> None:
     """Lint the content without building: links, encoding, dates, descriptions, alt text, tags."""
-    from .check import check, fix_mojibake
-    from .site import Mode
+    from .commands.check import check, fix_mojibake
+    from .site.assemble import Mode
 
     config = load_config(root)
     check_site(config)

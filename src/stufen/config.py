@@ -18,8 +18,18 @@ from zoneinfo import ZoneInfo
 from pygments.styles import get_all_styles
 
 from .errors import ConfigError, did_you_mean
-from .share import SERVICES
-from .urls import malformed
+from .routes import malformed
+
+# Share links a site may list (`share = [...]`): label and URL pattern; {url} and {title} are
+# percent-encoded when filled in (render/share.py).
+SHARE_SERVICES = {
+    "mastodon": ("Mastodon", "https://mastodonshare.com/?text={title}&url={url}"),
+    "bluesky": ("Bluesky", "https://bsky.app/intent/compose?text={title}%20{url}"),
+    "linkedin": ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+    "hackernews": ("Hacker News", "https://news.ycombinator.com/submitlink?u={url}&t={title}"),
+    "reddit": ("Reddit", "https://www.reddit.com/submit?url={url}&title={title}"),
+    "email": ("Email", "mailto:?subject={title}&body={url}"),
+}
 
 CODE_STYLES = frozenset(get_all_styles())
 
@@ -44,7 +54,7 @@ class Config:
     edit_url: str | None = None  # e.g. "https://github.com/me/journal/edit/main/"
     edit_text: str = "Suggest changes"
     socials: Mapping[str, str] = field(default_factory=dict)  # name → URL, in file order
-    share: tuple[str, ...] = ()  # share links under each post: names from share.SERVICES
+    share: tuple[str, ...] = ()  # share links under each post: names from SHARE_SERVICES
     og_image: str | None = None
     og_cards: bool = True  # draw an Open Graph card per post; false: posts without ogImage share the site's
     cname: str | None = None  # custom domain, written to CNAME for GitHub Pages
@@ -197,8 +207,8 @@ def _check_share(value) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f'expected a list such as ["mastodon", "email"]; got {value!r}')
     for name in value:
-        if name not in SERVICES:
-            hint = did_you_mean(name, SERVICES) or "known: " + ", ".join(SERVICES)
+        if name not in SHARE_SERVICES:
+            hint = did_you_mean(name, SHARE_SERVICES) or "known: " + ", ".join(SHARE_SERVICES)
             raise ValueError(f"unknown service '{name}' ({hint})")
     return tuple(value)
 

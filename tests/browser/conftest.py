@@ -17,9 +17,9 @@ import pytest
 
 from conftest import FIXED_NOW  # tests/conftest.py: the pinned clock
 from stufen.config import load_config
-from stufen.devsite import live_site
-from stufen.httpd import open_server
-from stufen.watch import Watcher
+from stufen.serve.command import live_site
+from stufen.serve.http import open_server
+from stufen.serve.watch import Watcher
 
 from .demo import build_demo, serve_folder
 

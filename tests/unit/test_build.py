@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXED_NOW, files, post
-from stufen.output import MARKER
+from stufen.output.write import MARKER
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD = {"content/posts/a.md": post("Alpha", description="A."),
@@ -336,7 +336,7 @@ MANY = {f"content/posts/m{i:03}.md": post(f"Many {i}", date=f"2024-{1 + i % 12:0
 
 def test_pages_rendered_by_workers_are_byte_identical_to_pages_rendered_here(site, stufen, monkeypatch):
     """Past render.PARALLEL_FROM pages, forked workers render and write them; the site must not differ."""
-    from stufen import render
+    from stufen.render import pages as render
 
     root = site(MANY)
     assert stufen(root, "build", "--no-cache")[0] == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from conftest import files, post
-from stufen.cache import Cache
+from stufen.incremental.store import Cache
 
 
 def test_an_entry_appears_whole_or_not_at_all(tmp_path):

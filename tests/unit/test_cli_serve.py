@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import post
-from stufen.devsite import SERVE_DIR, ServeLock, http_address
-from stufen.httpd import open_server
-from stufen.serve import LiveSite
+from stufen.serve.command import SERVE_DIR, ServeLock, http_address
+from stufen.serve.http import open_server
+from stufen.serve.live import LiveSite
 
 
 def test_serve_on_a_port_in_use_names_a_free_port_before_building(site, stufen):

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from stufen.content import Settings, discover, load_post
+from stufen.load.post import Settings, discover, load_post
 from stufen.model import Tag, Track
 
 SRC = PurePosixPath("content/posts/2024-05-01-my-post.md")

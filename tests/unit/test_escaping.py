@@ -19,7 +19,7 @@ from PIL import Image
 
 from conftest import write_files
 from stufen.cli import main
-from stufen.content import Settings, load_post
+from stufen.load.post import Settings, load_post
 from stufen.slugs import slugify
 
 TITLE = '</script><script>alert(1)</script> "onmouseover=alert(2) x=\' ]]> & 😀 \u202eRTL\u200f <!--'

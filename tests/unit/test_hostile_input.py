@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from conftest import write_files
 from stufen.cli import main
-from stufen.content import KNOWN_KEYS, Settings, load_post
 from stufen.errors import ContentError
+from stufen.load.post import KNOWN_KEYS, Settings, load_post
 
 SOURCE = PurePosixPath("content/posts/random.md")
 # STUFEN_FUZZ=5000 pytest tests/unit/test_hostile_input.py searches deeper, with fresh random examples.

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from stufen.httpd import open_server
-from stufen.serve import LiveSite
+from stufen.serve.http import open_server
+from stufen.serve.live import LiveSite
 
 
 @pytest.fixture

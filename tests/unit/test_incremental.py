@@ -8,14 +8,14 @@ import pytest
 
 from conftest import post
 from stufen.build import build
-from stufen.cache import Cache
 from stufen.config import load_config
 from stufen.dates import now
 from stufen.errors import ConfigError
-from stufen.memo import Memo
-from stufen.output import MARKER
-from stufen.reindex import refresh
-from stufen.site import Mode
+from stufen.incremental.store import Cache
+from stufen.output.write import MARKER
+from stufen.render.memo import Memo
+from stufen.serve.reindex import refresh
+from stufen.site.assemble import Mode
 from stufen.theme import theme_dir
 
 

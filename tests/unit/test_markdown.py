@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stufen.markdown import render_markdown
+from stufen.markdown.parser import render_markdown
 from stufen.model import Heading
 
 CASES = Path(__file__).parent / "markdown_cases"

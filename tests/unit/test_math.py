@@ -6,10 +6,10 @@ from html import escape
 from pathlib import PurePosixPath
 
 from conftest import post
-from stufen.content import Settings, load_post
-from stufen.markdown import render_markdown
-from stufen.mathcompat import styled_char
-from stufen.mathml import to_mathml
+from stufen.load.post import Settings, load_post
+from stufen.markdown.math import to_mathml
+from stufen.markdown.mathcompat import styled_char
+from stufen.markdown.parser import render_markdown
 
 SRC = PurePosixPath("content/posts/m.md")
 

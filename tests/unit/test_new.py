@@ -6,7 +6,7 @@ import json
 from pathlib import PurePosixPath
 
 from conftest import post
-from stufen.content import Settings, load_post
+from stufen.load.post import Settings, load_post
 
 
 def test_new_writes_a_post_that_loads(site, stufen):

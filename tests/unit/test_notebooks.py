@@ -11,8 +11,8 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 from PIL import Image
 
-from stufen.content import Settings, discover, load_post
-from stufen.nboutputs import clean_text, sanitise_html
+from stufen.load.nboutputs import clean_text, sanitise_html
+from stufen.load.post import Settings, discover, load_post
 
 SRC = PurePosixPath("content/posts/2024-05-01-lab.ipynb")
 DEFAULT = Settings()

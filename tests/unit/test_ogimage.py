@@ -10,12 +10,13 @@ import pytest
 from PIL import Image, ImageChops, ImageFont
 
 from conftest import post
-from stufen import cardtext, ogimage
 from stufen.config import Config
-from stufen.content import Settings, load_post
 from stufen.errors import Problems
-from stufen.ogimage import FONTS, Card, Colours, cached_cards, card_key, missing_glyphs, og_images, theme_colours
-from stufen.site import Mode, assemble
+from stufen.extras import cards as ogimage
+from stufen.extras import cardtext
+from stufen.extras.cards import FONTS, Card, Colours, cached_cards, card_key, missing_glyphs, og_images, theme_colours
+from stufen.load.post import Settings, load_post
+from stufen.site.assemble import Mode, assemble
 
 DEJAVU_ONLY = (FONTS[0],)
 CJK_TITLE = "機械学習の第一歩"
@@ -229,7 +230,7 @@ def test_cached_glyphs_draw_exactly_what_pillows_basic_layout_draws():
     """Cards draw Latin text glyph by glyph from a cache (6x faster); it must stay pixel-identical."""
     from PIL import Image, ImageChops, ImageDraw
 
-    from stufen.cardtext import FONTS, _draw_glyphs, _font, _installed
+    from stufen.extras.cardtext import FONTS, _draw_glyphs, _font, _installed
 
     path = _installed(FONTS)[0]
     texts = ["AVAWAY Typography: To Ty Wa", "Überraschend — “quotes” & more… 2023", "ff fi fl .,;:!? (x) [y] {z}"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 
 from conftest import files, post
-from stufen import memo, pagememo, render, search
+from stufen.extras import search
+from stufen.render import memo, pagememo
+from stufen.render import pages as render
 
 POSTS = {f"content/posts/p{n}.md": post(f"Post {n}", date=f"2024-05-{n + 1:02}T09:00:00Z", description="d",
                                         body=f"Body {n}.", tags=f"[t{n % 2}]") for n in range(6)}
@@ -89,14 +91,14 @@ def test_a_posts_digest_is_the_same_parsed_unpickled_or_in_another_process(tmp_p
     import sys
     from pathlib import PurePosixPath
 
-    from stufen.content import Settings, load_post
+    from stufen.load.post import Settings, load_post
     body = "".join(f"## Heading {n}\n\nSee [it](/posts/x/#h{n}).\n\n" for n in range(30))
     text = post("T", description="d", body=body)
     fresh = load_post(text.encode(), PurePosixPath("content/posts/a.md"), Settings())[0]
     assert memo.canonical_digest(fresh) == memo.canonical_digest(pickle.loads(pickle.dumps(fresh)))
     (tmp_path / "a.md").write_text(text)
-    script = ("import sys; from pathlib import PurePosixPath; from stufen.content import Settings, load_post; "
-              "from stufen.memo import canonical_digest; "
+    script = ("import sys; from pathlib import PurePosixPath; from stufen.load.post import Settings, load_post; "
+              "from stufen.render.memo import canonical_digest; "
               "p = load_post(open(sys.argv[1], 'rb').read(), PurePosixPath('content/posts/a.md'), Settings())[0]; "
               "print(canonical_digest(p).hex())")
     command = [sys.executable, "-c", script, str(tmp_path / "a.md")]

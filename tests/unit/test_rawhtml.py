@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from conftest import post
-from stufen.feeds import absolute_html
-from stufen.markdown import render_markdown
-from stufen.urls import join, malformed
+from stufen.extras.feeds import absolute_html
+from stufen.markdown.parser import render_markdown
+from stufen.routes import join, malformed
 
 
 def test_root_relative_href_and_src_in_raw_html_get_the_base_path_and_are_recorded_with_lines():

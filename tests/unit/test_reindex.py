@@ -8,13 +8,13 @@ from pathlib import Path
 
 from conftest import post
 from stufen.build import build
-from stufen.cache import Cache
 from stufen.config import load_config
 from stufen.dates import now
-from stufen.devsite import SERVE_DIR, live_site
-from stufen.reindex import Reindexer, refresh
-from stufen.serve import LiveSite
-from stufen.site import Mode
+from stufen.incremental.store import Cache
+from stufen.serve.command import SERVE_DIR, live_site
+from stufen.serve.live import LiveSite
+from stufen.serve.reindex import Reindexer, refresh
+from stufen.site.assemble import Mode
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

@@ -7,8 +7,8 @@ from collections import Counter
 from pathlib import PurePosixPath
 
 from conftest import post
-from stufen.content import Settings, load_post
-from stufen.search import MAX_SHARDS, index_language, shard_count, shard_of
+from stufen.extras.search import MAX_SHARDS, index_language, shard_count, shard_of
+from stufen.load.post import Settings, load_post
 
 
 def loaded(title: str, body: str = "Text."):
@@ -57,7 +57,7 @@ def test_shards_are_stable_and_balanced():
 
 
 def test_each_shard_is_reindexed_only_when_its_pages_change(site, stufen, monkeypatch):
-    from stufen import search
+    from stufen.extras import search
     monkeypatch.setattr(search, "SHARD_POSTS", 2)  # 5 posts → 3 shards
     runs = []
     real = search._run_pagefind

@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from conftest import post
-from stufen.seo import short_name
+from stufen.extras.seo import short_name
 
 CONFIG = ('title = "Journal"\nauthor = "Ada"\nbase_url = "https://ada.example.org/"\n'
           'twitter = "@ada"\nposts_per_page = 1\n')

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from conftest import post
-from stufen.devsite import SERVE_DIR, Quieter, live_site, make_builder
 from stufen.errors import BuildFailed, ConfigError, ContentError
-from stufen.httpd import Handler, open_server
-from stufen.serve import EVENTS, LiveSite, inject
+from stufen.serve.command import SERVE_DIR, Quieter, live_site, make_builder
+from stufen.serve.http import Handler, open_server
+from stufen.serve.live import EVENTS, LiveSite, inject
 
 PAGE = b"<!DOCTYPE html><html><body><h1>Hello</h1></body></html>"
 

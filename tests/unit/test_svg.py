@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stufen.svg import sanitise_svg
+from stufen.load.svg import sanitise_svg
 
 NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
 PNG = "data:image/png;base64,iVBORw0KGgo="

@@ -8,9 +8,9 @@ import pytest
 from pygments.styles import get_style_by_name
 
 from conftest import post
-from stufen.contrast import ratio, readable
-from stufen.highlight import palette, stylesheet
-from stufen.markdown import render_markdown
+from stufen.markdown.contrast import ratio, readable
+from stufen.markdown.highlight import palette, stylesheet
+from stufen.markdown.parser import render_markdown
 
 
 def test_about_page_is_built_and_linked_from_every_page(site, stufen):

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from stufen.watch import Debouncer, Watcher, is_temp_file
+from stufen.serve.watch import Debouncer, Watcher, is_temp_file
 
 
 @pytest.mark.parametrize("name", [

@@ -1,0 +1,1 @@
+"""Commands besides build and serve: new, check, deploy."""

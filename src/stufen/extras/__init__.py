@@ -1,0 +1,1 @@
+"""Extras: files beside the pages: feeds, sitemap and SEO files, the search index, Open Graph cards."""

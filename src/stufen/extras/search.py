@@ -1,0 +1,185 @@
+"""Full-text search: a Pagefind index of post bodies, built before the site is swapped in.
+
+One index for the whole site, so the one search page finds every post whatever
+its language. Pagefind only segments Chinese and Japanese words (which are not
+separated by spaces) when the index language is CJK, so "auto" picks "zh" as
+soon as a post contains Han or Kana text; Latin words stay searchable (without
+stemming) and Korean is split on spaces either way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..incremental.pool import cores
+from ..model import Post
+from ..output.write import INDEXED, Linked, Output, Placed, link_or_copy
+from ..routes import MAX_SHARDS
+
+_HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Repeated or navigational text that would only add noise to results.
+IGNORED = ".toc, .header-anchor, .footnote-backref, .post-footer, .prev-next, .music-card"
+
+
+def index_language(setting: str, site_language: str, posts: Iterable[Post]) -> str:
+    """The language the whole index is built in: the setting, or the best one for these posts."""
+    if setting != "auto":
+        return setting
+    if any(_has_han_or_kana(post.title) or _has_han_or_kana(post.html) for post in posts):
+        return "zh"
+    return site_language.split("-")[0].lower()
+
+
+@lru_cache(maxsize=8192)  # while serving, an unchanged post's body is the same string: scanned once
+def _has_han_or_kana(text: str) -> bool:
+    return _HAN_OR_KANA.search(text) is not None
+
+
+UI_FILES = re.compile(r"pagefind-(component-ui|modular-ui|ui|highlight)\.")  # Pagefind's UI; we ship our own
+_COMPLETE = ".complete"
+
+
+def shard_of(path: str, shards: int) -> int:
+    """A page's shard, from its path alone: an edit re-indexes one shard, not the site."""
+    return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=4).digest(), "big") % shards
+
+
+class IndexedPages:
+    """Notes the pages Pagefind will index, by path and digest, as they stream past to be written."""
+
+    def __init__(self) -> None:
+        self.pages: list[tuple[str, bytes]] = []
+
+    def tap(self, outputs: Iterable[Output]) -> Iterator[Output]:
+        for item in outputs:
+            if isinstance(item, Linked | Placed):  # linked from the last build, or written by a worker: digest known
+                if item.indexed:
+                    self.pages.append((item.path, item.digest))
+            elif INDEXED in item.data:
+                self.pages.append((item.path, hashlib.sha256(item.data).digest()))
+            yield item
+
+
+def build_index(folder: Path, language: str, pages: IndexedPages, shards: int,
+                cache: Path | None = None, *, output: Path | None = None, nice: bool = False) -> None:
+    """Index `pages` into `folder/pagefind/<n>/` (or `output/<n>/`), one Pagefind bundle per shard.
+
+    Pagefind cannot update an index, so each shard is built whole (from the written
+    pages, linked into a scratch folder) into the cache under a key of its inputs and
+    linked into the site: an unchanged shard costs a few links, and an edit
+    re-indexes the hundred or so posts of its shard. Shards build in parallel;
+    `nice` runs Pagefind at low CPU priority and in its own session (the dev server indexes in the
+    background while the browser reloads).
+    """
+    output = folder / "pagefind" if output is None else output
+    groups: list[list[tuple[str, bytes]]] = [[] for _ in range(shards)]
+    for path, digest in sorted(pages.pages):
+        groups[shard_of(path, shards)].append((path, digest))
+    for group in groups:  # the search page loads every shard, and Pagefind cannot index nothing
+        largest = max(groups, key=len)
+        if not group and len(largest) > 1:
+            group.append(largest.pop())
+    groups = [group for group in groups if group]  # fewer pages than shards: the page skips the missing
+    store = cache if cache is not None else folder / ".pagefind-scratch"
+    keys = [_shard_key(group, language) for group in groups]
+    todo = [(key, group) for key, group in zip(keys, groups, strict=True) if not (store / key / _COMPLETE).is_file()]
+    with ThreadPoolExecutor(max_workers=cores()) as pool:  # each job is a Pagefind process
+        for future in [pool.submit(_index_shard, folder, store, key, group, language, nice) for key, group in todo]:
+            future.result()
+    for n, key in enumerate(keys):
+        _link_tree(store / key, output / str(n))
+    if cache is None:
+        shutil.rmtree(store, ignore_errors=True)
+    else:
+        _prune(cache, keep=set(keys))
+
+
+def _shard_key(pages: list[tuple[str, bytes]], language: str) -> str:
+    digest = hashlib.sha256(repr((_executable().name, _version(), language, IGNORED)).encode())
+    for path, page_digest in pages:
+        digest.update(f"{path}\0".encode() + page_digest)
+    return digest.hexdigest()
+
+
+def _index_shard(folder: Path, store: Path, key: str, pages: list[tuple[str, bytes]], language: str,
+                 nice: bool) -> None:
+    scratch = store / f".{key}.{os.getpid()}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        for path, digest in pages:
+            data = (folder / path).read_bytes()
+            if hashlib.sha256(data).digest() != digest:  # rewritten since (the dev server): not what the key says
+                raise ConfigError(f"search index: {path} changed while it was being indexed")
+            (scratch / "site" / path).parent.mkdir(parents=True, exist_ok=True)
+            (scratch / "site" / path).write_bytes(data)
+        _run_pagefind(scratch / "site", scratch / "index", language, nice)
+        (scratch / "index" / _COMPLETE).write_bytes(b"")
+        shutil.rmtree(store / key, ignore_errors=True)
+        os.replace(scratch / "index", store / key)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_pagefind(site: Path, output: Path, language: str, nice: bool = False) -> None:
+    command = [str(_executable()), "--site", str(site), "--output-path", str(output),
+               "--force-language", language, "--exclude-selectors", IGNORED, "--silent"]
+    if nice and shutil.which("nice"):
+        command = ["nice", "-n", "10", *command]
+    # A background run (the dev server's) gets its own session: Ctrl-C in the terminal is for the
+    # server, which lets the run finish, rather than for Pagefind, which would die mid-write.
+    result = subprocess.run(command, capture_output=True, text=True, start_new_session=nice)
+    if result.returncode != 0:
+        raise ConfigError(f"search index: Pagefind failed: {(result.stderr or result.stdout).strip()}")
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard-link (copy where links are impossible) the bundle under `source` to `target`, minus Pagefind's UI."""
+    for folder, _, files in os.walk(source):
+        into = target / Path(folder).relative_to(source)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if name == _COMPLETE or UI_FILES.match(name):
+                continue
+            link_or_copy(Path(folder) / name, into / name)
+
+
+def _prune(cache: Path, keep: set[str]) -> None:
+    """Drop shards no longer used, but keep the newest few (an undo is then free): the cache must not grow forever."""
+    if not cache.is_dir():  # a site without posts has no shard, so nothing made the folder
+        return
+    unused = sorted((p for p in cache.iterdir() if p.is_dir() and p.name not in keep),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in unused[MAX_SHARDS:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@lru_cache(maxsize=1)
+def _version() -> str:
+    from importlib import metadata  # here, not at start-up: it costs 30 ms of imports, needed once a build
+
+    try:
+        return metadata.version(_executable().parent.name.replace("_", "-"))
+    except metadata.PackageNotFoundError:
+        return str(_executable().stat().st_size)
+
+
+def _executable() -> Path:
+    """Pagefind's binary ships in a PyPI wheel (the extended build, for CJK segmentation)."""
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError:
+        try:
+            from pagefind_bin import get_executable
+        except ImportError:
+            raise ConfigError("search index: Pagefind is not installed; "
+                              "reinstall Stufen or set search = false in stufen.toml") from None
+    return Path(get_executable())

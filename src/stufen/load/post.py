@@ -1,0 +1,259 @@
+"""Finding post files and turning one into a validated, rendered `Post`.
+
+`load_post` is pure (bytes in, Post and problems out) so it can be cached by
+content and run in worker processes. AstroPaper's front matter names are
+mapped to `Post` fields in exactly one function, `_post_fields`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from zoneinfo import ZoneInfo
+
+from ..dates import to_datetime
+from ..errors import ContentError, did_you_mean, shown
+from ..markdown.parser import render_markdown
+from ..model import Post, Tag, Track
+from ..slugs import slug_from_filename, slugify
+from .frontmatter import CONTROL_HINT, Source, SourceError, decode, split, strip_controls
+from .notebook import Body, read_notebook, render_notebook
+
+POSTS_DIR = "posts"
+POST_SUFFIXES = (".md", ".ipynb")
+KNOWN_KEYS = (
+    "title", "description", "pubDatetime", "modDatetime", "author", "tags", "draft",
+    "featured", "slug", "postSlug", "ogImage", "canonicalURL", "hideEditPost",
+    "timezone", "music", "series", "seriesOrder",
+)
+# Names other generators use, so a migrating author is told what Stufen calls them.
+_ALIASES = {"date": "pubDatetime", "pubDate": "pubDatetime", "published": "pubDatetime",
+            "updated": "modDatetime", "lastmod": "modDatetime", "modified": "modDatetime",
+            "summary": "description", "image": "ogImage", "categories": "tags",
+            "canonical": "canonicalURL"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything besides a file's bytes that its Post depends on (part of the cache key)."""
+
+    timezone: str = "UTC"
+    author: str = "Anonymous"
+    base_path: str = "/"
+    unsafe_html: bool = True
+    posts_dir: str = "content/posts"  # relative to the site folder, as `Post.source` is
+
+
+def discover(content_dir: Path) -> list[Path]:
+    """Every .md or .ipynb file below content/posts, sorted; `_`/`.` names are skipped, as drafts by convention."""
+    root = content_dir / POSTS_DIR
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(("_", "."))]
+        found += [Path(folder, f) for f in files if f.endswith(POST_SUFFIXES) and not f.startswith(("_", "."))]
+    return sorted(found, key=lambda p: p.parts)  # the order of Path comparison, without its slow __lt__
+
+
+def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[Post | None, tuple[ContentError, ...]]:
+    """Validate and render one post, Markdown or notebook, on one path; a Post only when there were no errors."""
+    notebook = source.suffix == ".ipynb"
+    try:
+        parts = read_notebook(data, source) if notebook else split(decode(data, source), source)
+    except SourceError as exc:
+        return None, (exc.problem,)
+    locate = parts.locate if notebook else (lambda problem: problem)
+    problems: list[ContentError] = []
+    fields = _post_fields(parts.meta, parts.key_lines, source, settings, problems)
+    problems = [locate(p) for p in problems]
+    if any(not p.warning for p in problems):
+        return None, tuple(problems)
+    body = (render_notebook(parts, source, folder=f"posts/{fields['slug']}/",
+                            base_path=settings.base_path, unsafe_html=settings.unsafe_html)
+            if notebook else _render_body(parts, source, settings))
+    problems += body.problems
+    if any(not p.warning for p in body.problems):
+        return None, tuple(problems)
+    rendered = body.rendered
+    if not fields["description"]:
+        fields["description"] = _shorten(rendered.first_paragraph)
+        message = ("no description; using the first paragraph" if rendered.first_paragraph
+                   else "no description, and no paragraph to use instead")
+        problems.append(locate(ContentError(source, parts.key_lines.get("title", 1), message,
+                                            "add 'description:' for search engines and link previews",
+                                            warning=True)))
+    post = Post(source=source, html=rendered.html, toc=rendered.toc, links=rendered.links,
+                ids=rendered.ids, words=rendered.words, lines=dict(parts.key_lines),
+                front_matter_cell=parts.front_matter_cell if notebook else None,
+                attachments=body.attachments, **fields)
+    return post, tuple(problems)
+
+
+def _render_body(parts: Source, source: PurePosixPath, settings: Settings) -> Body:
+    rendered = _markdown(parts.body, base_path=settings.base_path,
+                         unsafe_html=settings.unsafe_html, first_line=parts.body_line)
+    return Body(rendered, {}, tuple(ContentError(source, line, message, "check the formula's braces and commands")
+                                    for line, message in rendered.problems))
+
+
+# A title or date edit leaves the body as it was: while serving, it is not rendered again.
+_markdown = lru_cache(maxsize=512)(render_markdown)
+
+
+def _post_fields(meta, lines, source, settings: Settings, problems: list[ContentError]) -> dict:
+    """AstroPaper front matter → Post keyword arguments; every problem is recorded, not raised."""
+    def problem(key, message, hint=None, warning=False):
+        problems.append(ContentError(source, lines.get(key, 1), f"{key}: {message}" if key else message,
+                                     hint, warning))
+
+    for key in meta:
+        if key not in KNOWN_KEYS:
+            hint = (f"did you mean '{_ALIASES[key]}'?" if key in _ALIASES else did_you_mean(key, KNOWN_KEYS))
+            problem(key, "unknown key, kept in 'extra'", hint, warning=True)
+
+    tz_name = _text(meta, "timezone", problem) or settings.timezone
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ValueError, KeyError, OSError):
+        problem("timezone", f"unknown timezone {tz_name!r}", "use an IANA name such as 'Europe/Berlin'")
+        tz, tz_name = ZoneInfo("UTC"), "UTC"
+
+    title = _text(meta, "title", problem)
+    if not title and (meta.get("title") is None or isinstance(meta["title"], str)):
+        problem(None, "title: missing" if meta.get("title") is None else "title: is empty",
+                "every post needs 'title: Your title' in its front matter")
+    published = _date(meta, "pubDatetime", tz, problem)
+    if "pubDatetime" not in meta:
+        alias = next((k for k in meta if _ALIASES.get(k) == "pubDatetime"), None)
+        problem(None, "pubDatetime: missing",
+                f"rename '{alias}' to 'pubDatetime'" if alias else "add e.g. 'pubDatetime: 2024-05-01T09:30:00+02:00'")
+    slug_text = _text(meta, "slug", problem) or _text(meta, "postSlug", problem)
+    return {
+        "slug": post_slug(source.relative_to(settings.posts_dir), slug_text),
+        "title": title or "",
+        "description": _text(meta, "description", problem) or "",
+        "published": published or datetime.min,
+        "updated": _date(meta, "modDatetime", tz, problem),
+        "timezone": tz_name,
+        "tags": _tags(meta.get("tags"), problem),
+        "author": _text(meta, "author", problem) or settings.author,
+        "draft": _flag(meta, "draft", problem),
+        "featured": _flag(meta, "featured", problem),
+        "og_image": _text(meta, "ogImage", problem),
+        "canonical_url": _text(meta, "canonicalURL", problem),
+        "hide_edit_post": _flag(meta, "hideEditPost", problem),
+        "music": _music(meta.get("music"), problem),
+        "series": _text(meta, "series", problem),
+        "series_order": _number(meta, "seriesOrder", problem),
+        "extra": {k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+    }
+
+
+def _text(meta, key, problem) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        written = value if isinstance(value, (float, date)) else shown(value)
+        problem(key, f"expected text; got {shown(value)}", f"put the value in quotes: {key}: \"{written}\"")
+        return None
+    return _printable(value, key, problem).strip()
+
+
+def _printable(text: str, key, problem) -> str:
+    """`text` without control characters; each removal is a warning at the key's line."""
+    text, removed = strip_controls(text)
+    if removed:
+        problem(key, f"removed control characters: {removed}", CONTROL_HINT, warning=True)
+    return text
+
+
+def _flag(meta, key, problem) -> bool:
+    value = meta.get(key, False)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        problem(key, f"expected true or false; got {shown(value)}")
+        return False
+    return value
+
+
+def _number(meta, key, problem) -> int | None:
+    value = meta.get(key)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        problem(key, f"expected a whole number; got {shown(value)}")
+        return None
+    return value
+
+
+def _date(meta, key, tz, problem) -> datetime | None:
+    value = meta.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        return to_datetime(value, tz)
+    except ValueError as exc:
+        problem(key, str(exc), "write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional offset")
+        return None
+
+
+def _tags(value, problem) -> tuple[Tag, ...]:
+    """Tags as written (default "others", as AstroPaper); a lone string is one tag."""
+    if value is None:
+        value = ["others"]
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(t, (str, int, float)) for t in value):
+        problem("tags", f"expected a list of tags; got {shown(value)}", 'write tags: ["one", "two"]')
+        return ()
+    seen: dict[str, Tag] = {}
+    for raw in value:
+        name = _printable(str(raw), "tags", problem).strip()
+        slug = slugify(name)
+        if name and slug not in seen:
+            seen[slug] = Tag(name, slug)
+        elif name and seen[slug].name != name:
+            problem("tags", f"tag '{name}' shares the page /tags/{slug}/ with '{seen[slug].name}'; "
+                    f"showing '{seen[slug].name}'", "remove one of them, or name them apart", warning=True)
+    return tuple(seen.values())
+
+
+def _music(value, problem) -> tuple[Track, ...]:
+    """One {title, url} or a list of them."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    tracks = []
+    for item in items:
+        if not (isinstance(item, dict) and isinstance(item.get("title"), str) and isinstance(item.get("url"), str)):
+            problem("music", f"expected {{title, url}} entries; got {shown(item)}",
+                    'write music: {title: "Song", url: "https://…"}')
+            continue
+        tracks.append(Track(_printable(item["title"], "music", problem).strip(),
+                            _printable(item["url"], "music", problem).strip()))
+    return tuple(tracks)
+
+
+def read_slug(data: bytes, source: PurePosixPath, posts_dir: str) -> str | None:
+    """The slug a post file claims, from its front matter alone (drafts too); None when that cannot be read."""
+    try:
+        meta = (read_notebook(data, source) if source.suffix == ".ipynb" else split(decode(data, source), source)).meta
+    except SourceError:
+        return None
+    explicit = [v.strip() for v in (meta.get("slug"), meta.get("postSlug")) if isinstance(v, str) and v.strip()]
+    return post_slug(source.relative_to(posts_dir), explicit[0] if explicit else None)
+
+
+def post_slug(below_posts: PurePosixPath, explicit: str | None) -> str:
+    """Folders below content/posts stay in the URL; the last part is the slug."""
+    folders = [slugify(p) for p in below_posts.parts[:-1]]
+    name = slugify(explicit) if explicit else slug_from_filename(below_posts.stem)
+    return "/".join([*folders, name])
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"

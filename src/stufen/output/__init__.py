@@ -1,0 +1,1 @@
+"""Output: the files of a built site, written atomically; the site swapped in whole."""

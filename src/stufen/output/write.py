@@ -1,0 +1,311 @@
+"""Write: a whole site appears at once, or not at all.
+
+The site is written into a fresh sibling folder and then swapped with the old
+one (an atomic exchange on Linux), so a failed or killed build leaves the
+previous site complete. A folder Stufen did not create (no marker file) is
+never replaced, and one output path can never be written twice.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ConfigError
+
+MARKER = ".stufen-site"
+INDEXED = b"data-pagefind-body"  # the attribute that marks a page Pagefind indexes (post pages)
+MARKER_TEXT = b"Built by Stufen. This folder is replaced on every build; edit content/ instead.\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file of the built site: its path relative to the site root, and its bytes."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Linked(Output):
+    """A file whose bytes are already on disk at `source` (a page of the last build, a cached
+    card): written by hard-linking it, so `data` stays empty. `digest` and `indexed` are what
+    the search index needs to know of a linked page without reading it."""
+
+    source: Path = Path()
+    digest: bytes = b""
+    indexed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Pending(Output):
+    """A file whose bytes a worker process is still making (an Open Graph card): `job.result()`
+    gives them once they are ready, so the site can be written around it meanwhile."""
+
+    job: object = None
+
+
+@dataclass(frozen=True, slots=True)
+class Placed(Output):
+    """A file a worker process has already written at its path in the new site folder
+    (`render.render_into`): nothing is left to write. `digest` and `indexed` as for `Linked`."""
+
+    digest: bytes = b""
+    indexed: bool = False
+
+
+def static_files(folders: Iterable[tuple[Path, str]]) -> dict[str, Path]:
+    """Output path → file for each (folder, prefix), later folders overriding earlier ones file by file."""
+    found: dict[str, Path] = {}
+    for folder, prefix in folders:
+        if not folder.is_dir():
+            continue
+        for dirpath, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith("."):
+                    source = Path(dirpath, name)
+                    found[prefix + source.relative_to(folder).as_posix()] = source
+    return found
+
+
+def check_out_dir(out: Path, root: Path) -> None:
+    """Refuse output folders that would clobber the author's files."""
+    out, root = out.resolve(), root.resolve()
+    if out == root or out in root.parents:
+        raise ConfigError(f"refusing to build into {out}: it contains the site's own files")
+    for own in ("content", "templates", "static"):
+        if out == root / own or (root / own) in out.parents:
+            raise ConfigError(f"refusing to build into {out}: it is inside the site's {own}/ folder")
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"refusing to build into {out}: it is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise ConfigError(f"refusing to replace {out}: it was not made by Stufen (no {MARKER} file in it); "
+                          f"move it away or choose another folder with --out")
+
+
+def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
+               finish: Callable[[Path], None] | None = None, check: Callable[[], None] | None = None) -> int:
+    """Write everything into a fresh folder, `check` the build (it raises to abandon the folder),
+    `finish` it (e.g. index it), then swap it in. `outputs` may be a generator: each file is
+    written as it comes and then let go of, so a large site is never in memory at once.
+
+    Returns the number of files written.
+    """
+    with NewSite(out, static) as site:
+        site.add(outputs)
+        if check is not None:
+            check()
+        if finish is not None:
+            finish(site.folder)
+        site.publish()
+    return site.count
+
+
+class NewSite:
+    """The next site, filled in a fresh folder beside `out` and swapped in whole by `publish()`.
+
+    Used as a context manager: a site left unpublished (an error, an interruption) is removed,
+    and the previous one stays as it was. `add` may be called several times, so a build can write
+    its pages, start indexing them, and write the rest meanwhile; one path is never written twice.
+    """
+
+    def __init__(self, out: Path, static: dict[str, Path]):
+        self.out, self.static, self.folder = out, static, fresh_folder(out)
+        self.count = 0
+        self._seen: set[str] = set()
+        self._made: set[Path] = set()
+
+    def __enter__(self) -> NewSite:
+        _recover(self.out)
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        self.folder.mkdir(parents=True)
+        self._made.add(self.folder)
+        try:
+            for rel, source in self.static.items():
+                shutil.copyfile(source, _in_folder(self.folder / rel, self._made))
+        except BaseException:
+            self.__exit__()
+            raise
+        self.count = len(self.static)
+        return self
+
+    def add(self, outputs: Iterable[Output]) -> None:
+        for item in _unique(outputs, self.static, self._seen):
+            if isinstance(item, Linked):
+                link_or_copy(item.source, _in_folder(self.folder / item.path, self._made))
+            elif isinstance(item, Pending):
+                _in_folder(self.folder / item.path, self._made).write_bytes(item.job.result())
+            elif not isinstance(item, Placed):
+                _in_folder(self.folder / item.path, self._made).write_bytes(item.data)
+            self.count += 1
+
+    def publish(self) -> None:
+        (self.folder / MARKER).write_bytes(MARKER_TEXT)
+        swap_in(self.folder, self.out)
+        if self.folder.exists():  # the old site, exchanged out
+            discard(self.folder, self.out)
+
+    def __exit__(self, *exc) -> None:
+        if self.folder.exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def fresh_folder(out: Path) -> Path:
+    """Where `NewSite` builds the next site beside `out` (known beforehand, so workers can write into it)."""
+    return out.parent / f".{out.name}.stufen-new-{os.getpid()}"
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link a file that never changes once written (a page of the last site, a cached index);
+    copy where links are impossible (another file system)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def marker_identity(out: Path) -> tuple[int, int, int] | None:
+    """Which site is in `out`: its marker file's device, inode and mtime (None when there is none)."""
+    try:
+        info = (out / MARKER).stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino, info.st_mtime_ns
+
+
+def _in_folder(target: Path, made: set[Path]) -> Path:
+    """`target`, its folder created once (a site has a folder per page: mkdir calls add up)."""
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+    return target
+
+
+def discard(old: Path, out: Path) -> None:
+    """Delete a replaced site in the background: the new one is already live, and removing
+    thousands of files is the slowest step of a build on some file systems. Whatever an
+    interrupted removal leaves is cleared by the next build's `_recover`."""
+    trash = out.parent / f".{out.name}.stufen-trash-{os.getpid()}-{time.monotonic_ns()}"
+    os.rename(old, trash)
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(trash)], start_new_session=True, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+@dataclass
+class Written:
+    """What the last write put into `folder`, so the next one can write only the differences."""
+
+    folder: Path | None = None
+    pages: dict[str, bytes] = field(default_factory=dict)  # path → bytes written
+    static: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path → (source, mtime_ns, size)
+
+
+def write_changed(outputs: Iterable[Output], static: dict[str, Path], out: Path,
+                  state: Written) -> tuple[int, tuple[str, ...]]:
+    """Incremental write for the dev server: (files in the site, paths written).
+
+    Each file is replaced atomically, and files no longer built are removed. The
+    first write into a folder (or one changed behind our back) is a whole-site write.
+    """
+    outputs = list(_unique(outputs, static))
+    stats = {rel: _stat(source) for rel, source in static.items()}
+    if state.folder != out or not (out / MARKER).exists():
+        files = write_site(outputs, static, out)
+        state.folder, state.pages, state.static = out, {o.path: o.data for o in outputs}, stats
+        return files, (*(o.path for o in outputs), *static)
+    written = []
+    for item in outputs:
+        before = state.pages.get(item.path)
+        if before is not item.data and before != item.data:
+            _replace(out / item.path, item.data)
+            written.append(item.path)
+    for rel, source in static.items():
+        if state.static.get(rel) != stats[rel]:
+            _replace(out / rel, source.read_bytes())
+            written.append(rel)
+    now = {o.path: o.data for o in outputs}
+    for stale in (set(state.pages) | set(state.static)) - set(now) - set(static):
+        _remove(out, stale)
+    state.pages, state.static = now, stats
+    return len(outputs) + len(static), tuple(written)
+
+
+def _stat(source: Path) -> tuple[str, int, int]:
+    info = source.stat()
+    return str(source), info.st_mtime_ns, info.st_size
+
+
+def _replace(target: Path, data: bytes) -> None:
+    """Write beside the target, then rename over it: a reader sees the old file or the new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.parent / f".{target.name}.stufen-tmp"
+    temp.write_bytes(data)
+    os.replace(temp, target)
+
+
+def _remove(out: Path, rel: str) -> None:
+    """Delete a file no longer built, and the folders it leaves empty (never `out` itself)."""
+    target = out / rel
+    target.unlink(missing_ok=True)
+    folder = target.parent
+    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _unique(outputs: Iterable[Output], static: dict[str, Path], seen: set[str] | None = None) -> Iterator[Output]:
+    """`outputs`, refusing (mid-stream, before anything is published) two files at one path."""
+    seen = set() if seen is None else seen
+    for item in outputs:
+        if item.path in seen or item.path in static:
+            clash = f"static/{item.path}" if item.path in static else "another page"
+            raise ConfigError(f"two things want to be written to {item.path}: a page and {clash}")
+        seen.add(item.path)
+        yield item
+
+
+def swap_in(fresh: Path, out: Path) -> None:
+    """Exchange atomically where the OS can; else rename aside, rename in, delete the old."""
+    if out.exists() and _exchange(fresh, out):
+        return  # `fresh` now holds the old site; the caller deletes it
+    old = out.parent / f".{out.name}.stufen-old-{os.getpid()}"
+    if out.exists():
+        os.rename(out, old)
+    os.rename(fresh, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(out: Path) -> None:
+    """Undo what an interrupted build left: restore a set-aside site, drop half-written ones."""
+    for leftover in sorted(out.parent.glob(f".{out.name}.stufen-*")):
+        if not (leftover / MARKER).exists() and "-new-" not in leftover.name and "-trash-" not in leftover.name:
+            continue
+        if "-old-" in leftover.name and not out.exists():  # set aside, never swapped in: restore it
+            os.rename(leftover, out)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Linux renameat2(RENAME_EXCHANGE): both paths swap in one step. False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0

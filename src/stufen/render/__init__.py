@@ -1,0 +1,1 @@
+"""Render: the Jinja environment and filters, and every planned Page rendered to bytes."""

@@ -1,0 +1,99 @@
+"""The Jinja environment: the site's templates first, then the bundled theme's.
+
+Autoescape is on and undefined names are errors (StrictUndefined), so a typo in
+a template fails the build instead of silently printing nothing. Every internal
+URL goes through the `url` filter, which applies base_url's path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from functools import lru_cache, partial
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from .. import __version__
+from ..config import Config
+from ..dates import MONTH_NAMES, iso, short_date
+from ..theme import theme_dir
+from .head import head_globals
+from .share import share_links
+
+# Pages that exist only when the content asks for them, linked from the footer when planned.
+MORE_PAGES = (("/series/", "Series"), ("/roadmap/", "Roadmap"), ("/music/", "Music"))
+
+
+def nav_globals(urls: Collection[str]) -> dict[str, object]:
+    """What the header and footer link to besides the fixed pages, given the planned page URLs.
+
+    The build sets these on the environment for each build and adds them to the render
+    fingerprints, so adding the first series post re-renders every page's footer.
+    """
+    return {"has_about": "/about/" in urls, "more_pages": [(u, label) for u, label in MORE_PAGES if u in urls]}
+
+
+def make_env(config: Config, bytecode: Path | None = None) -> jinja2.Environment:
+    """The environment; with `bytecode`, compiled templates are kept in that folder between builds
+    (Jinja checks each against its source), so a build compiles only templates that changed."""
+    loaders = [jinja2.FileSystemLoader(str(path)) for path in template_dirs(config)]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        bytecode_cache=_bytecode_cache(bytecode) if bytecode is not None else None,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        url=partial(url, config.base_path),
+        absolute_url=partial(absolute_url, config),
+        date=short_date,
+        isodate=iso,
+        month_name=lambda m: MONTH_NAMES[m - 1],
+        reading_time=lambda words: f"{max(1, round(words / config.words_per_minute))} min read",
+    )
+    env.globals.update(site=config, stufen_version=__version__, **nav_globals(()))
+    env.globals.update(head_globals(config))
+    env.globals["share_links"] = partial(share_links, config.share)
+    return env
+
+
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # an unwritable cache only makes builds compile templates again
+    return jinja2.FileSystemBytecodeCache(str(folder), f"stufen-{__version__}-%s.cache")
+
+
+def compile_all(env: jinja2.Environment) -> None:
+    """Load every template now, so forked render workers inherit them compiled rather than each
+    compiling its own; a broken one is left for rendering to report with its line."""
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except (jinja2.TemplateError, UnicodeDecodeError, OSError):
+            pass
+
+
+def template_dirs(config: Config) -> list[Path]:
+    """The site's own templates/ overrides the theme's, file by file."""
+    own = config.root / "templates"
+    theme = theme_dir() / "templates"
+    return [own, theme] if own.is_dir() and own.resolve() != theme.resolve() else [theme]
+
+
+@lru_cache(maxsize=65536)  # every page links to the same few hundred addresses
+def url(base_path: str, path: str) -> str:
+    """"/posts/x/" → "/journal/posts/x/" under a project site; non-ASCII is percent-encoded."""
+    if path.startswith(("http://", "https://", "mailto:", "#")):
+        return path
+    return quote(base_path + path.lstrip("/"), safe="/#?=&%:@!$'()*+,;~-._")
+
+
+def absolute_url(config: Config, path: str) -> str:
+    """Full URL for feeds, canonical links and sitemaps; path-only when base_url has no host."""
+    return path if path.startswith(("http://", "https://")) else config.origin + url(config.base_path, path)

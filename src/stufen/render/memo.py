@@ -1,0 +1,184 @@
+"""Memoising the render stage across rebuilds (the dev server keeps one `Memo`).
+
+A page's bytes are a function of its context, the templates it uses and the
+site settings, so a fingerprint of those three is a safe key. Posts dominate
+the contexts (their HTML is most of the bytes), and an unchanged post is the
+very same object from the load cache on every rebuild, so each post object is
+hashed once and stands in the fingerprint as that short digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import jinja2
+from jinja2 import meta
+
+from ..incremental.buildid import build_id
+from ..model import Post
+from ..output.write import Written
+from .environment import make_env, template_dirs
+
+
+@dataclass
+class Memo:
+    """What one dev-server session remembers between builds: rendered pages and written files."""
+
+    pages: dict[bytes, bytes] = field(default_factory=dict)  # fingerprint → rendered bytes
+    written: Written = field(default_factory=Written)
+    rendered: list[str] = field(default_factory=list)  # URLs the last build rendered (the rest were reused)
+    reused: int = 0
+    index: Callable[..., None] | None = None  # the search index the last build owes (see `build.build`)
+    _digests: dict[int, tuple[Post, bytes]] = field(default_factory=dict)  # id(post) → (post, digest)
+    _used: dict[bytes, bytes] = field(default_factory=dict)
+    _live: dict[int, tuple[Post, bytes]] = field(default_factory=dict)
+    _refs: dict[str, list[str | None]] = field(default_factory=dict)  # template source → names it uses
+    _env: tuple[object, jinja2.Environment] | None = None
+
+    def environment(self, config) -> jinja2.Environment:
+        """One Jinja environment per settings and set of template files: compiled templates survive rebuilds.
+
+        Jinja re-checks a template's file each time it is used (auto_reload); the key
+        catches what it cannot: a new override in templates/, or the folder appearing.
+        """
+        key = (config, _template_files(config))
+        if self._env is None or self._env[0] != key:
+            self._env = (key, make_env(config))
+        return self._env[1]
+
+    def start(self, env: jinja2.Environment, settings: object) -> Fingerprints:
+        self.rendered, self.reused = [], 0
+        self._used, self._live = {}, {}
+        return Fingerprints(self, env, repr((build_id(), settings)).encode())
+
+    def get(self, key: bytes) -> bytes | None:
+        data = self.pages.get(key)
+        if data is not None:
+            self.reused += 1
+            self._used[key] = data
+        return data
+
+    def put(self, key: bytes, data: bytes, url: str) -> None:
+        self.rendered.append(url)
+        self.pages[key] = self._used[key] = data
+
+    def finish(self, index: Callable[..., None] | None = None) -> None:
+        """Forget pages and posts this build did not use, so memory tracks the site, not its history."""
+        self.index = index
+        self.pages, self._digests = self._used, self._live
+        self._used, self._live = {}, {}
+
+    def post_digest(self, post: Post) -> bytes:
+        known = self._live.get(id(post)) or self._digests.get(id(post))
+        if known is None or known[0] is not post:  # the post object keeps its id from being reused
+            known = (post, canonical_digest(post))
+        self._live[id(post)] = known
+        return known[1]
+
+
+def canonical_digest(post: Post) -> bytes:
+    """A post's digest, the same in every process, so `stufen build` can compare it with the last build's.
+
+    A post parsed now and the same post unpickled from the cache pickle differently
+    (a string shared twice is written once; a set's order follows the hash seed).
+    Here the pickler keeps no memo (each value written in full) and the one set, the
+    body's element ids, is sorted. A digest that still differed would only cost a render.
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump((replace(post, ids=frozenset()), sorted(post.ids)))
+    return hashlib.sha256(buffer.getbuffer()).digest()
+
+
+def _template_files(config) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    found = []
+    for folder in template_dirs(config):
+        names = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+        found.append((str(folder), tuple(names)))
+    return tuple(found)
+
+
+class Fingerprints:
+    """Fingerprints of the pages of one build; template digests are computed once per template."""
+
+    def __init__(self, memo: Memo, env: jinja2.Environment, settings: bytes):
+        self.memo = memo
+        self.env = env
+        self.settings = settings
+        self.templates: dict[str, bytes] = {}
+
+    def of(self, page) -> bytes:
+        return self.of_value((page.url, page.template, dict(page.context)), self.template(page.template))
+
+    def of_value(self, value: object, salt: bytes = b"") -> bytes:
+        """The fingerprint of any picklable value under these settings, posts standing in by digest."""
+        buffer = io.BytesIO()
+        _Pickler(buffer, self.memo).dump(value)
+        digest = hashlib.sha256(self.settings)
+        digest.update(salt)
+        digest.update(buffer.getbuffer())
+        return digest.digest()
+
+    def template(self, name: str) -> bytes:
+        if name not in self.templates:
+            digest = hashlib.sha256()
+            for used in sorted(self._closure(name)):
+                digest.update(f"{used}\0{self._source(used)}\0".encode())
+            self.templates[name] = digest.digest()
+        return self.templates[name]
+
+    def _source(self, name: str) -> str:
+        try:
+            return self.env.loader.get_source(self.env, name)[0]
+        except jinja2.TemplateNotFound:
+            return "\0missing"
+
+    def _closure(self, name: str) -> set[str]:
+        """Every template `name` extends, includes or imports; all of them when one is dynamic."""
+        todo, seen = [name], set()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            refs = self._references(self._source(current))
+            if None in refs:
+                return set(self.env.list_templates())
+            todo += refs
+        return seen
+
+    def _references(self, source: str) -> list[str | None]:
+        known = self.memo._refs
+        if source not in known:
+            try:
+                known[source] = list(meta.find_referenced_templates(self.env.parse(source)))
+            except jinja2.TemplateError:
+                known[source] = []  # rendering reports it; the source itself is still fingerprinted
+        return known[source]
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles a context with each Post replaced by its digest (computed once per post object).
+
+    `reducer_override` is consulted only for objects that are not str, int, list, dict…,
+    which keeps this hook off the hot path of the bulk of a context.
+    """
+
+    def __init__(self, file, memo: Memo):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.stufen_memo = memo  # `self.memo` is the Pickler's own
+
+    def reducer_override(self, obj):
+        if type(obj) is Post:
+            return _post_digest, (self.stufen_memo.post_digest(obj),)
+        return NotImplemented
+
+
+def _post_digest(digest: bytes) -> bytes:
+    """Stands for a Post in fingerprints; never called (fingerprints are hashed, not unpickled)."""
+    return digest

@@ -1,0 +1,66 @@
+"""URLs as authors write them, parsed without ever raising.
+
+`urllib.parse` raises on addresses a browser shrugs at: `https://[TODO]/` is an
+"Invalid IPv6 URL", a full-width `＃` in a host fails its NFKC check, and a tab
+inside `/\t/[x` is removed before parsing, which turns a path into a host. A
+post holding one must still build: such a link is kept as written, and the link
+check warns about it at its line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .model import Post
+
+_EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+
+
+def join(base: str, ref: str) -> str:
+    """`ref` resolved against `base`, or `ref` as written when either cannot be parsed."""
+    try:
+        return urljoin(base, ref)
+    except ValueError:
+        return ref
+
+
+def is_external(url: str) -> bool:
+    """True for `https://…`, `mailto:…`, `//host/…`: links the link check leaves alone."""
+    return bool(_EXTERNAL.match(url))
+
+
+def malformed(url: str) -> bool:
+    """True when `url` cannot be parsed (Python's reason differs between versions, so it is not shown)."""
+    try:
+        urlsplit(url)
+    except ValueError:
+        return True
+    return False
+
+
+SHARD_POSTS = 50  # posts per index shard: an edit re-indexes its shard, and Pagefind grows faster than its input
+MAX_SHARDS = 16  # …but every shard is fetched for every search, so not too many
+
+
+def shard_count(posts: int) -> int:
+    """How many indexes the posts are split into; the search page merges them in the browser."""
+    return max(1, min(MAX_SHARDS, -(-posts // SHARD_POSTS)))
+
+
+CARD_SIZE = (1200, 630)  # Open Graph cards, in pixels (also announced in each page's head)
+SITE_CARD = "/og/site.png"
+
+
+def og_path(post: Post, config: Config) -> str:
+    """Where a post's image is: its own `ogImage`, the card Stufen draws for it, or (`og_cards = false`) the site's."""
+    if post.og_image:
+        return post.og_image
+    return f"/og/posts/{post.slug}.png" if config.og_cards else site_og_path(config)
+
+
+def site_og_path(config: Config) -> str:
+    return config.og_image or SITE_CARD

@@ -1,0 +1,92 @@
+"""The About page: `content/about.md` → `/about/`, a page rather than a post.
+
+It takes a post's front matter minus what only posts need (no pubDatetime, no
+tags): `title`, `description` and optionally `modDatetime`. It is not in feeds,
+lists or the archive; the header links it when the file exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePosixPath
+from zoneinfo import ZoneInfo
+
+from ..config import Config
+from ..dates import to_datetime
+from ..errors import Problems, did_you_mean
+from ..load.frontmatter import CONTROL_HINT, SourceError, decode, split, strip_controls
+from ..markdown.parser import render_markdown
+from .plan import Page
+
+ABOUT_FILE = "about.md"
+ABOUT_URL = "/about/"
+KEYS = ("title", "description", "modDatetime")
+
+
+@dataclass(frozen=True, slots=True)
+class About:
+    title: str
+    description: str
+    html: str
+    updated: datetime | None
+
+
+def load_about(config: Config, problems: Problems) -> About | None:
+    """The About page, None when there is no content/about.md or it has errors (reported)."""
+    path = config.content_path / ABOUT_FILE
+    if not path.is_file():
+        return None
+    source = PurePosixPath(path.relative_to(config.root).as_posix())
+    try:
+        parts = split(decode(path.read_bytes(), source), source)
+    except SourceError as exc:
+        problems.extend([exc.problem])
+        return None
+    errors = len(problems.errors)
+    for key in parts.meta:
+        if key not in KEYS:
+            problems.warn(source, parts.key_lines.get(key), f"'{key}' has no effect on the About page",
+                             did_you_mean(key, KEYS) or f"use {', '.join(KEYS)}")
+    title = _text(parts, "title", source, problems) or "About"
+    description = _text(parts, "description", source, problems) or f"About {config.title}."
+    updated = _updated(parts, source, config.timezone, problems)
+    rendered = render_markdown(parts.body, base_path=config.base_path, unsafe_html=config.unsafe_html,
+                               first_line=parts.body_line)
+    for line, message in rendered.problems:
+        problems.error(source, line, message, "check the formula's braces and commands")
+    if len(problems.errors) > errors:
+        return None
+    return About(title, description, rendered.html, updated)
+
+
+def about_pages(about: About | None) -> list[Page]:
+    if about is None:
+        return []
+    return [Page(ABOUT_URL, "about.html", {"title": about.title, "description": about.description,
+                                           "about": about})]
+
+
+def _text(parts, key: str, source: PurePosixPath, problems: Problems) -> str | None:
+    value = parts.meta.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problems.error(source, parts.key_lines.get(key), f"{key}: expected text; got {value!r}")
+        return None
+    value, removed = strip_controls(value)
+    if removed:
+        problems.warn(source, parts.key_lines.get(key), f"{key}: removed control characters: {removed}", CONTROL_HINT)
+    return value.strip()
+
+
+def _updated(parts, source: PurePosixPath, timezone: str, problems: Problems) -> datetime | None:
+    value = parts.meta.get("modDatetime")
+    if value is None:
+        return None
+    try:
+        return to_datetime(value, ZoneInfo(timezone))
+    except ValueError as exc:
+        problems.error(source, parts.key_lines.get("modDatetime"), f"modDatetime: {exc}")
+        return None
+
