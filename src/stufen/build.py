@@ -21,7 +21,7 @@ from .extras.feeds import feeds
 from .extras.search import IndexedPages, build_index, index_language
 from .extras.seo import site_files
 from .incremental.pool import Workers, parallel_map
-from .incremental.store import Cache, store
+from .incremental.store import Store, seal_into
 from .incremental.uptodate import record, up_to_date
 from .load.post import Settings, discover, load_post
 from .markdown.highlight import stylesheet
@@ -47,7 +47,7 @@ PARALLEL_FROM = 48  # below this many uncached posts a process pool costs more t
 DRAW_IN_PARALLEL = 24  # cards to draw before workers pay for themselves
 
 
-def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool = False,
+def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool = False,
           memo: Memo | None = None, stamp: str | None = None) -> Report:
     """One build; with a `memo` kept across calls (the dev server), unchanged pages are reused and not rewritten.
 
@@ -67,7 +67,7 @@ def build(config: Config, *, mode: Mode, cache: Cache, out: Path, strict: bool =
     site = assemble(posts, config, mode, problems)
     pages = all_pages(site, problems)
     static, assets = static_and_assets(config)
-    env = memo.environment(config) if memo else make_env(config, cache.folder / "jinja" if cache.folder else None)
+    env = memo.environment(config) if memo else make_env(config, cache.place("jinja"))
     nav = nav_globals({page.url for page in pages})  # header and footer link only to pages that exist
     env.globals.update(nav)
     # `stufen build` with a cache reuses the last build's unchanged pages and feeds (the dev server has its memo)
@@ -148,24 +148,22 @@ def write_outputs(outputs: list[Output], static: dict[str, Path], out: Path, mem
     return result
 
 
-def _indexer(config: Config, site: Site, pages: IndexedPages, cache: Cache) -> Indexer | None:
+def _indexer(config: Config, site: Site, pages: IndexedPages, cache: Store) -> Indexer | None:
     """What runs over the written site before it is published: the search index (cached by its pages)."""
     if not config.search:
         return None
     language = index_language(config.search_language, config.language, site.posts)
-    store = cache.folder / "pagefind" if cache.folder is not None else None
-    return partial(build_index, language=language, pages=pages, shards=shard_count(len(site.posts)), cache=store)
+    return partial(build_index, language=language, pages=pages, shards=shard_count(len(site.posts)),
+                   cache=cache.place("shards"))
 
 
-def site_extras(site: Site, pages: list[Page], now: datetime, cache: Cache, problems: Problems,
+def site_extras(site: Site, pages: list[Page], now: datetime, cache: Store, problems: Problems,
                 cli: bool = False, reuse: PageMemo | None = None) -> list[Output]:
     """Feeds, sitemap, robots.txt, manifest, GitHub Pages files and Open Graph cards.
 
-    For `stufen build` (`cli`), cached cards are linked and new ones are left to draw (`publish`).
+    For `stufen build` (`cli`), cards are read from the store, or drawn, as they are written (`publish`).
     """
-    og_folder = cache.folder / "og" if cache.folder is not None else None
-    return [*feeds(site, now, reuse), *site_files(site, pages, now),
-            *og_images(site, og_folder, problems, memory=cache.memory, link=cli, defer=cli)]
+    return [*feeds(site, now, reuse), *site_files(site, pages, now), *og_images(site, cache, problems, defer=cli)]
 
 
 def post_attachments(site: Site) -> list[Output]:
@@ -192,7 +190,7 @@ def bundle_css(static: dict[str, Path], config: Config) -> Output:
     return Output("assets/style.css", "\n".join(part.rstrip("\n") for part in parts).encode() + b"\n")
 
 
-def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems) -> list[Post]:
+def load_all(paths: list[Path], config: Config, cache: Store, problems: Problems) -> list[Post]:
     """Load every post, from the cache where the bytes are unchanged, in parallel when many are not."""
     settings = settings_for(config)
     jobs, results = [], {}
@@ -220,16 +218,16 @@ def load_all(paths: list[Path], config: Config, cache: Cache, problems: Problems
     return posts
 
 
-def _run(jobs: list[tuple[str, bytes, PurePosixPath]], settings: Settings, cache: Cache) -> list[bytes]:
-    return parallel_map(_load_job, [(d, s, settings, cache.entry(k)) for k, d, s in jobs], serial_below=PARALLEL_FROM)
+def _run(jobs: list[tuple[str, bytes, PurePosixPath]], settings: Settings, cache: Store) -> list[bytes]:
+    return parallel_map(_load_job, [(d, s, settings, cache.entry("posts", k)) for k, d, s in jobs],
+                        serial_below=PARALLEL_FROM)
 
 
 def _load_job(args) -> bytes:
     """Load one post, pickled: written to its cache entry here, in the worker, and sent back as is."""
     data, source, settings, entry = args
     blob = pickle.dumps(load_post(data, source, settings), protocol=pickle.HIGHEST_PROTOCOL)
-    if entry is not None:
-        store(entry, blob)
+    seal_into(entry, blob)
     return blob
 
 

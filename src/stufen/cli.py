@@ -14,7 +14,7 @@ from . import __version__
 from .config import check_site, load_config
 from .dates import now
 from .errors import BuildFailed, ConfigError
-from .incremental.store import CACHE_DIR, Cache, clear
+from .incremental.store import CACHE_DIR, Store, clear
 from .incremental.uptodate import up_to_date
 
 # Each command imports what it needs when it runs: "nothing changed" answers in a tenth of a second.
@@ -41,7 +41,7 @@ def build_command(root: Path, out: Path | None, drafts: bool, strict: bool, no_c
     config = load_config(root)
     check_site(config)
     target = out if out is not None and out.is_absolute() else root / (out or config.out_dir)
-    cache = Cache(None if no_cache else root / CACHE_DIR)
+    cache = Store(None if no_cache else root / CACHE_DIR)
     clock = now()
     key, report = up_to_date(config, target, (drafts, drafts, strict), cache.folder, clock)
     if report is None:

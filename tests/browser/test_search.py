@@ -58,8 +58,8 @@ def test_slash_opens_search_and_cjk_posts_are_found_under_a_base_path(browser, t
 
 
 def test_results_come_from_every_shard_of_a_split_index(browser, tmp_path, monkeypatch):
-    from stufen.extras import search as index
-    monkeypatch.setattr(index, "SHARD_POSTS", 2)  # the demo's posts, and these, over several shards
+    from stufen import routes
+    monkeypatch.setattr(routes, "SHARD_POSTS", 2)  # the demo's posts, and these, over several shards
     extra = {f"shard-{n}.md": f"---\ntitle: Shard note {n}\npubDatetime: 2024-01-0{n + 1}\ndescription: d\n---\n"
                               f"Quaternion rotation, part {n}.\n" for n in range(4)}
     site = build_demo(tmp_path, None, extra)

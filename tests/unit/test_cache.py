@@ -1,33 +1,36 @@
-"""Cache entries are written atomically, and a torn or foreign one is a miss, never a wrong page."""
+"""Store entries are written atomically and sealed: a torn, edited or foreign one is a miss, never a wrong page."""
 
 from __future__ import annotations
 
 import os
+import pickle
+from pathlib import Path
 
 from conftest import files, post
-from stufen.incremental.store import Cache
+from stufen.incremental.store import Store
 
 
 def test_an_entry_appears_whole_or_not_at_all(tmp_path):
-    cache = Cache(tmp_path)
-    key = Cache.key(b"post bytes", "settings")
-    cache.put(key, {"html": "<p>x</p>" * 1000})
+    cache = Store(tmp_path)
+    key = Store.key(b"post bytes", "settings")
+    cache.write("posts", key, pickle.dumps({"html": "<p>x</p>" * 1000}))
     (entry,) = [p for p in (tmp_path / "posts").rglob("*") if p.is_file()]
-    assert entry.name == f"{key}.pickle"  # written to a temporary name, then renamed: no leftovers
-    assert Cache(tmp_path).get(key) == {"html": "<p>x</p>" * 1000}
+    assert entry.name == key  # written to a temporary name, then renamed: no leftovers
+    assert Store(tmp_path).get(key) == {"html": "<p>x</p>" * 1000}
 
 
 def test_torn_empty_or_foreign_entries_are_misses(tmp_path):
-    key = Cache.key(b"post bytes")
-    Cache(tmp_path).put(key, ("a post", 1))
-    (entry,) = (tmp_path / "posts").rglob("*.pickle")
+    key = Store.key(b"post bytes")
+    Store(tmp_path).write("posts", key, pickle.dumps(("a post", 1)))
+    (entry,) = [p for p in (tmp_path / "posts").rglob("*") if p.is_file()]
     whole = entry.read_bytes()
-    for torn in (whole[: len(whole) // 2], b"", b"\x80\x05garbage", b"not a pickle at all"):
+    flipped = whole[:-1] + bytes([whole[-1] ^ 1])  # one bit changed in place: same size, wrong content
+    for torn in (whole[: len(whole) // 2], b"", b"\x80\x05garbage", b"not a pickle at all", flipped):
         entry.write_bytes(torn)
-        cache = Cache(tmp_path)
+        cache = Store(tmp_path)
         assert cache.get(key) is None and cache.misses == 1
-        cache.put(key, ("a post", 1))  # the next build simply writes it again
-        assert Cache(tmp_path).get(key) == ("a post", 1)
+        cache.write("posts", key, pickle.dumps(("a post", 1)))  # the next build simply writes it again
+        assert Store(tmp_path).get(key) == ("a post", 1)
 
 
 def test_a_build_over_torn_entries_and_a_killed_writers_leftovers_is_byte_identical(site, stufen):
@@ -36,14 +39,39 @@ def test_a_build_over_torn_entries_and_a_killed_writers_leftovers_is_byte_identi
     assert stufen(root, "build", "--no-cache")[0] == 0
     expected = files(root / "_site")
     assert stufen(root, "build")[0] == 0
-    entries = sorted((root / ".stufen-cache/posts").rglob("*.pickle"))
+    entries = sorted(p for p in (root / ".stufen-cache/posts").rglob("*") if p.is_file())
     assert len(entries) == 4
     for n, entry in enumerate(entries):
         data = entry.read_bytes()
         entry.write_bytes(data[: len(data) * n // 4])  # 0, ¼, ½ and ¾ of an entry
-        entry.with_suffix(".tmp99999").write_bytes(data[:7])  # as a SIGKILLed build leaves a half-written temp file
+        leftover = entry.with_name(f".{entry.name}.stufen-tmp99999")  # as a SIGKILLed build leaves it
+        leftover.write_bytes(data[:7])
     for source in (root / "content/posts").iterdir():  # same bytes, newer mtime: a real build, not "up to date"
         os.utime(source, ns=(source.stat().st_mtime_ns + 10**9,) * 2)
     code, out, err = stufen(root, "build")
     assert (code, err) == (0, "") and out.startswith("Built 4 posts"), out
     assert files(root / "_site") == expected
+
+
+def test_the_build_id_follows_the_code_bytes_not_their_times(tmp_path):
+    """Two installs of the same source (a fresh CI checkout, a reinstall) share one cache."""
+    import shutil
+    import subprocess
+    import sys
+
+    import stufen
+
+    def build_id(tree: Path) -> str:
+        code = "from stufen.incremental.buildid import build_id; print(build_id())"
+        return subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(tree)},
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    copy = tmp_path / "install" / "stufen"
+    shutil.copytree(Path(stufen.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = build_id(copy.parent)
+    assert before == build_id(Path(stufen.__file__).parents[1])
+    for path in copy.rglob("*.py"):
+        os.utime(path, ns=(path.stat().st_mtime_ns + 10**10,) * 2)
+    assert build_id(copy.parent) == before
+    (copy / "report.py").write_text((copy / "report.py").read_text() + "\n# edited\n")
+    assert build_id(copy.parent) != before

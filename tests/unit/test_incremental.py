@@ -11,7 +11,7 @@ from stufen.build import build
 from stufen.config import load_config
 from stufen.dates import now
 from stufen.errors import ConfigError
-from stufen.incremental.store import Cache
+from stufen.incremental.store import Store
 from stufen.output.write import MARKER
 from stufen.render.memo import Memo
 from stufen.serve.reindex import refresh
@@ -38,7 +38,7 @@ class Session:
     """A build like the dev server's: one cache and one memo across rebuilds."""
 
     def __init__(self, root: Path):
-        self.root, self.cache, self.memo = root, Cache(None), Memo()
+        self.root, self.cache, self.memo = root, Store(None), Memo()
         self.out = root / ".stufen-serve"
 
     def build(self):
@@ -56,15 +56,15 @@ class Session:
         return sorted(self.memo.rendered)
 
 
-def cold(root: Path, out: str, cache: Cache | None = None) -> dict[str, bytes]:
-    build(load_config(root), mode=Mode(now()), cache=cache or Cache(None), out=root / out)
+def cold(root: Path, out: str, cache: Store | None = None) -> dict[str, bytes]:
+    build(load_config(root), mode=Mode(now()), cache=cache or Store(None), out=root / out)
     return files_of(root / out)
 
 
 def test_cold_cached_and_incremental_builds_are_byte_identical(journal):
     session = Session(journal)
     session.build()
-    disk = Cache(journal / ".stufen-cache")
+    disk = Store(journal / ".stufen-cache")
     assert files_of(session.out) == cold(journal, "cold") == cold(journal, "warm-up", disk)
     edit = journal / "content/posts/b.md"
     edit.write_text(edit.read_text().replace("Beta", "Bravo"))
@@ -145,14 +145,14 @@ def test_incremental_write_still_refuses_a_folder_it_did_not_make(journal):
 
 
 def test_unchanged_files_are_not_read_again(tmp_path):
-    cache, path = Cache(None), tmp_path / "a.md"
+    cache, path = Store(None), tmp_path / "a.md"
     path.write_bytes(b"one")
     key, data = cache.file_key(path, "settings")
-    assert data == b"one" and key == Cache.key("settings", b"one")
+    assert data == b"one" and key == Store.key("settings", b"one")
     assert cache.file_key(path, "settings") == (key, None)
-    assert cache.file_key(path, "other settings") == (Cache.key("other settings", b"one"), b"one")
+    assert cache.file_key(path, "other settings") == (Store.key("other settings", b"one"), b"one")
     path.write_bytes(b"two!")
-    assert cache.file_key(path, "other settings") == (Cache.key("other settings", b"two!"), b"two!")
+    assert cache.file_key(path, "other settings") == (Store.key("other settings", b"two!"), b"two!")
 
 
 def test_a_first_about_page_or_series_rerenders_every_page_with_its_link(journal):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from io import BytesIO
 from pathlib import Path, PurePosixPath
@@ -15,6 +16,7 @@ from stufen.errors import Problems
 from stufen.extras import cards as ogimage
 from stufen.extras import cardtext
 from stufen.extras.cards import FONTS, Card, Colours, cached_cards, card_key, missing_glyphs, og_images, theme_colours
+from stufen.incremental.store import Store
 from stufen.load.post import Settings, load_post
 from stufen.site.assemble import Mode, assemble
 
@@ -25,7 +27,7 @@ ARABIC = "مقدمة في تعلم الآلة"
 
 
 def cached_card(card: Card, folder=None, fonts=FONTS) -> bytes:
-    return cached_cards([card], folder, fonts)[0]
+    return cached_cards([card], Store(folder), fonts)[0]
 
 
 def image(data: bytes) -> Image.Image:
@@ -87,32 +89,46 @@ def test_huge_titles_and_site_names_are_cut_and_drawn_in_linear_time():
 def test_cached_by_inputs_so_an_unchanged_card_is_not_redrawn(tmp_path):
     card = Card("Title", "Journal", "1 May 2024")
     first = cached_card(card, tmp_path)
-    stored = tmp_path / f"{card_key(card)}.png"
-    assert stored.read_bytes() == first
-    stored.write_bytes(b"cached")  # a second build must take the file, not draw again
+    assert Store(tmp_path).read("cards", card_key(card)) == first
+    Store(tmp_path).write("cards", card_key(card), b"cached")  # a second build must take the entry, not draw again
     assert cached_card(card, tmp_path) == b"cached"
     assert cached_card(Card("Title, edited", "Journal", "1 May 2024"), tmp_path) != b"cached"
-    assert len(list(tmp_path.iterdir())) == 2
+    assert len(stored_cards(tmp_path)) == 2
+
+
+def test_a_damaged_card_entry_is_drawn_again_never_published(tmp_path):
+    card = Card("Title", "Journal", "1 May 2024")
+    first = cached_card(card, tmp_path)
+    (entry,) = stored_cards(tmp_path)
+    entry.write_bytes(entry.read_bytes()[:-10])  # torn, as by a power cut or an edit in place
+    assert cached_card(card, tmp_path) == first
+    assert Store(tmp_path).read("cards", card_key(card)) == first  # and stored whole again
+
+
+def stored_cards(folder: Path) -> list[Path]:
+    return [p for p in (folder / "cards").rglob("*") if p.is_file()]
 
 
 def test_many_cards_are_drawn_in_parallel_in_input_order(tmp_path):
     cards = [Card(f"Post {n}", "Journal", "1 May 2024") for n in range(30)]  # above the pool's threshold
-    drawn = cached_cards([*cards, cards[0]], tmp_path)
-    assert drawn[:30] == [cached_cards([card], None)[0] for card in cards]
+    drawn = cached_cards([*cards, cards[0]], Store(tmp_path))
+    assert drawn[:30] == [cached_cards([card], Store(None))[0] for card in cards]
     assert drawn[30] == drawn[0]
-    assert len(list(tmp_path.iterdir())) == 30
+    assert len(stored_cards(tmp_path)) == 30
 
 
 def test_build_reuses_cached_cards(site, stufen):
     root = site({"content/posts/a.md": post(description="x")})
     assert stufen(root, "build")[0] == 0
-    cached = list((root / ".stufen-cache/og").glob("*.png"))
+    store = Store(root / ".stufen-cache")
+    cached = stored_cards(store.folder)
     assert len(cached) == 2  # the post's card and the site's
     for path in cached:
-        path.write_bytes(b"from cache")
+        store.write("cards", path.name, b"from cache")
     (root / "content/posts/a.md").write_text(post(description="x") + "\nMore.\n")  # a real build, same title
     assert stufen(root, "build")[0] == 0
     assert (root / "_site/og/posts/a.png").read_bytes() == b"from cache"
+    assert os.stat(root / "_site/og/posts/a.png").st_nlink == 1  # a copy: editing it cannot reach the store
     assert stufen(root, "build", "--no-cache")[0] == 0
     assert (root / "_site/og/posts/a.png").read_bytes().startswith(b"\x89PNG")
 
@@ -123,7 +139,7 @@ def test_missing_font_is_a_warning_naming_the_post(tmp_path):
     problems = Problems()
     config = Config(root=tmp_path, og_image="/og.png")
     site = assemble([loaded], config, Mode(now=loaded.published), problems)
-    outputs = og_images(site, None, problems, fonts=DEJAVU_ONLY)
+    outputs = og_images(site, Store(None), problems, fonts=DEJAVU_ONLY)
     assert [o.path for o in outputs] == ["og/posts/jp.png"]
     assert [p.format() for p in problems.items] == [
         f"content/posts/jp.md: warning: no installed font can draw '{CJK_TITLE}' in its Open Graph image "
@@ -169,7 +185,7 @@ def test_without_an_emoji_font_emoji_and_symbols_are_left_out_not_drawn_as_boxes
     loaded, _ = load_post(data, PurePosixPath("content/posts/a.md"), Settings())
     problems = Problems()
     site = assemble([loaded], Config(root=tmp_path), Mode(now=loaded.published), problems)
-    og_images(site, None, problems, fonts=DEJAVU_ONLY)
+    og_images(site, Store(None), problems, fonts=DEJAVU_ONLY)
     assert problems.items == []
 
 

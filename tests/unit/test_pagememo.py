@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from conftest import files, post
-from stufen.extras import search
 from stufen.render import memo, pagememo
 from stufen.render import pages as render
 
@@ -79,10 +78,6 @@ def test_the_memo_is_dropped_when_the_site_it_points_into_is_not_there(site, stu
     touch(root / "content/posts/p1.md")
     assert stufen(root, "build")[0] == 0
     assert "/posts/p1/" in seen and (root / "_site/posts/p1/index.html").is_file()
-
-
-def test_the_memo_and_the_search_index_agree_on_which_pages_are_indexed():
-    assert pagememo.INDEXED == search.INDEXED
 
 
 def test_a_posts_digest_is_the_same_parsed_unpickled_or_in_another_process(tmp_path):

@@ -10,7 +10,7 @@ from conftest import post
 from stufen.build import build
 from stufen.config import load_config
 from stufen.dates import now
-from stufen.incremental.store import Cache
+from stufen.incremental.store import Store
 from stufen.serve.command import SERVE_DIR, live_site
 from stufen.serve.live import LiveSite
 from stufen.serve.reindex import Reindexer, refresh
@@ -127,14 +127,14 @@ def test_served_index_matches_stufen_build_and_follows_edits(site):
     assert reindexer.wait(60) and reindexer.runs == 1
     served = root / SERVE_DIR / "pagefind"
     cold = root / "cold"
-    build(load_config(root), mode=Mode(now(), drafts=True, future=True), cache=Cache(None), out=cold)
+    build(load_config(root), mode=Mode(now(), drafts=True, future=True), cache=Store(None), out=cold)
     assert files_of(served) == files_of(cold / "pagefind")
 
     (root / "content/posts/b.md").write_text(post("Beta", "2024-02-01", "Now Hesse too.", description="B."))
     live.rebuild()
     assert reindexer.wait(60) and reindexer.runs == 2
     assert files_of(served) != files_of(cold / "pagefind")
-    build(load_config(root), mode=Mode(now(), drafts=True, future=True), cache=Cache(None), out=cold)
+    build(load_config(root), mode=Mode(now(), drafts=True, future=True), cache=Store(None), out=cold)
     assert files_of(served) == files_of(cold / "pagefind")
 
     (root / "static").mkdir()

@@ -7,8 +7,9 @@ from collections import Counter
 from pathlib import PurePosixPath
 
 from conftest import post
-from stufen.extras.search import MAX_SHARDS, index_language, shard_count, shard_of
+from stufen.extras.search import index_language, shard_of
 from stufen.load.post import Settings, load_post
+from stufen.routes import MAX_SHARDS, shard_count
 
 
 def loaded(title: str, body: str = "Text."):
@@ -57,8 +58,9 @@ def test_shards_are_stable_and_balanced():
 
 
 def test_each_shard_is_reindexed_only_when_its_pages_change(site, stufen, monkeypatch):
+    from stufen import routes
     from stufen.extras import search
-    monkeypatch.setattr(search, "SHARD_POSTS", 2)  # 5 posts → 3 shards
+    monkeypatch.setattr(routes, "SHARD_POSTS", 2)  # 5 posts → 3 shards
     runs = []
     real = search._run_pagefind
     monkeypatch.setattr(search, "_run_pagefind", lambda *args: (runs.append(args), real(*args)))

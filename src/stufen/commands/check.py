@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -19,10 +18,11 @@ from ..build import all_pages, load_all, static_and_assets
 from ..config import Config
 from ..dates import short_date
 from ..errors import ContentError, Problems, plural, sorted_problems
-from ..incremental.store import Cache
+from ..incremental.store import Store
 from ..load.frontmatter import SourceError, decode, split
 from ..load.post import discover
 from ..model import Post
+from ..output.atomic import write_atomic
 from ..site.assemble import Mode, assemble, release, unique_slugs
 from ..site.links import check_links
 from .lint import alt_text_problems, encoding_problems, notebook_encoding_problems, repair_mojibake
@@ -63,7 +63,7 @@ def check(config: Config, mode: Mode) -> CheckResult:
     problems = Problems()
     paths = discover(config.content_path)
     texts = {_rel(path, config): path.read_bytes() for path in paths}
-    posts = load_all(paths, config, Cache(None), problems)
+    posts = load_all(paths, config, Store(None), problems)
     for source, data in texts.items():
         problems.extend(_file_problems(source, data))
     problems.extend(_future_posts(posts, texts, config, mode))
@@ -89,9 +89,7 @@ def fix_mojibake(config: Config) -> list[tuple[str, int]]:
             continue  # not UTF-8 at all: the check reports it; guessing here could destroy text
         repaired, count = repair_mojibake(text)
         if count:
-            temp = path.with_name(f".{path.name}.stufen-fix")
-            temp.write_bytes(repaired.encode("utf-8"))
-            os.replace(temp, path)
+            write_atomic(path, repaired.encode("utf-8"))
             fixed.append((_rel(path, config).as_posix(), count))
     return fixed
 

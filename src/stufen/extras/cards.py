@@ -30,8 +30,8 @@ from ..dates import short_date
 from ..errors import Problems
 from ..incremental.buildid import build_id
 from ..incremental.pool import Later, Workers, parallel_map
-from ..incremental.store import store
-from ..output.write import Linked, Output, Pending
+from ..incremental.store import Store, read_sealed, seal_into
+from ..output.write import Output, Pending
 from ..routes import CARD_SIZE, SITE_CARD, og_path
 from ..site.assemble import Site
 from ..theme import theme_dir
@@ -79,7 +79,7 @@ def theme_colours(css: str) -> Colours:
 
 
 def card_key(card: Card, fonts: Sequence[str] = FONTS) -> str:
-    """Cache key: the card, the fonts that would draw it, whether Pillow can shape text, Stufen's and
+    """The card's key in the store: the card, the fonts that would draw it, whether Pillow can shape text, Stufen's and
     the layout's version."""
     return _card_key(card, tuple(fonts), build_id())
 
@@ -95,37 +95,33 @@ def _font_sizes(fonts: tuple[str, ...]) -> list[tuple[str, int]]:
     return [(path, os.path.getsize(path)) for path in fonts if os.path.isfile(path)]
 
 
-def cached_cards(cards: Sequence[Card], folder: Path | None, fonts: Sequence[str] = FONTS,
-                 memory: dict | None = None, read: bool = True, defer: bool = False) -> list[bytes | Path | CardDraw]:
-    """The PNG for each card: from `memory` or `folder` when drawn before, else drawn (in parallel) and stored.
+def cached_cards(cards: Sequence[Card], store: Store, fonts: Sequence[str] = FONTS,
+                 defer: bool = False) -> list[bytes | CardDraw]:
+    """The PNG for each card: from the store's memory or disk when drawn before, else drawn (in parallel) and stored.
 
-    With `read=False`, a card stored in `folder` is returned as its path, unread (a build links it).
+    With `defer`, nothing is read or drawn now: each card is a `CardDraw` that reads its stored
+    entry, or draws it, when its bytes are asked for (a build hands the missing ones to its workers).
+    Cards kept in memory are those of a dev-server session (not deferred).
     """
-    memory = {} if memory is None else memory
     keys = [card_key(card, fonts) for card in cards]
-    found: dict[str, bytes | Path] = {}
-    for key in keys:
-        if key in found:
-            continue
-        if ("og", key) in memory:
-            found[key] = memory["og", key]
-            continue
-        stored = folder / f"{key}.png" if folder is not None else None
-        if stored is not None and stored.is_file():
-            found[key] = stored.read_bytes() if read else stored
-    todo = {key: card for key, card in zip(keys, cards, strict=True) if key not in found}
     if defer:
-        found.update({key: CardDraw(card, fonts, folder / f"{key}.png" if folder is not None else None)
-                      for key, card in todo.items()})
-        return [found[key] for key in keys]
+        drawing: dict[str, CardDraw] = {}
+        for key, card in zip(keys, cards, strict=True):
+            if key not in drawing:
+                drawing[key] = CardDraw(card, fonts, store.entry("cards", key))
+        return [drawing[key] for key in keys]
+    found: dict[str, bytes] = {}
+    for key in keys:
+        if key not in found:
+            data = store.memory.get(("card", key))
+            found[key] = data if data is not None else store.read("cards", key)
+    todo = {key: card for key, card in zip(keys, cards, strict=True) if found[key] is None}
     drawn = parallel_map(_draw_job, [(card, tuple(fonts)) for card in todo.values()], serial_below=PARALLEL_FROM)
     for key, data in zip(todo, drawn, strict=True):
         found[key] = data
-        if folder is not None:
-            store(folder / f"{key}.png", data)
+        store.write("cards", key, data)
     for key in keys:
-        if isinstance(found[key], bytes):
-            memory["og", key] = found[key]
+        store.memory["card", key] = found[key]
     return [found[key] for key in keys]
 
 
@@ -239,14 +235,13 @@ def _wrap(text: str, size: int, fonts: Sequence[str], width: int, rtl: bool) -> 
     return [*lines, line.rstrip()] if line.strip() else lines or [""]
 
 
-def og_images(site: Site, folder: Path | None, problems: Problems,
-              fonts: Sequence[str] = FONTS, memory: dict | None = None, link: bool = False,
+def og_images(site: Site, store: Store, problems: Problems, fonts: Sequence[str] = FONTS,
               defer: bool = False) -> list[Output]:
     """A card for every shown post without `ogImage`, and one for the site unless `og_image` is set.
 
-    With `link`, a card already in the cache `folder` is hard-linked into the site, not copied. With
-    `defer`, a card not drawn before is not drawn now: it is a `Pending` output whose `CardDraw`
-    the build hands to its workers (`start_drawing`), to be drawn while the site is being written.
+    With `defer`, a card is not read or drawn now: it is a `Pending` output whose `CardDraw` reads it
+    from the store, or is handed to the build's workers (`start_drawing`) to be drawn while the site
+    is being written.
     """
     config = site.config
     colours = theme_colours(_theme_css(config.root))
@@ -261,28 +256,25 @@ def og_images(site: Site, folder: Path | None, problems: Problems,
             where = post.source if post else CONFIG_FILE
             problems.warn(where, None, f"no installed font can draw {missing!r} in its Open Graph image",
                           FONT_HINT)
-    images = cached_cards([card for _, card, _ in cards], folder, fonts, memory, read=not link, defer=defer)
+    images = cached_cards([card for _, card, _ in cards], store, fonts, defer=defer)
     return [_output(path.lstrip("/"), image) for (path, _, _), image in zip(cards, images, strict=True)]
 
 
-def _output(path: str, image: bytes | Path | CardDraw) -> Output:
-    if isinstance(image, Path):
-        return Linked(path, b"", image)
-    if isinstance(image, CardDraw):
-        return Pending(path, b"", image)
-    return Output(path, image)
+def _output(path: str, image: bytes | CardDraw) -> Output:
+    return Pending(path, b"", image) if isinstance(image, CardDraw) else Output(path, image)
 
 
 class CardDraw:
-    """A card still to be drawn (and stored in the cache): by a worker once `start` hands it to
-    one, else here, when its bytes are first asked for."""
+    """A card whose bytes are read from its store entry, or drawn (and stored), when first asked for.
+    One whose entry is missing can be started on a worker beforehand (`start`)."""
 
-    def __init__(self, card: Card, fonts: Sequence[str], stored: Path | None):
-        self.args = (card, tuple(fonts), stored)
+    def __init__(self, card: Card, fonts: Sequence[str], entry: Path | None):
+        self.args = (card, tuple(fonts), entry)
         self.job: Future | Later | None = None
 
     def start(self, workers: Workers) -> None:
-        if self.job is None:
+        entry = self.args[2]
+        if self.job is None and (entry is None or not entry.is_file()):
             self.job = workers.submit(_draw_stored, self.args)
 
     def result(self) -> bytes:
@@ -292,17 +284,18 @@ class CardDraw:
 
 
 def start_drawing(outputs: Sequence[Output], workers: Workers) -> None:
-    """Queue every deferred card on `workers` (behind whatever they already have to do)."""
+    """Queue every deferred card not yet stored on `workers` (behind whatever they already have to do)."""
     for item in outputs:
         if isinstance(item, Pending) and isinstance(item.job, CardDraw):
             item.job.start(workers)
 
 
 def _draw_stored(_state, args: tuple[Card, tuple[str, ...], Path | None]) -> bytes:
-    card, fonts, stored = args
-    data = draw_card(card, fonts)
-    if stored is not None:
-        store(stored, data)
+    card, fonts, entry = args
+    data = read_sealed(entry) if entry is not None else None
+    if data is None:
+        data = draw_card(card, fonts)
+        seal_into(entry, data)
     return data
 
 

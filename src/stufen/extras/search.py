@@ -22,7 +22,7 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..incremental.pool import cores
 from ..model import Post
-from ..output.write import INDEXED, Linked, Output, Placed, link_or_copy
+from ..output.write import INDEXED, Linked, Output, Placed
 from ..routes import MAX_SHARDS
 
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -91,12 +91,12 @@ def build_index(folder: Path, language: str, pages: IndexedPages, shards: int,
     groups = [group for group in groups if group]  # fewer pages than shards: the page skips the missing
     store = cache if cache is not None else folder / ".pagefind-scratch"
     keys = [_shard_key(group, language) for group in groups]
-    todo = [(key, group) for key, group in zip(keys, groups, strict=True) if not (store / key / _COMPLETE).is_file()]
+    todo = [(key, group) for key, group in zip(keys, groups, strict=True) if not _intact(store / key)]
     with ThreadPoolExecutor(max_workers=cores()) as pool:  # each job is a Pagefind process
         for future in [pool.submit(_index_shard, folder, store, key, group, language, nice) for key, group in todo]:
             future.result()
     for n, key in enumerate(keys):
-        _link_tree(store / key, output / str(n))
+        _copy_tree(store / key, output / str(n))
     if cache is None:
         shutil.rmtree(store, ignore_errors=True)
     else:
@@ -122,7 +122,7 @@ def _index_shard(folder: Path, store: Path, key: str, pages: list[tuple[str, byt
             (scratch / "site" / path).parent.mkdir(parents=True, exist_ok=True)
             (scratch / "site" / path).write_bytes(data)
         _run_pagefind(scratch / "site", scratch / "index", language, nice)
-        (scratch / "index" / _COMPLETE).write_bytes(b"")
+        (scratch / "index" / _COMPLETE).write_text(_manifest(scratch / "index"), encoding="utf-8")
         shutil.rmtree(store / key, ignore_errors=True)
         os.replace(scratch / "index", store / key)
     finally:
@@ -141,15 +141,36 @@ def _run_pagefind(site: Path, output: Path, language: str, nice: bool = False) -
         raise ConfigError(f"search index: Pagefind failed: {(result.stderr or result.stdout).strip()}")
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    """Hard-link (copy where links are impossible) the bundle under `source` to `target`, minus Pagefind's UI."""
+def _manifest(bundle: Path) -> str:
+    """Every file of a Pagefind bundle with the digest of its bytes, one a line: its seal in the store."""
+    lines = []
+    for folder, dirs, files in os.walk(bundle):
+        dirs.sort()
+        for name in sorted(files):
+            if name != _COMPLETE:
+                path = Path(folder, name)
+                lines.append(f"{path.relative_to(bundle).as_posix()}\0{hashlib.sha256(path.read_bytes()).hexdigest()}")
+    return "\n".join(lines) + "\n"
+
+
+def _intact(bundle: Path) -> bool:
+    """True when a stored bundle is complete and every file still has the bytes it was indexed with."""
+    try:
+        return _manifest(bundle) == (bundle / _COMPLETE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """Copy the bundle under `source` to `target`, minus Pagefind's UI. A copy, never a link: a published
+    file edited in place must not reach back into the store."""
     for folder, _, files in os.walk(source):
         into = target / Path(folder).relative_to(source)
         into.mkdir(parents=True, exist_ok=True)
         for name in files:
             if name == _COMPLETE or UI_FILES.match(name):
                 continue
-            link_or_copy(Path(folder) / name, into / name)
+            shutil.copyfile(Path(folder) / name, into / name)
 
 
 def _prune(cache: Path, keep: set[str]) -> None:

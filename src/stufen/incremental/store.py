@@ -1,38 +1,61 @@
-"""Memoising the load stage, the expensive one (Markdown + Pygments).
+"""The one memory of work between builds: a content-addressed store under `.stufen-cache/`.
 
-Keyed by content: the file's bytes, its path, Stufen's code (`buildid`) and every
-setting the result depends on. Entries live in memory (for `serve`) and on
-disk under `.stufen-cache/` (for CLI builds). Disk entries are written
-atomically; an unreadable or torn entry is simply a miss.
+Every key is a digest of the bytes of the inputs, Stufen's own code (`buildid`) and
+every setting the result depends on, so an entry can only ever be reused for the
+very inputs that made it. The dev server keeps the same store in memory (`memory`)
+across rebuilds as well. What lives here, each kind in its own folder:
+
+    posts/<key>      a parsed post (pickled), by its file's bytes and the load settings
+    cards/<key>      an Open Graph card (PNG), by its text, colours and fonts
+    shards/<key>/    a Pagefind index bundle, by the digests of the pages it indexes
+    pages.pickle     the last build's pages by fingerprint (render/pagememo.py)
+    last-build.json  the "nothing changed" record (incremental/uptodate.py)
+    jinja/           compiled templates (Jinja's own bytecode cache)
+
+Entries are sealed with a digest of their bytes and checked on every read, so a
+torn, truncated or edited entry is a miss, never output. Nothing in the store is
+ever hard-linked into a site: a published file is a copy, and editing it cannot
+reach back into the store. A store that cannot be written only makes the next
+build slower, so write errors are swallowed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import shutil
 from dataclasses import fields
 from pathlib import Path
 
 from ..model import Heading, Link, Post, Tag, Track
+from ..output.atomic import write_atomic
 from .buildid import build_id
 
 CACHE_DIR = ".stufen-cache"
 # A Post pickled before a field was added would load without it (slots) and fail later: its shape, and that of
 # the records it holds, is in every key.
 _SHAPE = repr([(f.name, f.type) for cls in (Post, Heading, Link, Tag, Track) for f in fields(cls)]).encode()
+_SEAL = 32  # bytes of sha256 in front of every entry
 
 
-class Cache:
-    """A content-addressed store; `Cache(None)` keeps entries in memory only."""
+class Store:
+    """A content-addressed store; `Store(None)` keeps entries in memory only (tests, `--no-cache`)."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
-        self.memory: dict[str, object] = {}
+        self.memory: dict[object, object] = {}
         self.hits = 0
         self.misses = 0
         self.stamps: dict[Path, tuple] = {}  # file → ((mtime_ns, size, inode), other key parts, key)
+
+    @staticmethod
+    def key(*parts: object) -> str:
+        """The key of a result made from `parts` (bytes as they are, anything else by its repr) by this Stufen."""
+        digest = hashlib.sha256(build_id().encode() + _SHAPE)
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else repr(part).encode())
+            digest.update(b"\0")
+        return digest.hexdigest()
 
     def file_key(self, path: Path, *parts: object) -> tuple[str, bytes | None]:
         """`key(*parts, bytes of path)`, and the bytes; a file unchanged since last time (same
@@ -47,19 +70,13 @@ class Cache:
         self.stamps[path] = (stamp, parts, key)
         return key, data
 
-    @staticmethod
-    def key(*parts: object) -> str:
-        digest = hashlib.sha256(build_id().encode() + _SHAPE)
-        for part in parts:
-            digest.update(part if isinstance(part, bytes) else repr(part).encode())
-            digest.update(b"\0")
-        return digest.hexdigest()
-
     def get(self, key: str):
+        """A parsed post by its key, from memory or disk (None: not stored, or unreadable)."""
         if key in self.memory:
             self.hits += 1
             return self.memory[key]
-        value = self._read(key)
+        blob = self.read("posts", key)
+        value = _unpickle(blob) if blob is not None else None
         if value is None:
             self.misses += 1
         else:
@@ -67,45 +84,56 @@ class Cache:
             self.memory[key] = value
         return value
 
-    def put(self, key: str, value: object) -> None:
-        self.memory[key] = value
-        if self.folder is not None:
-            store(self._path(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    def entry(self, kind: str, key: str) -> Path | None:
+        """Where the entry `kind/key` lives on disk, for a worker process to `seal_into` (None: memory only)."""
+        return None if self.folder is None else self.folder / kind / key[:2] / key
 
-    def entry(self, key: str) -> Path | None:
-        """Where `key`'s disk entry goes, for a worker process to `store` it (None: memory only)."""
-        return None if self.folder is None else self._path(key)
+    def read(self, kind: str, key: str) -> bytes | None:
+        """The bytes stored as `kind/key`, checked against their seal; None when missing or damaged."""
+        path = self.entry(kind, key)
+        return read_sealed(path) if path is not None else None
 
-    def _read(self, key: str):
-        if self.folder is None:
-            return None
-        try:
-            return pickle.loads(self._path(key).read_bytes())
-        except Exception:  # missing, torn or from an incompatible version: a miss
-            return None
+    def write(self, kind: str, key: str, data: bytes) -> None:
+        seal_into(self.entry(kind, key), data)
 
-    def _path(self, key: str) -> Path:
-        return self.folder / "posts" / key[:2] / f"{key}.pickle"
+    def place(self, name: str) -> Path | None:
+        """The path of one of the store's own files or folders (`pages.pickle`, `jinja`…); None: memory only."""
+        return None if self.folder is None else self.folder / name
 
 
-
-def store(path: Path, data: bytes) -> None:
-    """Write a cache file whole or not at all: beside it, then renamed over it.
-
-    A cache that cannot be written only makes the next build slower, so errors
-    are swallowed; a temp file left by a killed build is never read as an entry.
-    """
+def seal_into(path: Path | None, data: bytes) -> None:
+    """Store `data` at `path` (atomically, sealed with its digest); a failed write is only a miss later."""
+    if path is None:
+        return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(f".tmp{os.getpid()}")
-        temp.write_bytes(data)
-        os.replace(temp, path)
+        write_atomic(path, hashlib.sha256(data).digest() + data)
     except OSError:
         pass
 
 
+def read_sealed(path: Path) -> bytes | None:
+    """The bytes sealed at `path`; None when it is missing, unreadable, torn or altered."""
+    try:
+        return unseal(path.read_bytes())
+    except OSError:
+        return None
+
+
+def unseal(blob: bytes) -> bytes | None:
+    """The bytes of a sealed entry when its seal matches; None for a torn or altered one."""
+    data = blob[_SEAL:]
+    return data if len(blob) >= _SEAL and hashlib.sha256(data).digest() == blob[:_SEAL] else None
+
+
+def _unpickle(blob: bytes):
+    try:
+        return pickle.loads(blob)
+    except Exception:  # from an incompatible version despite the key: a miss
+        return None
+
+
 def clear(root: Path) -> bool:
-    """Remove the on-disk cache; True when there was one."""
+    """Remove the on-disk store; True when there was one."""
     folder = root / CACHE_DIR
     if folder.is_dir():
         shutil.rmtree(folder)

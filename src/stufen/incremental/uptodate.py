@@ -24,11 +24,11 @@ from pathlib import Path
 from time import perf_counter
 
 from ..config import CONFIG_FILE, Config
+from ..output.atomic import write_atomic
 from ..output.write import marker_identity
 from ..report import Report
 from ..theme import theme_dir
 from .buildid import build_id
-from .store import store
 
 STATE = "last-build.json"
 
@@ -104,10 +104,13 @@ def record(cache: Path | None, key: str, out: Path, valid_until: datetime | None
     if cache is None:
         return
     marker = marker_identity(out)
-    store(cache / STATE, json.dumps({"stamp": key, "marker": list(marker) if marker else None,
-                                     "valid_until": valid_until.isoformat() if valid_until else None,
-                                     "tree": written_tree(out),
-                                     "report": _fields(report)}).encode())  # unwritten: the next build is full
+    state = {"stamp": key, "marker": list(marker) if marker else None,
+              "valid_until": valid_until.isoformat() if valid_until else None,
+              "tree": written_tree(out), "report": _fields(report)}
+    try:
+        write_atomic(cache / STATE, json.dumps(state).encode())
+    except OSError:
+        pass  # unwritten: the next build is full
 
 
 def written_tree(out: Path) -> str | None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
+from .atomic import write_atomic
 
 MARKER = ".stufen-site"
 INDEXED = b"data-pagefind-body"  # the attribute that marks a page Pagefind indexes (post pages)
@@ -229,11 +230,11 @@ def write_changed(outputs: Iterable[Output], static: dict[str, Path], out: Path,
     for item in outputs:
         before = state.pages.get(item.path)
         if before is not item.data and before != item.data:
-            _replace(out / item.path, item.data)
+            write_atomic(out / item.path, item.data)
             written.append(item.path)
     for rel, source in static.items():
         if state.static.get(rel) != stats[rel]:
-            _replace(out / rel, source.read_bytes())
+            write_atomic(out / rel, source.read_bytes())
             written.append(rel)
     now = {o.path: o.data for o in outputs}
     for stale in (set(state.pages) | set(state.static)) - set(now) - set(static):
@@ -245,14 +246,6 @@ def write_changed(outputs: Iterable[Output], static: dict[str, Path], out: Path,
 def _stat(source: Path) -> tuple[str, int, int]:
     info = source.stat()
     return str(source), info.st_mtime_ns, info.st_size
-
-
-def _replace(target: Path, data: bytes) -> None:
-    """Write beside the target, then rename over it: a reader sees the old file or the new one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.parent / f".{target.name}.stufen-tmp"
-    temp.write_bytes(data)
-    os.replace(temp, target)
 
 
 def _remove(out: Path, rel: str) -> None:

@@ -18,7 +18,7 @@ import pickle
 from collections.abc import Callable
 from pathlib import Path
 
-from ..incremental.store import store
+from ..output.atomic import write_atomic
 from ..output.write import INDEXED, Linked, Output, marker_identity
 from ..site.plan import Page
 from .memo import Fingerprints, Memo
@@ -69,7 +69,10 @@ class PageMemo:
     def save(self) -> None:
         """Remember this build's pages, each with its file's identity (call once the new site is in place)."""
         pages = {key: (*seen, _identity(self.out / seen[0])) for key, seen in self.seen.items()}
-        store(self.file, pickle.dumps((marker_identity(self.out), pages), protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            write_atomic(self.file, pickle.dumps((marker_identity(self.out), pages), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # unwritten: the next build renders every page
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:

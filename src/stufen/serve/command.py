@@ -22,7 +22,7 @@ from ..build import build
 from ..config import load_config
 from ..dates import now
 from ..errors import ConfigError
-from ..incremental.store import CACHE_DIR, Cache
+from ..incremental.store import CACHE_DIR, Store
 from ..render.memo import Memo
 from ..report import Report
 from ..site.assemble import Mode
@@ -53,7 +53,7 @@ class Builder:
 
     def __init__(self, root: Path, drafts: bool = True):
         self.root, self.drafts = root, drafts
-        self.cache, self.memo = Cache(root / CACHE_DIR), Memo()
+        self.cache, self.memo = Store(root / CACHE_DIR), Memo()
         self.base_path = load_config(root).base_path  # that of the last build (base_url may change)
 
     def __call__(self) -> Report:

@@ -1,0 +1,25 @@
+"""The one way Stufen writes a file that something else may read meanwhile: whole or not at all.
+
+The bytes go to a temporary file beside the target, which is then renamed over it:
+a reader (the dev server, the next build reading the cache, an editor) sees the
+old file or the new one, never half of one. A temporary file left by a killed
+process is never read as the target (its name differs) and is overwritten by the
+next write from a process with the same id.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write `data` to `target` atomically, creating its folder; raises OSError like `write_bytes`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.parent / f".{target.name}.stufen-tmp{os.getpid()}"
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
