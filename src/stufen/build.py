@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import wait
 from datetime import datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -20,7 +20,7 @@ from .extras.cards import og_images, start_drawing
 from .extras.feeds import feeds
 from .extras.search import IndexedPages, build_index, index_language
 from .extras.seo import site_files
-from .incremental.pool import Workers, parallel_map
+from .incremental.pool import CARD_MS, LOAD_MS, RENDER_MS, Workers, parallel_map, threads, worth_a_pool
 from .incremental.store import Store, seal_into
 from .incremental.uptodate import record, up_to_date
 from .load.post import Settings, discover, load_post
@@ -31,7 +31,6 @@ from .render.environment import compile_all, make_env, nav_globals
 from .render.images import add_image_sizes
 from .render.memo import Memo
 from .render.pagememo import PageMemo
-from .render.pages import PARALLEL_FROM as RENDER_IN_PARALLEL
 from .render.pages import RenderJob, render_all, render_into
 from .report import Report
 from .routes import shard_count
@@ -43,8 +42,6 @@ from .site.roadmap import load_roadmap, roadmap_pages
 from .theme import theme_dir
 
 Indexer = Callable[..., None]  # (site folder, output=folder for the index) → None; see search.build_index
-PARALLEL_FROM = 48  # below this many uncached posts a process pool costs more than it saves
-DRAW_IN_PARALLEL = 24  # cards to draw before workers pay for themselves
 
 
 def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool = False,
@@ -109,10 +106,10 @@ def publish(job: RenderJob, assets: list[Output], static: dict[str, Path], out: 
     drawn = sum(isinstance(a, Pending) for a in assets)
     compile_all(job.env)  # the workers inherit the templates compiled
     with NewSite(out, static) as site:
-        with Workers(job, wanted=len(job.pages) >= RENDER_IN_PARALLEL) as workers:
+        with Workers(job, wanted=worth_a_pool(len(job.pages), RENDER_MS)) as workers:
             site.add(indexed.tap(render_into(workers, problems)))
         problems.raise_if_errors(strict)
-        with Workers(None, wanted=drawn >= DRAW_IN_PARALLEL) as drawers, ThreadPoolExecutor(1) as background:
+        with Workers(None, wanted=worth_a_pool(drawn, CARD_MS)) as drawers, threads(1) as background:
             start_drawing(assets, drawers)  # forked before the index's thread starts
             indexing = background.submit(index, site.folder) if index is not None else None
             try:
@@ -219,8 +216,7 @@ def load_all(paths: list[Path], config: Config, cache: Store, problems: Problems
 
 
 def _run(jobs: list[tuple[str, bytes, PurePosixPath]], settings: Settings, cache: Store) -> list[bytes]:
-    return parallel_map(_load_job, [(d, s, settings, cache.entry("posts", k)) for k, d, s in jobs],
-                        serial_below=PARALLEL_FROM)
+    return parallel_map(_load_job, [(d, s, settings, cache.entry("posts", k)) for k, d, s in jobs], ms_each=LOAD_MS)
 
 
 def _load_job(args) -> bytes:

@@ -73,3 +73,45 @@ def test_killed_builds_leave_the_old_or_the_new_site_complete(tmp_path):
         time.sleep(0.05)
     assert sorted(p.name for p in root.iterdir()) == [".stufen-cache", "_site", "content"]
     assert "old" in outcomes, outcomes  # the kills really landed inside builds
+
+
+def children(pid: int) -> set[int]:
+    """Processes whose parent is `pid` (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_workers_die_with_a_killed_build(tmp_path):
+    """`kill -9` of a build must not leave its worker processes running (issue: two 68 MB workers for minutes)."""
+    if not Path("/proc/self/stat").is_file():
+        return  # not Linux: nothing to read children from
+    write_files(tmp_path, {"stufen.toml": 'title = "T"\nbase_url = "https://example.org/"\nsearch = false\n',
+                           **{f"content/posts/p{n}.md": post_text(n, 1) * 3 for n in range(400)}})
+    build = stufen(tmp_path, "--no-cache")
+    deadline, workers = time.monotonic() + 60, set()
+    while not workers and time.monotonic() < deadline and build.poll() is None:
+        workers = children(build.pid)
+        time.sleep(0.02)
+    assert workers, "the build finished before it started workers: make the corpus larger"
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if alive(pid)]

@@ -29,7 +29,7 @@ from ..config import CONFIG_FILE
 from ..dates import short_date
 from ..errors import Problems
 from ..incremental.buildid import build_id
-from ..incremental.pool import Later, Workers, parallel_map
+from ..incremental.pool import CARD_MS, Later, Workers, parallel_map
 from ..incremental.store import Store, read_sealed, seal_into
 from ..output.write import Output, Pending
 from ..routes import CARD_SIZE, SITE_CARD, og_path
@@ -116,16 +116,13 @@ def cached_cards(cards: Sequence[Card], store: Store, fonts: Sequence[str] = FON
             data = store.memory.get(("card", key))
             found[key] = data if data is not None else store.read("cards", key)
     todo = {key: card for key, card in zip(keys, cards, strict=True) if found[key] is None}
-    drawn = parallel_map(_draw_job, [(card, tuple(fonts)) for card in todo.values()], serial_below=PARALLEL_FROM)
+    drawn = parallel_map(_draw_job, [(card, tuple(fonts)) for card in todo.values()], ms_each=CARD_MS)
     for key, data in zip(todo, drawn, strict=True):
         found[key] = data
         store.write("cards", key, data)
     for key in keys:
         store.memory["card", key] = found[key]
     return [found[key] for key in keys]
-
-
-PARALLEL_FROM = 24  # cards to draw before a process pool pays for itself
 
 
 def _draw_job(args: tuple[Card, tuple[str, ...]]) -> bytes:

@@ -15,12 +15,11 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..incremental.pool import cores
+from ..incremental.pool import threads
 from ..model import Post
 from ..output.write import INDEXED, Linked, Output, Placed
 from ..routes import MAX_SHARDS
@@ -92,7 +91,7 @@ def build_index(folder: Path, language: str, pages: IndexedPages, shards: int,
     store = cache if cache is not None else folder / ".pagefind-scratch"
     keys = [_shard_key(group, language) for group in groups]
     todo = [(key, group) for key, group in zip(keys, groups, strict=True) if not _intact(store / key)]
-    with ThreadPoolExecutor(max_workers=cores()) as pool:  # each job is a Pagefind process
+    with threads() as pool:  # each job is a Pagefind process
         for future in [pool.submit(_index_shard, folder, store, key, group, language, nice) for key, group in todo]:
             future.result()
     for n, key in enumerate(keys):

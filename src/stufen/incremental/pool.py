@@ -1,69 +1,98 @@
-"""Spreading CPU-bound work (parsing posts, drawing cards) over the machine's cores.
+"""The one place Stufen runs work in parallel: forked worker processes, and one background thread.
 
-Python threads cannot parse Markdown in parallel, so this forks worker
-processes; a pool costs tens of milliseconds to start, so small batches stay
-in this process. Results come back in the order of the inputs, which keeps
-builds deterministic whatever the scheduling.
+Python threads cannot parse Markdown or draw images in parallel, so CPU-bound work
+(loading posts, rendering pages, drawing cards) goes to worker processes. They are
+forked, so they inherit what the build already holds (planned pages, compiled
+templates) instead of receiving it pickled. A pool costs tens of milliseconds and
+megabytes per worker to start, so work goes to one only when its estimated cost
+reaches `WORTH_A_POOL_MS`; smaller batches, and systems without `fork`, run here.
+Results come back in the order of the inputs, which keeps builds deterministic
+whatever the scheduling.
+
+`STUFEN_WORKERS` sets the number of worker processes (`1`: everything runs in this
+process, e.g. to debug or profile a build).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 MAX_WORKERS = 8
+WORTH_A_POOL_MS = 250  # estimated CPU time below which a pool costs more than it saves
+
+# CPU milliseconds per item of each kind of work, measured on the benchmark corpus (bench/builds.py):
+LOAD_MS = 8  # a post: front matter, Markdown, Pygments, math
+RENDER_MS = 2  # a page through Jinja
+CARD_MS = 5  # an Open Graph card drawn and encoded
 
 
 def cores() -> int:
-    """Cores this process may run on (its affinity), not the machine's total."""
+    """Worker processes to use: `STUFEN_WORKERS`, else the cores this process may run on (its affinity)."""
+    setting = os.environ.get("STUFEN_WORKERS", "").strip()
+    if setting.isdigit() and int(setting) > 0:
+        return min(int(setting), MAX_WORKERS)
     try:
-        return len(os.sched_getaffinity(0))
+        count = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        count = os.cpu_count() or 1
+    return min(count, MAX_WORKERS)
 
 
-def parallel_map(fn: Callable[[T], R], items: Sequence[T], *, serial_below: int) -> list[R]:
-    """`[fn(x) for x in items]`, over worker processes when there are at least `serial_below` items.
+def worth_a_pool(items: int, ms_each: float) -> bool:
+    """True when `items` of work costing `ms_each` should go to worker processes."""
+    return items * ms_each >= WORTH_A_POOL_MS and cores() >= 2 and "fork" in multiprocessing.get_all_start_methods()
 
-    `fn` must be a module-level function and items and results picklable. Each
-    worker gets a few large chunks, since per-item messages would cost more than
-    a small item's work.
+
+def parallel_map(fn: Callable[[T], R], items: Sequence[T], *, ms_each: float) -> list[R]:
+    """`[fn(x) for x in items]`, over worker processes when the work is worth a pool.
+
+    `fn` must be a module-level function and its results picklable. Each worker gets a
+    few large chunks, since per-item messages would cost more than a small item's work.
     """
-    workers = min(cores(), MAX_WORKERS)
-    if len(items) < serial_below or workers < 2:
-        return [fn(item) for item in items]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fn, items, chunksize=max(1, len(items) // (workers * 4))))
+    with Workers(items, wanted=worth_a_pool(len(items), ms_each)) as workers:
+        if workers.pool is None:
+            return [fn(item) for item in items]
+        chunk = max(1, len(items) // (cores() * 4))
+        spans = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
+        return [result for part in workers.map(_map_span, [(fn, span) for span in spans]) for result in part]
 
 
-_STATE: object = None  # what `Workers` inherit: set in the parent while it forks them
+def _map_span(items: Sequence, job: tuple[Callable, tuple[int, int]]) -> list:
+    fn, (start, stop) = job
+    return [fn(item) for item in items[start:stop]]
+
+
+_STATE: object = None  # what `Workers` inherit: set in the parent only while it forks them
 
 
 class Workers:
     """Forked worker processes that inherit `state` instead of receiving it, for work whose inputs are
-    large and already in memory (a build's planned pages and templates), which pickling to each
-    worker would cost more than the work. Work is submitted now and its results collected later,
-    so the caller can do other work meanwhile (write pages, build the search index). Without
+    large and already in memory, which pickling to each worker would cost more than the work. Work is
+    submitted now and its results collected later, so the caller can do other work meanwhile. Without
     `fork` on this OS, or when `wanted` is false, every job runs here, when its result is asked for.
     """
 
     def __init__(self, state: object, *, wanted: bool = True):
         self.state, self.pool = state, None
-        workers = min(cores(), MAX_WORKERS)
-        if not wanted or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if not wanted or cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return
         global _STATE
         _STATE = state
         gc.freeze()  # the workers' collections then skip what they inherit: it stays shared, not copied
         try:
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(max_workers=cores(), mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_tie_to_parent, initargs=(os.getpid(),))
             self.pool.submit(os.getpid).result()  # the first job forks every worker: now, while they can inherit
         finally:
             gc.unfreeze()
@@ -105,6 +134,28 @@ class Later:
         return self._result
 
 
+def _tie_to_parent(parent: int) -> None:
+    """In each worker: die with the build (a `kill -9` of it must not leave workers running for minutes),
+    and leave Ctrl-C to the build, which stops the workers itself (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool's own checks end idle workers later
+        pass
+    if os.getppid() != parent:  # the build died before the request took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _call_with_state(job):
     fn, item = job
     return fn(_STATE, item)
+
+
+def threads(count: int | None = None) -> ThreadPoolExecutor:
+    """Threads for work that waits rather than computes (other processes, such as Pagefind's), and for
+    one background job beside the workers (the search index while cards are drawn)."""
+    return ThreadPoolExecutor(max_workers=count or cores())

@@ -63,7 +63,6 @@ def iter_render(pages: Iterable[Page], env: jinja2.Environment, problems: Proble
 
 
 CHUNK = 32  # pages per worker task: small enough to balance, large enough that messages cost nothing
-PARALLEL_FROM = 4 * CHUNK  # fewer pages render faster here than a pool starts
 
 
 @dataclass(frozen=True, slots=True)
