@@ -366,3 +366,16 @@ def test_a_template_error_in_workers_fails_the_build_and_publishes_nothing(site,
         "Build failed: 1 error"]
     assert not (root / "_site").exists()
     assert not list(root.glob(".*stufen-new*"))
+
+
+def test_a_new_base_url_reaches_every_address_of_a_cached_build(site, stufen):
+    """Jinja folds `{{ "/x" | url }}` into the compiled template: compiled templates kept in the
+    store must not carry the old base path into the next build (they did: stale /blog/ links)."""
+    root = site({**GOOD, "stufen.toml": 'base_url = "https://me.github.io/blog/"\nsearch = false\n'})
+    assert stufen(root, "build")[0] == 0
+    (root / "stufen.toml").write_text('base_url = "https://me.github.io/journal/"\nsearch = false\n')
+    assert stufen(root, "build")[0] == 0
+    cached = files(root / "_site")
+    assert not [path for path, data in cached.items() if b"/blog/" in data]
+    assert stufen(root, "build", "--no-cache")[0] == 0
+    assert files(root / "_site") == cached

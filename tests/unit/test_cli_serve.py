@@ -118,4 +118,4 @@ def test_a_real_server_survives_a_second_one_and_ctrl_c_during_indexing_prints_o
             server.wait()
     assert (out, err, server.returncode) == ("Stopped.\n", "", 0)
     assert not (root / ".stufen-serve.pagefind-new").exists()  # Pagefind finished and its index was swapped in
-    assert [p.name for p in (root / ".stufen-cache/pagefind").iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in (root / ".stufen-cache/shards").iterdir() if p.name.startswith(".")] == []

@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 
 from conftest import post
-from stufen.build import build
+from stufen.build import Session, build
 from stufen.config import load_config
 from stufen.dates import now
 from stufen.errors import ConfigError
 from stufen.incremental.store import Store
 from stufen.output.write import MARKER
-from stufen.render.memo import Memo
 from stufen.serve.reindex import refresh
 from stufen.site.assemble import Mode
 from stufen.theme import theme_dir
@@ -34,15 +33,15 @@ def journal(site):
     })
 
 
-class Session:
-    """A build like the dev server's: one cache and one memo across rebuilds."""
+class Serving:
+    """Builds like the dev server's: one store and one session across rebuilds."""
 
     def __init__(self, root: Path):
-        self.root, self.cache, self.memo = root, Store(None), Memo()
+        self.root, self.cache, self.memo = root, Store(None), Session()
         self.out = root / ".stufen-serve"
 
     def build(self):
-        report = build(load_config(self.root), mode=Mode(now()), cache=self.cache, out=self.out, memo=self.memo)
+        report = build(load_config(self.root), mode=Mode(now()), cache=self.cache, out=self.out, session=self.memo)
         if self.memo.index is not None:  # as the server does, after the reload
             refresh(self.out, self.memo.index)
         return report
@@ -62,7 +61,7 @@ def cold(root: Path, out: str, cache: Store | None = None) -> dict[str, bytes]:
 
 
 def test_cold_cached_and_incremental_builds_are_byte_identical(journal):
-    session = Session(journal)
+    session = Serving(journal)
     session.build()
     disk = Store(journal / ".stufen-cache")
     assert files_of(session.out) == cold(journal, "cold") == cold(journal, "warm-up", disk)
@@ -77,7 +76,7 @@ def test_cold_cached_and_incremental_builds_are_byte_identical(journal):
 
 
 def test_second_build_renders_and_writes_nothing(journal):
-    session = Session(journal)
+    session = Serving(journal)
     first = session.build()
     assert len(session.memo.rendered) == first.pages and first.written == first.files
     again = session.build()
@@ -86,21 +85,21 @@ def test_second_build_renders_and_writes_nothing(journal):
 
 
 def test_body_edit_rerenders_only_pages_that_hold_the_post(journal):
-    rendered = Session(journal).rebuild_after("content/posts/a.md", "Alpha body.", "Alpha body, revised.")
+    rendered = Serving(journal).rebuild_after("content/posts/a.md", "Alpha body.", "Alpha body, revised.")
     # a is the oldest post: home (recent posts), its page, its newer neighbour b, the second posts page,
     # its tag, the archives. Pages that only link to it re-render too: their context holds the whole post.
     assert rendered == ["/", "/archives/", "/posts/2/", "/posts/a/", "/posts/b/", "/tags/one/"]
 
 
 def test_title_edit_reaches_lists_and_neighbours_but_not_unrelated_posts(journal):
-    session = Session(journal)
+    session = Serving(journal)
     rendered = session.rebuild_after("content/posts/d.md", "Delta", "Delta, renamed")
     assert rendered == ["/", "/archives/", "/posts/", "/posts/c/", "/posts/d/", "/tags/three/"]
     assert "Delta, renamed" in (session.out / "posts/c/index.html").read_text()
 
 
 def test_template_change_rerenders_only_pages_using_it(journal):
-    session = Session(journal)
+    session = Serving(journal)
     first = session.build()
     override = journal / "templates/tags.html"
     override.parent.mkdir()
@@ -118,7 +117,7 @@ def test_template_change_rerenders_only_pages_using_it(journal):
 
 
 def test_config_change_rerenders_everything(journal):
-    session = Session(journal)
+    session = Serving(journal)
     first = session.build()
     (journal / "stufen.toml").write_text('title = "New title"\nposts_per_page = 2\n')
     session.build()
@@ -127,7 +126,7 @@ def test_config_change_rerenders_everything(journal):
 
 
 def test_removed_post_leaves_no_stale_files_or_folders(journal):
-    session = Session(journal)
+    session = Serving(journal)
     session.build()
     assert (session.out / "posts/d/index.html").exists()
     (journal / "content/posts/d.md").unlink()
@@ -137,7 +136,7 @@ def test_removed_post_leaves_no_stale_files_or_folders(journal):
 
 
 def test_incremental_write_still_refuses_a_folder_it_did_not_make(journal):
-    session = Session(journal)
+    session = Serving(journal)
     session.build()
     (session.out / MARKER).unlink()
     with pytest.raises(ConfigError, match="it was not made by Stufen"):
@@ -156,7 +155,7 @@ def test_unchanged_files_are_not_read_again(tmp_path):
 
 
 def test_a_first_about_page_or_series_rerenders_every_page_with_its_link(journal):
-    session = Session(journal)
+    session = Serving(journal)
     first = session.build()
     (journal / "content/about.md").write_text("---\ntitle: Me\n---\nHi.\n")
     edit = journal / "content/posts/a.md"

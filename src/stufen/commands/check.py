@@ -14,17 +14,19 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from ..build import all_pages, load_all, static_and_assets
 from ..config import Config
 from ..dates import short_date
 from ..errors import ContentError, Problems, plural, sorted_problems
+from ..extras.assets import static_and_assets
 from ..incremental.store import Store
 from ..load.frontmatter import SourceError, decode, split
 from ..load.post import discover
+from ..load.posts import load_all
 from ..model import Post
 from ..output.atomic import write_atomic
 from ..site.assemble import Mode, assemble, release, unique_slugs
 from ..site.links import check_links
+from ..site.pages import all_pages
 from .lint import alt_text_problems, encoding_problems, notebook_encoding_problems, repair_mojibake
 
 # Abbreviations that are not simply the initials of the long form ("ml" → machine-learning is found anyway).

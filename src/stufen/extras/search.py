@@ -14,15 +14,18 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache, partial
 from pathlib import Path
 
+from ..config import Config
 from ..errors import ConfigError
 from ..incremental.pool import threads
+from ..incremental.store import Store
 from ..model import Post
 from ..output.write import INDEXED, Linked, Output, Placed
-from ..routes import MAX_SHARDS
+from ..routes import MAX_SHARDS, shard_count
+from ..site.assemble import Site
 
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Repeated or navigational text that would only add noise to results.
@@ -66,6 +69,15 @@ class IndexedPages:
             elif INDEXED in item.data:
                 self.pages.append((item.path, hashlib.sha256(item.data).digest()))
             yield item
+
+
+def indexer(config: Config, site: Site, pages: IndexedPages, store: Store) -> Callable[..., None] | None:
+    """What indexes a written site (`indexer(...)(folder)`), its shards cached in the store; None with search off."""
+    if not config.search:
+        return None
+    language = index_language(config.search_language, config.language, site.posts)
+    return partial(build_index, language=language, pages=pages, shards=shard_count(len(site.posts)),
+                   cache=store.place("shards"))
 
 
 def build_index(folder: Path, language: str, pages: IndexedPages, shards: int,

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,20 +93,10 @@ def check_out_dir(out: Path, root: Path) -> None:
                           f"move it away or choose another folder with --out")
 
 
-def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path,
-               finish: Callable[[Path], None] | None = None, check: Callable[[], None] | None = None) -> int:
-    """Write everything into a fresh folder, `check` the build (it raises to abandon the folder),
-    `finish` it (e.g. index it), then swap it in. `outputs` may be a generator: each file is
-    written as it comes and then let go of, so a large site is never in memory at once.
-
-    Returns the number of files written.
-    """
+def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path) -> int:
+    """Write everything into a fresh folder, then swap it in; the number of files written."""
     with NewSite(out, static) as site:
         site.add(outputs)
-        if check is not None:
-            check()
-        if finish is not None:
-            finish(site.folder)
         site.publish()
     return site.count
 
@@ -116,7 +107,11 @@ class NewSite:
     Used as a context manager: a site left unpublished (an error, an interruption) is removed,
     and the previous one stays as it was. `add` may be called several times, so a build can write
     its pages, start indexing them, and write the rest meanwhile; one path is never written twice.
+    Render workers may write pages into `folder` themselves (`forks`).
     """
+
+    forks = True
+    written = None  # every file is new: no list of changes
 
     def __init__(self, out: Path, static: dict[str, Path]):
         self.out, self.static, self.folder = out, static, fresh_folder(out)
@@ -209,38 +204,77 @@ class Written:
     """What the last write put into `folder`, so the next one can write only the differences."""
 
     folder: Path | None = None
-    pages: dict[str, bytes] = field(default_factory=dict)  # path → bytes written
+    pages: dict[str, bytes] = field(default_factory=dict)  # path → sha256 of the bytes written
     static: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path → (source, mtime_ns, size)
 
 
-def write_changed(outputs: Iterable[Output], static: dict[str, Path], out: Path,
-                  state: Written) -> tuple[int, tuple[str, ...]]:
-    """Incremental write for the dev server: (files in the site, paths written).
+class InPlace:
+    """The dev server's writer, used like `NewSite`: the site is rewritten in place when `publish` is
+    called, only files whose bytes changed (each atomically), and files no longer built are removed.
+    Nothing is written before `publish`, so a build that fails leaves the last good site as it was.
+    The first write into a folder (or one changed behind our back) is a whole new site."""
 
-    Each file is replaced atomically, and files no longer built are removed. The
-    first write into a folder (or one changed behind our back) is a whole-site write.
-    """
-    outputs = list(_unique(outputs, static))
+    forks = False  # workers must not write into the served folder
+
+    def __init__(self, out: Path, static: dict[str, Path], state: Written):
+        self.out, self.static, self.state, self.folder = out, static, state, out
+        self.outputs: list[Output] = []
+        self.count, self.written = 0, ()
+        self._seen: set[str] = set()
+
+    def __enter__(self) -> InPlace:
+        return self
+
+    def add(self, outputs: Iterable[Output]) -> None:
+        self.outputs += _unique(outputs, self.static, self._seen)
+
+    def publish(self) -> None:
+        self.count, self.written = write_changed(self.outputs, self.static, self.out, self.state)
+
+    def __exit__(self, *exc) -> None:
+        self.outputs = []
+
+
+def write_changed(outputs: list[Output], static: dict[str, Path], out: Path,
+                  state: Written) -> tuple[int, tuple[str, ...]]:
+    """Incremental write: (files in the site, paths written). A `Linked` output that is already the
+    file at its path (a page the page memo kept) is left alone."""
     stats = {rel: _stat(source) for rel, source in static.items()}
     if state.folder != out or not (out / MARKER).exists():
         files = write_site(outputs, static, out)
-        state.folder, state.pages, state.static = out, {o.path: o.data for o in outputs}, stats
+        state.folder, state.static = out, stats
+        state.pages = {o.path: _digest(o, out) for o in outputs}
         return files, (*(o.path for o in outputs), *static)
-    written = []
+    written, now = [], {}
     for item in outputs:
-        before = state.pages.get(item.path)
-        if before is not item.data and before != item.data:
-            write_atomic(out / item.path, item.data)
+        kept = isinstance(item, Linked) and item.source == out / item.path
+        data = None if kept else _bytes(item)
+        now[item.path] = item.digest if kept and item.digest else _digest(item, out, data)
+        if not kept and state.pages.get(item.path) != now[item.path]:
+            write_atomic(out / item.path, data)
             written.append(item.path)
     for rel, source in static.items():
         if state.static.get(rel) != stats[rel]:
             write_atomic(out / rel, source.read_bytes())
             written.append(rel)
-    now = {o.path: o.data for o in outputs}
     for stale in (set(state.pages) | set(state.static)) - set(now) - set(static):
         _remove(out, stale)
     state.pages, state.static = now, stats
     return len(outputs) + len(static), tuple(written)
+
+
+def _bytes(item: Output) -> bytes:
+    if isinstance(item, Linked):
+        return item.source.read_bytes()
+    if isinstance(item, Pending):
+        return item.job.result()
+    return item.data
+
+
+def _digest(item: Output, out: Path, data: bytes | None = None) -> bytes:
+    if data is None:
+        data = (out / item.path).read_bytes() if isinstance(item, Linked | Pending) else item.data
+    return hashlib.sha256(data).digest()
 
 
 def _stat(source: Path) -> tuple[str, int, int]:

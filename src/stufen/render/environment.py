@@ -17,6 +17,7 @@ import jinja2
 from .. import __version__
 from ..config import Config
 from ..dates import MONTH_NAMES, iso, short_date
+from ..incremental.store import Store
 from ..theme import theme_dir
 from .head import head_globals
 from .share import share_links
@@ -40,7 +41,7 @@ def make_env(config: Config, bytecode: Path | None = None) -> jinja2.Environment
     loaders = [jinja2.FileSystemLoader(str(path)) for path in template_dirs(config)]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        bytecode_cache=_bytecode_cache(bytecode) if bytecode is not None else None,
+        bytecode_cache=_bytecode_cache(bytecode, config) if bytecode is not None else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -61,12 +62,15 @@ def make_env(config: Config, bytecode: Path | None = None) -> jinja2.Environment
     return env
 
 
-def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+def _bytecode_cache(folder: Path, config: Config) -> jinja2.BytecodeCache | None:
+    """Compiled templates keyed by Stufen's code and the whole config as well as their source: Jinja
+    folds filters of constants at compile time (`{{ "/rss.xml" | url }}` becomes "/blog/rss.xml"),
+    so code compiled under one base_url must never serve another."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # an unwritable cache only makes builds compile templates again
-    return jinja2.FileSystemBytecodeCache(str(folder), f"stufen-{__version__}-%s.cache")
+    return jinja2.FileSystemBytecodeCache(str(folder), f"{Store.key('templates', config)[:24]}-%s.cache")
 
 
 def compile_all(env: jinja2.Environment) -> None:

@@ -1,4 +1,4 @@
-"""Memoising the render stage across rebuilds (the dev server keeps one `Memo`).
+"""Fingerprints of pages: what the page memo (pagememo.py) keys rendered pages by.
 
 A page's bytes are a function of its context, the templates it uses and the
 site settings, so a fingerprint of those three is a safe key. Posts dominate
@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import jinja2
@@ -20,57 +19,18 @@ from jinja2 import meta
 
 from ..incremental.buildid import build_id
 from ..model import Post
-from ..output.write import Written
-from .environment import make_env, template_dirs
+from .environment import template_dirs
 
 
 @dataclass
-class Memo:
-    """What one dev-server session remembers between builds: rendered pages and written files."""
+class Digests:
+    """Each post object's digest and each template's references, kept across the builds of one
+    dev-server session (`stufen build` makes a fresh one): an unchanged post is the very same object
+    from the store on every rebuild, so it is hashed once per session, not once per build."""
 
-    pages: dict[bytes, bytes] = field(default_factory=dict)  # fingerprint → rendered bytes
-    written: Written = field(default_factory=Written)
-    rendered: list[str] = field(default_factory=list)  # URLs the last build rendered (the rest were reused)
-    reused: int = 0
-    index: Callable[..., None] | None = None  # the search index the last build owes (see `build.build`)
     _digests: dict[int, tuple[Post, bytes]] = field(default_factory=dict)  # id(post) → (post, digest)
-    _used: dict[bytes, bytes] = field(default_factory=dict)
     _live: dict[int, tuple[Post, bytes]] = field(default_factory=dict)
     _refs: dict[str, list[str | None]] = field(default_factory=dict)  # template source → names it uses
-    _env: tuple[object, jinja2.Environment] | None = None
-
-    def environment(self, config) -> jinja2.Environment:
-        """One Jinja environment per settings and set of template files: compiled templates survive rebuilds.
-
-        Jinja re-checks a template's file each time it is used (auto_reload); the key
-        catches what it cannot: a new override in templates/, or the folder appearing.
-        """
-        key = (config, _template_files(config))
-        if self._env is None or self._env[0] != key:
-            self._env = (key, make_env(config))
-        return self._env[1]
-
-    def start(self, env: jinja2.Environment, settings: object) -> Fingerprints:
-        self.rendered, self.reused = [], 0
-        self._used, self._live = {}, {}
-        return Fingerprints(self, env, repr((build_id(), settings)).encode())
-
-    def get(self, key: bytes) -> bytes | None:
-        data = self.pages.get(key)
-        if data is not None:
-            self.reused += 1
-            self._used[key] = data
-        return data
-
-    def put(self, key: bytes, data: bytes, url: str) -> None:
-        self.rendered.append(url)
-        self.pages[key] = self._used[key] = data
-
-    def finish(self, index: Callable[..., None] | None = None) -> None:
-        """Forget pages and posts this build did not use, so memory tracks the site, not its history."""
-        self.index = index
-        self.pages, self._digests = self._used, self._live
-        self._used, self._live = {}, {}
 
     def post_digest(self, post: Post) -> bytes:
         known = self._live.get(id(post)) or self._digests.get(id(post))
@@ -78,6 +38,10 @@ class Memo:
             known = (post, canonical_digest(post))
         self._live[id(post)] = known
         return known[1]
+
+    def finish(self) -> None:
+        """Forget posts this build did not use, so memory tracks the site, not its history."""
+        self._digests, self._live = self._live, {}
 
 
 def canonical_digest(post: Post) -> bytes:
@@ -95,7 +59,7 @@ def canonical_digest(post: Post) -> bytes:
     return hashlib.sha256(buffer.getbuffer()).digest()
 
 
-def _template_files(config) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def template_files(config) -> tuple[tuple[str, tuple[str, ...]], ...]:
     found = []
     for folder in template_dirs(config):
         names = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
@@ -106,10 +70,10 @@ def _template_files(config) -> tuple[tuple[str, tuple[str, ...]], ...]:
 class Fingerprints:
     """Fingerprints of the pages of one build; template digests are computed once per template."""
 
-    def __init__(self, memo: Memo, env: jinja2.Environment, settings: bytes):
-        self.memo = memo
+    def __init__(self, digests: Digests, env: jinja2.Environment, settings: object):
+        self.digests = digests
         self.env = env
-        self.settings = settings
+        self.settings = repr((build_id(), settings)).encode()
         self.templates: dict[str, bytes] = {}
 
     def of(self, page) -> bytes:
@@ -118,7 +82,7 @@ class Fingerprints:
     def of_value(self, value: object, salt: bytes = b"") -> bytes:
         """The fingerprint of any picklable value under these settings, posts standing in by digest."""
         buffer = io.BytesIO()
-        _Pickler(buffer, self.memo).dump(value)
+        _Pickler(buffer, self.digests).dump(value)
         digest = hashlib.sha256(self.settings)
         digest.update(salt)
         digest.update(buffer.getbuffer())
@@ -153,7 +117,7 @@ class Fingerprints:
         return seen
 
     def _references(self, source: str) -> list[str | None]:
-        known = self.memo._refs
+        known = self.digests._refs
         if source not in known:
             try:
                 known[source] = list(meta.find_referenced_templates(self.env.parse(source)))
@@ -169,13 +133,13 @@ class _Pickler(pickle.Pickler):
     which keeps this hook off the hot path of the bulk of a context.
     """
 
-    def __init__(self, file, memo: Memo):
+    def __init__(self, file, digests: Digests):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.stufen_memo = memo  # `self.memo` is the Pickler's own
+        self.digests = digests
 
     def reducer_override(self, obj):
         if type(obj) is Post:
-            return _post_digest, (self.stufen_memo.post_digest(obj),)
+            return _post_digest, (self.digests.post_digest(obj),)
         return NotImplemented
 
 

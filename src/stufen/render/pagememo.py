@@ -1,14 +1,15 @@
-"""Reusing the last `stufen build`'s pages: render only what changed, link the rest.
+"""Reusing the last build's pages: render only what changed, link (or, in place, keep) the rest.
 
 A page's bytes are a function of its fingerprint (context, templates, settings:
 see `memo.Fingerprints`). After a build, its pages' fingerprints are saved with
 each page's path and digest, together with the identity of the site's marker
 file. The next build fingerprints every page; one whose fingerprint is known
-is not rendered but hard-linked from the site it was written into — which is
-safe because Stufen never edits a published file in place (every build writes
-a new folder and swaps it in), and only trusted while that same site, by its
-marker, is still in place, and that file by its size, mtime and inode (a page
-deleted or edited in the site by hand is rendered again).
+is not rendered but hard-linked from the site it was written into (`stufen
+build`, which writes a new folder and swaps it in), or left where it is (the dev
+server, which rewrites only changed files, each atomically). A known page is only
+trusted while that same site, by its marker, is still in place, and that file by
+its size, mtime and inode (a page deleted or edited in the site by hand is
+rendered again).
 """
 
 from __future__ import annotations
@@ -21,36 +22,34 @@ from pathlib import Path
 from ..output.atomic import write_atomic
 from ..output.write import INDEXED, Linked, Output, marker_identity
 from ..site.plan import Page
-from .memo import Fingerprints, Memo
+from .memo import Fingerprints
 
-FILE = "pages.pickle"
+FILE = "pages.pickle"  # in the store: `stufen build`'s record of its last site
+
+# (marker identity of the site, {fingerprint: (path, digest, indexed, file identity)})
+Record = tuple[tuple[int, int, int] | None, dict[bytes, tuple[str, bytes, bool, tuple[int, int, int] | None]]]
 
 
 class PageMemo:
-    def __init__(self, cache: Path, out: Path, fingerprints: Fingerprints):
-        self.file = cache / FILE
+    """The pages of the last build, by fingerprint, for one build to reuse; `record()` is this build's.
+
+    `stufen build` keeps the record in the store (`load`/`save`); the dev server keeps it in its session.
+    """
+
+    def __init__(self, out: Path, fingerprints: Fingerprints, record: Record | None):
         self.out = out
         self.fingerprints = fingerprints
-        self.known = self._load()
+        self.known = record[1] if record is not None and record[0] is not None \
+            and record[0] == marker_identity(out) else {}
         self.seen: dict[bytes, tuple[str, bytes, bool]] = {}
         self.reused = 0
-
-    @classmethod
-    def start(cls, cache: Path, out: Path, env, settings) -> PageMemo:
-        return cls(cache, out, Memo().start(env, settings))
-
-    def _load(self) -> dict[bytes, tuple[str, bytes, bool, tuple[int, int, int] | None]]:
-        try:
-            with open(self.file, "rb") as handle:
-                marker, pages = pickle.load(handle)
-            if marker is None or marker != marker_identity(self.out):
-                return {}
-            return pages
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-            return {}  # no memo, or a torn one: render everything
+        self.rendered: list[str] = []  # URLs of the pages this build rendered (the rest were reused)
 
     def output(self, page: Page, render: Callable[[], bytes]) -> Output:
-        return self._output(page.output_path, self.fingerprints.of(page), render)
+        output = self._output(page.output_path, self.fingerprints.of(page), render)
+        if type(output) is Output:
+            self.rendered.append(page.url)
+        return output
 
     def output_for(self, path: str, inputs: object, render: Callable[[], bytes]) -> Output:
         """A file that is not a page (a feed): `inputs` must be everything its bytes depend on."""
@@ -66,13 +65,30 @@ class PageMemo:
         self.seen[key] = (path, hashlib.sha256(data).digest(), INDEXED in data)
         return Output(path, data)
 
-    def save(self) -> None:
-        """Remember this build's pages, each with its file's identity (call once the new site is in place)."""
+    def record(self) -> Record:
+        """This build's pages, each with its file's identity (call once the new site is in place)."""
         pages = {key: (*seen, _identity(self.out / seen[0])) for key, seen in self.seen.items()}
-        try:
-            write_atomic(self.file, pickle.dumps((marker_identity(self.out), pages), protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            pass  # unwritten: the next build renders every page
+        return marker_identity(self.out), pages
+
+
+def load(file: Path | None) -> Record | None:
+    """The record `save` left in `file`; None when there is none, or a torn one (every page is rendered)."""
+    if file is None:
+        return None
+    try:
+        with open(file, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def save(file: Path | None, record: Record) -> None:
+    if file is None:
+        return
+    try:
+        write_atomic(file, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # unwritten: the next build renders every page
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:

@@ -19,7 +19,6 @@ from ..errors import ContentError, Problems
 from ..incremental.pool import Workers
 from ..output.write import INDEXED, Output, Placed
 from ..site.plan import Page
-from .memo import Fingerprints
 from .pagememo import PageMemo
 
 Finish = Callable[[bytes], bytes]  # what a build does to every rendered page (build.py: image sizes)
@@ -30,14 +29,7 @@ def render_page(env: jinja2.Environment, page: Page, finish: Finish | None = Non
     return finish(html) if finish is not None else html
 
 
-def render_all(pages: Iterable[Page], env: jinja2.Environment, problems: Problems,
-               fingerprints: Fingerprints | None = None, finish: Finish | None = None) -> list[Output]:
-    """Render every page; with `fingerprints`, a page whose inputs are unchanged reuses its bytes."""
-    return list(iter_render(pages, env, problems, fingerprints, finish=finish))
-
-
-def iter_render(pages: Iterable[Page], env: jinja2.Environment, problems: Problems,
-                fingerprints: Fingerprints | None = None, reuse: PageMemo | None = None,
+def iter_render(pages: Iterable[Page], env: jinja2.Environment, problems: Problems, reuse: PageMemo | None = None,
                 finish: Finish | None = None, failures: TemplateFailures | None = None) -> Iterator[Output]:
     """Render page by page, so a build can write each page and let go of it (memory stays flat).
 
@@ -52,10 +44,7 @@ def iter_render(pages: Iterable[Page], env: jinja2.Environment, problems: Proble
     for page in pages:
         try:
             draw = partial(render_page, env, page, finish)
-            if reuse is not None:
-                yield reuse.output(page, draw)
-            else:
-                yield Output(page.output_path, _render(draw, page, fingerprints))
+            yield reuse.output(page, draw) if reuse is not None else Output(page.output_path, draw())
         except jinja2.TemplateError as exc:
             failures.add(exc, page)
     if own:
@@ -97,6 +86,7 @@ def _merged(results: Iterator, job: RenderJob, problems: Problems) -> Iterator[O
         if job.reuse is not None:
             job.reuse.seen.update(seen[0])
             job.reuse.reused += seen[1]
+            job.reuse.rendered += seen[2]
         yield from outputs
     problems.extend(failures.problems())
 
@@ -107,7 +97,7 @@ def _render_chunk(state, bounds: tuple[int, int]):
     reuse = job.reuse
     failures, placed, made = TemplateFailures(job.env), [], set()
     if reuse is not None:  # this worker's own copy: report only this chunk's entries
-        reuse.seen, reuse.reused = {}, 0
+        reuse.seen, reuse.reused, reuse.rendered = {}, 0, []
     for item in iter_render(job.pages[bounds[0]:bounds[1]], job.env, Problems(), reuse=reuse, finish=job.finish,
                             failures=failures):
         if type(item) is Output:
@@ -119,18 +109,7 @@ def _render_chunk(state, bounds: tuple[int, int]):
             indexed = INDEXED in item.data
             item = Placed(item.path, b"", hashlib.sha256(item.data).digest() if indexed else b"", indexed)
         placed.append(item)
-    return placed, failures.pages, (reuse.seen, reuse.reused) if reuse is not None else None
-
-
-def _render(draw: Callable[[], bytes], page: Page, fingerprints: Fingerprints | None) -> bytes:
-    if fingerprints is None:
-        return draw()
-    key = fingerprints.of(page)
-    data = fingerprints.memo.get(key)
-    if data is None:
-        data = draw()
-        fingerprints.memo.put(key, data, page.url)
-    return data
+    return placed, failures.pages, (reuse.seen, reuse.reused, reuse.rendered) if reuse is not None else None
 
 
 class TemplateFailures:

@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from ..build import build
+from ..build import Session, build
 from ..config import load_config
 from ..dates import now
 from ..errors import ConfigError
 from ..incremental.store import CACHE_DIR, Store
-from ..render.memo import Memo
 from ..report import Report
 from ..site.assemble import Mode
 from .http import open_server
@@ -53,19 +52,19 @@ class Builder:
 
     def __init__(self, root: Path, drafts: bool = True):
         self.root, self.drafts = root, drafts
-        self.cache, self.memo = Store(root / CACHE_DIR), Memo()
+        self.cache, self.session = Store(root / CACHE_DIR), Session()
         self.base_path = load_config(root).base_path  # that of the last build (base_url may change)
 
     def __call__(self) -> Report:
         mode = Mode(now(), drafts=self.drafts, future=self.drafts)
         config = load_config(self.root)
         self.base_path = config.base_path
-        return build(config, mode=mode, cache=self.cache, out=self.root / SERVE_DIR, memo=self.memo)
+        return build(config, mode=mode, cache=self.cache, out=self.root / SERVE_DIR, session=self.session)
 
     def index_job(self, report: Report) -> Job | None:
         """The search index this build owes: only when a page changed (search off: none). Pagefind
         runs `nice`: at low CPU priority, and out of reach of the Ctrl-C that stops the server."""
-        changed, job = report.changed, self.memo.index
+        changed, job = report.changed, self.session.index
         if job is None or not (changed is None or any(p.endswith(".html") for p in changed)):
             return None
         return partial(job, nice=True)

@@ -1,0 +1,42 @@
+"""Files that are not pages: the static files (theme's, then the site's), the bundled stylesheet,
+and what a post shows beside its page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import Config
+from ..markdown.highlight import stylesheet
+from ..output.write import Output, static_files
+from ..site.assemble import Site
+from ..site.plan import post_url
+from ..theme import theme_dir
+
+# One render-blocking request instead of three: on a slow mobile link each extra stylesheet
+# costs a connection and delays first paint (Lighthouse measured 98 with three files).
+CSS_PARTS = ("assets/style.css", "assets/journal.css")
+
+
+def static_and_assets(config: Config) -> tuple[dict[str, Path], list[Output]]:
+    """Static files (theme's, then the site's) and generated assets: what links may point at besides pages."""
+    static = static_files([(theme_dir() / "static" / "assets", "assets/"), (config.root / "static", "")])
+    return static, [bundle_css(static, config)]
+
+
+def bundle_css(static: dict[str, Path], config: Config) -> Output:
+    """assets/style.css = the theme's style.css, journal.css and the code colours, in that order."""
+    parts = [static.pop(name).read_text(encoding="utf-8") for name in CSS_PARTS if name in static]
+    parts.append(stylesheet(config.light_code_style, config.dark_code_style))
+    return Output("assets/style.css", "\n".join(part.rstrip("\n") for part in parts).encode() + b"\n")
+
+
+def static_stamp(static: dict[str, Path]) -> tuple[tuple[str, int, int], ...]:
+    """Static files by size and mtime: a page may embed what it reads of them (part of the page memo's key)."""
+    stats = ((rel, path.stat()) for rel, path in sorted(static.items()))
+    return tuple((rel, info.st_size, info.st_mtime_ns) for rel, info in stats)
+
+
+def post_attachments(site: Site) -> list[Output]:
+    """Files a post shows beside its page: a notebook's output images, at /posts/<slug>/<name>."""
+    return [Output(f"{post_url(post.slug).lstrip('/')}{name}", data)
+            for post in site.posts for name, data in sorted(post.attachments.items())]

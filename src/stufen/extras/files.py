@@ -1,0 +1,24 @@
+"""Every file a build writes beside the pages: feeds, SEO files, Open Graph cards, post attachments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..errors import Problems
+from ..incremental.store import Store
+from ..output.write import Output
+from ..render.pagememo import PageMemo
+from ..site.assemble import Site
+from ..site.plan import Page
+from .assets import post_attachments
+from .cards import og_images
+from .feeds import feeds
+from .seo import site_files
+
+
+def extra_files(site: Site, pages: list[Page], now: datetime, store: Store, problems: Problems,
+                reuse: PageMemo | None, defer: bool) -> list[Output]:
+    """Feeds (reused from the last build when their posts are unchanged), sitemap, robots.txt, manifest,
+    GitHub Pages files, Open Graph cards (with `defer`, read or drawn as they are written), attachments."""
+    return [*feeds(site, now, reuse), *site_files(site, pages, now), *og_images(site, store, problems, defer=defer),
+            *post_attachments(site)]

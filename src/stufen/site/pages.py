@@ -1,0 +1,16 @@
+"""Every page of the site: the plan from the posts, plus pages from other content files."""
+
+from __future__ import annotations
+
+from ..errors import Problems
+from .about import about_pages, load_about
+from .assemble import Site
+from .plan import Page, plan, unique_pages
+from .roadmap import load_roadmap, roadmap_pages
+
+
+def all_pages(site: Site, problems: Problems) -> list[Page]:
+    """The plan from posts, plus the roadmap and About pages, each URL once."""
+    config = site.config
+    return unique_pages([*plan(site), *roadmap_pages(load_roadmap(config.content_path, config.root, problems), site),
+                         *about_pages(load_about(config, problems))], problems)
