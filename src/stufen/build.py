@@ -29,7 +29,7 @@ from .incremental.store import Store
 from .incremental.uptodate import record
 from .load.post import discover
 from .load.posts import load_all
-from .output.write import InPlace, NewSite, Output, Pending, Written, check_out_dir
+from .output.write import FreshFolder, InPlace, Output, Pending, Written, check_out_dir
 from .render import pagememo
 from .render.environment import compile_all, make_env, nav_globals
 from .render.images import add_image_sizes
@@ -75,7 +75,7 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     indexed = IndexedPages()
     index = indexer(config, site, indexed, cache)
-    writer = NewSite(out, static) if session is None else InPlace(out, static, session.written)
+    writer = FreshFolder(out, static) if session is None else InPlace(out, static, session.written)
     finish = partial(add_image_sizes, files=static, base_path=config.base_path)  # pages' images get their sizes
     job = RenderJob(pages, env, writer.folder, reuse, finish)
     publish(job, assets, writer, problems, strict, indexed, index if session is None else None)
@@ -113,7 +113,7 @@ def page_memo(store: Store, out: Path, env: jinja2.Environment, settings: object
     return PageMemo(out, Fingerprints(digests, env, settings), record_)
 
 
-def publish(job: RenderJob, assets: list[Output], writer: NewSite | InPlace, problems: Problems, strict: bool,
+def publish(job: RenderJob, assets: list[Output], writer: FreshFolder | InPlace, problems: Problems, strict: bool,
             indexed: IndexedPages, index: Indexer | None) -> None:
     """Render the pages into the writer (by forked workers, where it lets them write and the site is
     large), then, while the search index is built in the background, draw the Open Graph cards and

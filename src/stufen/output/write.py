@@ -95,13 +95,13 @@ def check_out_dir(out: Path, root: Path) -> None:
 
 def write_site(outputs: Iterable[Output], static: dict[str, Path], out: Path) -> int:
     """Write everything into a fresh folder, then swap it in; the number of files written."""
-    with NewSite(out, static) as site:
+    with FreshFolder(out, static) as site:
         site.add(outputs)
         site.publish()
     return site.count
 
 
-class NewSite:
+class FreshFolder:
     """The next site, filled in a fresh folder beside `out` and swapped in whole by `publish()`.
 
     Used as a context manager: a site left unpublished (an error, an interruption) is removed,
@@ -119,7 +119,7 @@ class NewSite:
         self._seen: set[str] = set()
         self._made: set[Path] = set()
 
-    def __enter__(self) -> NewSite:
+    def __enter__(self) -> FreshFolder:
         _recover(self.out)
         if self.folder.exists():
             shutil.rmtree(self.folder)
@@ -156,7 +156,7 @@ class NewSite:
 
 
 def fresh_folder(out: Path) -> Path:
-    """Where `NewSite` builds the next site beside `out` (known beforehand, so workers can write into it)."""
+    """Where `FreshFolder` builds the next site beside `out` (known beforehand, so workers can write into it)."""
     return out.parent / f".{out.name}.stufen-new-{os.getpid()}"
 
 
@@ -209,7 +209,7 @@ class Written:
 
 
 class InPlace:
-    """The dev server's writer, used like `NewSite`: the site is rewritten in place when `publish` is
+    """The dev server's writer, used like `FreshFolder`: the site is rewritten in place when `publish` is
     called, only files whose bytes changed (each atomically), and files no longer built are removed.
     Nothing is written before `publish`, so a build that fails leaves the last good site as it was.
     The first write into a folder (or one changed behind our back) is a whole new site."""

@@ -57,7 +57,7 @@ CHUNK = 32  # pages per worker task: small enough to balance, large enough that 
 @dataclass(frozen=True, slots=True)
 class RenderJob:
     """What render workers inherit (see `parallel.Workers`): the pages and how to render them, and
-    `folder`, the new site `output.NewSite` is filling, where they write each page themselves."""
+    `folder`, the new site `output.FreshFolder` is filling, where they write each page themselves."""
 
     pages: Sequence[Page]
     env: jinja2.Environment
