@@ -13,7 +13,7 @@ import click
 from . import __version__
 from .config import check_site, load_config
 from .dates import now
-from .errors import BuildFailed, ConfigError
+from .errors import BuildFailed, ConfigError, printable_path
 from .incremental.store import CACHE_DIR, Store, clear
 from .incremental.uptodate import up_to_date
 
@@ -146,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 130
+    except OSError as exc:  # the machine said no (a folder not writable, a disk full): its words, no traceback
+        if exc.filename is None:
+            raise
+        click.echo(f"Error: cannot use {printable_path(exc.filename)}: {exc.strerror}", err=True)
+        return 2
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code

@@ -8,6 +8,7 @@ an exception, which the CLI prints without a traceback.
 from __future__ import annotations
 
 import difflib
+import os
 import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,9 +27,10 @@ class ContentError:
     cell: int | None = None  # a notebook cell (1-based); `line` then counts within that cell
 
     def format(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        path = printable_path(self.path)
+        where = f"{path}:{self.line}" if self.line else f"{path}"
         if self.cell:
-            where = f"{self.path}: cell {self.cell}" + (f", line {self.line}" if self.line else "")
+            where = f"{path}: cell {self.cell}" + (f", line {self.line}" if self.line else "")
         kind = "warning: " if self.warning else ""
         text = f"{where}: {kind}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
@@ -95,6 +97,12 @@ def sorted_problems(problems: Iterable[ContentError]) -> list[ContentError]:
 _SHOWN = reprlib.Repr()
 _SHOWN.maxlevel, _SHOWN.maxlist, _SHOWN.maxdict, _SHOWN.maxtuple, _SHOWN.maxset = 3, 6, 6, 6, 6
 _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlong = 100, 100, 40
+
+
+def printable_path(path: object) -> str:
+    """A path as a message shows it: bytes of a file name that are not UTF-8 as `\\xff` escapes (printing
+    the name itself would raise), everything else as it is."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
 def shown(value: object) -> str:

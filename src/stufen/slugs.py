@@ -59,3 +59,12 @@ def heading_id(text: str) -> str:
     lowered = text.strip().lower()
     kept = "".join(ch for ch in lowered if ch.isalnum() or ch in " -_")
     return kept.replace(" ", "-") or "section"
+
+
+def valid_utf8(name: str) -> bool:
+    """False for a file name holding bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

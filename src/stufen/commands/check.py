@@ -72,7 +72,7 @@ def check(config: Config, mode: Mode) -> CheckResult:
     problems.extend(near_duplicate_tags(posts, texts))
     # Drafts and scheduled posts too: `build --drafts` and `serve` show them, and they are published one day
     site = assemble(unique_slugs(posts, problems), config, mode, problems)
-    static, assets = static_and_assets(config)
+    static, assets = static_and_assets(config, problems)
     links = Problems()
     pages = all_pages(site, problems)
     check_links(site, pages, [*static, *(a.path for a in assets)], links)

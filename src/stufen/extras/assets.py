@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import Config
+from ..errors import Problems
 from ..markdown.highlight import stylesheet
 from ..output.write import Output, static_files
 from ..site.assemble import Site
@@ -17,9 +18,10 @@ from ..theme import theme_dir
 CSS_PARTS = ("assets/style.css", "assets/journal.css")
 
 
-def static_and_assets(config: Config) -> tuple[dict[str, Path], list[Output]]:
+def static_and_assets(config: Config, problems: Problems) -> tuple[dict[str, Path], list[Output]]:
     """Static files (theme's, then the site's) and generated assets: what links may point at besides pages."""
-    static = static_files([(theme_dir() / "static" / "assets", "assets/"), (config.root / "static", "")])
+    static = static_files([(theme_dir() / "static" / "assets", "assets/", theme_dir()),
+                           (config.root / "static", "", config.root)], problems)
     return static, [bundle_css(static, config)]
 
 

@@ -38,9 +38,9 @@ def stamp(config: Config, out: Path, options: tuple) -> str:
     digest = hashlib.sha256(repr((build_id(), config, str(out.resolve()), options)).encode())
     for root in (config.root / CONFIG_FILE, config.content_path, config.root / "templates", config.root / "static",
                  theme_dir() / "templates", theme_dir() / "static"):
-        digest.update(f"\0root {root}\0".encode())
-        for path, size, mtime in _files(root):
-            digest.update(f"{path}\0{size}\0{mtime}\0".encode())
+        digest.update(b"\0root " + os.fsencode(root) + b"\0")
+        for path, size, mtime in _files(root):  # fsencode: a file name need not be valid UTF-8
+            digest.update(os.fsencode(path) + f"\0{size}\0{mtime}\0".encode())
     return digest.hexdigest()
 
 
@@ -125,10 +125,11 @@ def written_tree(out: Path) -> str | None:
                         folders.append(entry.path)
                         continue
                     info = entry.stat(follow_symlinks=False)
-                    entries.append(f"{entry.path[cut:]}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
+                    entries.append(os.fsencode(entry.path[cut:])
+                                   + f"\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}".encode())
     except OSError:
         return None
-    return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
+    return hashlib.sha256(b"\n".join(sorted(entries))).hexdigest()
 
 
 def _fields(report: Report) -> dict:

@@ -10,6 +10,7 @@ from ..errors import Problems
 from ..incremental.pool import LOAD_MS, parallel_map
 from ..incremental.store import Store, seal_into
 from ..model import Post
+from ..slugs import valid_utf8
 from .post import Settings, load_post
 
 
@@ -19,6 +20,10 @@ def load_all(paths: list[Path], config: Config, store: Store, problems: Problems
     jobs, results = [], {}
     for path in paths:
         source = PurePosixPath(path.relative_to(config.root).as_posix())
+        if not valid_utf8(str(source)):
+            problems.error(source, None, "the file name is not valid UTF-8, so no address can be made from it",
+                           "rename the file")
+            continue
         try:
             key, data = store.file_key(path, source, settings)
             cached = store.get(key)

@@ -19,8 +19,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import ConfigError, Problems, printable_path
 from .atomic import write_atomic
+from .tree import files_under
 
 MARKER = ".stufen-site"
 INDEXED = b"data-pagefind-body"  # the attribute that marks a page Pagefind indexes (post pages)
@@ -63,18 +64,13 @@ class Placed(Output):
     indexed: bool = False
 
 
-def static_files(folders: Iterable[tuple[Path, str]]) -> dict[str, Path]:
-    """Output path → file for each (folder, prefix), later folders overriding earlier ones file by file."""
+def static_files(folders: Iterable[tuple[Path, str, Path]], problems: Problems) -> dict[str, Path]:
+    """Output path → file for each (folder, prefix, boundary), later folders overriding earlier ones file
+    by file; hidden files are left out, and links may not lead outside `boundary` (see `tree`)."""
     found: dict[str, Path] = {}
-    for folder, prefix in folders:
-        if not folder.is_dir():
-            continue
-        for dirpath, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if not name.startswith("."):
-                    source = Path(dirpath, name)
-                    found[prefix + source.relative_to(folder).as_posix()] = source
+    for folder, prefix, boundary in folders:
+        for rel, source in files_under(folder, boundary, problems, skip=lambda name: name.startswith(".")):
+            found[prefix + rel] = source
     return found
 
 
@@ -123,11 +119,19 @@ class FreshFolder:
         _recover(self.out)
         if self.folder.exists():
             shutil.rmtree(self.folder)
-        self.folder.mkdir(parents=True)
+        try:
+            self.folder.mkdir(parents=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot write the site into {printable_path(self.out)}: {exc.strerror}") from exc
         self._made.add(self.folder)
         try:
             for rel, source in self.static.items():
-                shutil.copyfile(source, _in_folder(self.folder / rel, self._made))
+                try:
+                    shutil.copyfile(source, _in_folder(self.folder / rel, self._made))
+                except OSError as exc:
+                    if exc.filename != str(source):
+                        raise
+                    raise ConfigError(f"cannot read {printable_path(source)}: {exc.strerror}") from exc
         except BaseException:
             self.__exit__()
             raise

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import Problems
 from ..model import Post
 from ..routes import shard_count
+from ..slugs import valid_utf8
 from .assemble import Site
 from .series import SERIES, series_url
 
@@ -101,10 +102,14 @@ def unique_files(static: Mapping[str, Path], built: Sequence[str], root: Path,
     taken = set(built)
     kept = {}
     for rel, source in static.items():
+        shown = source.relative_to(root) if source.is_relative_to(root) else source
+        if not valid_utf8(rel):
+            problems.error(shown.as_posix(), None, "the file name is not valid UTF-8, so no address can name it",
+                           "rename the file")
+            continue
         if rel not in taken:
             kept[rel] = source
             continue
-        shown = source.relative_to(root) if source.is_relative_to(root) else source
         if rel.endswith(".html"):
             problems.error(shown.as_posix(), None, f"Stufen builds the page /{rel.removesuffix('index.html')} "
                            "at the same path", "rename or remove this file; to change a page, override its "

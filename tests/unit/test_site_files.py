@@ -1,0 +1,65 @@
+"""What a build reads from the author's folders: links that leave the site, special files and file
+names that no address can hold are errors naming the file, never a hang, a traceback or a leak."""
+
+from __future__ import annotations
+
+import os
+
+from conftest import files, post
+
+GOOD = {"content/posts/a.md": post("Alpha", description="A.")}
+
+
+def test_a_link_leaving_the_site_is_refused_by_name(site, stufen, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password")
+    root = site(GOOD)
+    (root / "static").mkdir()
+    os.symlink(secret, root / "static/passwd")
+    os.symlink(tmp_path, root / "static/outside")  # a folder link: the same rule
+    code, _, err = stufen(root, "build")
+    assert code == 1
+    assert f"static/passwd: a link to {secret}, outside the site folder" in err
+    assert f"static/outside: a link to {tmp_path}, outside the site folder" in err
+    assert not (root / "_site").exists() or b"password" not in b"".join(files(root / "_site").values())
+
+
+def test_links_inside_the_site_are_followed_files_and_folders_alike(site, stufen):
+    root = site({**GOOD, "pictures/diagram.svg": "<svg/>", "pictures/notes.txt": "n"})
+    (root / "static").mkdir()
+    os.symlink("../pictures", root / "static/pics")
+    os.symlink("../pictures/notes.txt", root / "static/notes.txt")
+    assert stufen(root, "build")[0] == 0
+    assert (root / "_site/pics/diagram.svg").read_text() == "<svg/>"
+    assert (root / "_site/notes.txt").read_text() == "n"
+
+
+def test_a_pipe_or_a_dangling_link_is_an_error_not_a_hang(site, stufen):
+    root = site(GOOD)
+    (root / "static").mkdir()
+    os.mkfifo(root / "static/pipe.txt")
+    os.symlink("nowhere.txt", root / "static/gone.txt")
+    code, _, err = stufen(root, "build")  # a read of the pipe would block forever
+    assert code == 1
+    assert "static/pipe.txt: not a regular file (a pipe, socket or device)" in err
+    assert "static/gone.txt: a link that leads nowhere" in err
+
+
+def test_file_names_that_are_not_utf8_are_errors_naming_them(site, stufen):
+    root = site(GOOD)
+    (root / "static").mkdir()
+    (root / os.fsdecode(b"static/\xfe.txt")).write_text("x")
+    (root / os.fsdecode(b"content/posts/\xff-b.md")).write_text(post("Beta", description="B."))
+    code, _, err = stufen(root, "build")
+    assert code == 1 and "Traceback" not in err
+    assert "content/posts/\\xff-b.md: the file name is not valid UTF-8" in err
+    assert "static/\\xfe.txt: the file name is not valid UTF-8" in err
+    code, out, err = stufen(root, "check")
+    assert code == 1 and "content/posts/\\xff-b.md: the file name is not valid UTF-8" in out + err
+
+
+def test_a_site_folder_that_cannot_be_written_is_a_message(site, stufen):
+    root = site(GOOD)
+    code, _, err = stufen(root, "build", "--out", "/proc/stufen-cannot-write-here")
+    assert code == 2
+    assert err == "Error: cannot write the site into /proc/stufen-cannot-write-here: No such file or directory\n"
