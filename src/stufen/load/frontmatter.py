@@ -51,7 +51,7 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
+class SplitFile:
     """A post file split into its parts; `body_line` is the file line of body line 1."""
 
     meta: Mapping[str, object]
@@ -72,7 +72,7 @@ def decode(data: bytes, path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def split(text: str, path) -> Source:
+def split(text: str, path) -> SplitFile:
     """Separate the `---` YAML block from the body, keeping every key's line number."""
     if not text.strip():
         raise SourceError(ContentError(path, 1, "the file is empty",
@@ -88,7 +88,7 @@ def split(text: str, path) -> Source:
     meta, key_lines = _load_yaml(text[opening.end():closing.start()], first_line, path)
     body_start = text.find("\n", closing.start())
     body = "" if body_start < 0 else text[body_start + 1:]
-    return Source(meta, key_lines, body, text.count("\n", 0, closing.start()) + 2)
+    return SplitFile(meta, key_lines, body, text.count("\n", 0, closing.start()) + 2)
 
 
 def _load_yaml(block: str, first_line: int, path) -> tuple[dict, dict[str, int]]:

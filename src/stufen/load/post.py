@@ -19,7 +19,7 @@ from ..errors import ContentError, did_you_mean, shown
 from ..markdown.parser import render_markdown
 from ..model import Post, Tag, Track
 from ..slugs import slug_from_filename, slugify
-from .frontmatter import CONTROL_HINT, Source, SourceError, decode, split, strip_controls
+from .frontmatter import CONTROL_HINT, SourceError, SplitFile, decode, split, strip_controls
 from .notebook import Body, read_notebook, render_notebook
 
 POSTS_DIR = "posts"
@@ -91,7 +91,7 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
     return post, tuple(problems)
 
 
-def _render_body(parts: Source, source: PurePosixPath, settings: Settings) -> Body:
+def _render_body(parts: SplitFile, source: PurePosixPath, settings: Settings) -> Body:
     rendered = _markdown(parts.body, base_path=settings.base_path,
                          unsafe_html=settings.unsafe_html, first_line=parts.body_line)
     return Body(rendered, {}, tuple(ContentError(source, line, message, "check the formula's braces and commands")
