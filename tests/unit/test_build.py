@@ -365,3 +365,14 @@ def test_a_template_error_in_workers_fails_the_build_and_publishes_nothing(site,
         "Build failed: 1 error"]
     assert not (root / "_site").exists()
     assert not list(root.glob(".*stufen-new*"))
+
+
+def test_reading_time_uses_the_configured_words_per_minute(site, stufen):
+    body = " ".join(["word"] * 600)
+    page = "_site/posts/long/index.html"
+    root = site({"content/posts/long.md": post("Long", description="d", body=body)})
+    assert stufen(root, "build")[0] == 0
+    assert '<span class="reading-time">3 min read</span>' in (root / page).read_text()
+    (root / "stufen.toml").write_text("words_per_minute = 100\n")
+    assert stufen(root, "build")[0] == 0
+    assert '<span class="reading-time">6 min read</span>' in (root / page).read_text()
