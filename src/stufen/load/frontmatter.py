@@ -58,6 +58,11 @@ class SplitFile:
     key_lines: Mapping[str, int]
     body: str
     body_line: int
+    front_matter_cell = None  # not a field: unlike a notebook's, this front matter is in no cell
+
+    def locate(self, problem: ContentError) -> ContentError:
+        """Front matter problems already carry their file line."""
+        return problem
 
 
 def decode(data: bytes, path) -> str:

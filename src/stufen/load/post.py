@@ -10,20 +10,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 from ..dates import to_datetime
 from ..errors import ContentError, did_you_mean, shown
-from ..markdown.parser import render_markdown
 from ..model import Post, Tag, Track
 from ..slugs import slug_from_filename, slugify
-from .frontmatter import CONTROL_HINT, SourceError, SplitFile, decode, split, strip_controls
-from .notebook import Body, read_notebook, render_notebook
+from .frontmatter import CONTROL_HINT, SourceError, strip_controls
+from .readers import EXTENSIONS, reader_for
 
 POSTS_DIR = "posts"
-POST_SUFFIXES = (".md", ".ipynb")
 KNOWN_KEYS = (
     "title", "description", "pubDatetime", "modDatetime", "author", "tags", "draft",
     "featured", "slug", "postSlug", "ogImage", "canonicalURL", "hideEditPost",
@@ -48,31 +45,31 @@ class Settings:
 
 
 def discover(content_dir: Path) -> list[Path]:
-    """Every .md or .ipynb file below content/posts, sorted; `_`/`.` names are skipped, as drafts by convention."""
+    """Every post file (of a format a reader has) below content/posts, sorted; `_`/`.` names are skipped, as
+    drafts by convention."""
     root = content_dir / POSTS_DIR
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(("_", "."))]
-        found += [Path(folder, f) for f in files if f.endswith(POST_SUFFIXES) and not f.startswith(("_", "."))]
+        found += [Path(folder, f) for f in files if f.endswith(EXTENSIONS) and not f.startswith(("_", "."))]
     return sorted(found, key=lambda p: p.parts)  # the order of Path comparison, without its slow __lt__
 
 
 def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[Post | None, tuple[ContentError, ...]]:
     """Validate and render one post, Markdown or notebook, on one path; a Post only when there were no errors."""
-    notebook = source.suffix == ".ipynb"
+    reader = reader_for(source)
     try:
-        parts = read_notebook(data, source) if notebook else split(decode(data, source), source)
+        parts = reader.read(data, source)
     except SourceError as exc:
         return None, (exc.problem,)
-    locate = parts.locate if notebook else (lambda problem: problem)
+    locate = parts.locate
     problems: list[ContentError] = []
     fields = _post_fields(parts.meta, parts.key_lines, source, settings, problems)
     problems = [locate(p) for p in problems]
     if any(not p.warning for p in problems):
         return None, tuple(problems)
-    body = (render_notebook(parts, source, folder=f"posts/{fields['slug']}/",
-                            base_path=settings.base_path, unsafe_html=settings.unsafe_html)
-            if notebook else _render_body(parts, source, settings))
+    body = reader.render(parts, source, folder=f"posts/{fields['slug']}/", base_path=settings.base_path,
+                         unsafe_html=settings.unsafe_html)
     problems += body.problems
     if any(not p.warning for p in body.problems):
         return None, tuple(problems)
@@ -86,20 +83,9 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
                                             warning=True)))
     post = Post(source=source, html=rendered.html, toc=rendered.toc, links=rendered.links,
                 ids=rendered.ids, words=rendered.words, lines=dict(parts.key_lines),
-                front_matter_cell=parts.front_matter_cell if notebook else None,
+                front_matter_cell=parts.front_matter_cell,
                 attachments=body.attachments, **fields)
     return post, tuple(problems)
-
-
-def _render_body(parts: SplitFile, source: PurePosixPath, settings: Settings) -> Body:
-    rendered = _markdown(parts.body, base_path=settings.base_path,
-                         unsafe_html=settings.unsafe_html, first_line=parts.body_line)
-    return Body(rendered, {}, tuple(ContentError(source, line, message, "check the formula's braces and commands")
-                                    for line, message in rendered.problems))
-
-
-# A title or date edit leaves the body as it was: while serving, it is not rendered again.
-_markdown = lru_cache(maxsize=512)(render_markdown)
 
 
 def _post_fields(meta, lines, source, settings: Settings, problems: list[ContentError]) -> dict:
@@ -239,7 +225,7 @@ def _music(value, problem) -> tuple[Track, ...]:
 def read_slug(data: bytes, source: PurePosixPath, posts_dir: str) -> str | None:
     """The slug a post file claims, from its front matter alone (drafts too); None when that cannot be read."""
     try:
-        meta = (read_notebook(data, source) if source.suffix == ".ipynb" else split(decode(data, source), source)).meta
+        meta = reader_for(source).read(data, source).meta
     except SourceError:
         return None
     explicit = [v.strip() for v in (meta.get("slug"), meta.get("postSlug")) if isinstance(v, str) and v.strip()]
