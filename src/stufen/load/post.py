@@ -99,45 +99,49 @@ def _post_fields(meta, lines, source, settings: Settings, problems: list[Content
             hint = (f"did you mean '{_ALIASES[key]}'?" if key in _ALIASES else did_you_mean(key, KNOWN_KEYS))
             problem(key, "unknown key, kept in 'extra'", hint, warning=True)
 
-    tz_name = _text(meta, "timezone", problem) or settings.timezone
+    tz_name = text_field(meta, "timezone", problem) or settings.timezone
     try:
         tz = ZoneInfo(tz_name)
     except (ValueError, KeyError, OSError):
         problem("timezone", f"unknown timezone {tz_name!r}", "use an IANA name such as 'Europe/Berlin'")
         tz, tz_name = ZoneInfo("UTC"), "UTC"
 
-    title = _text(meta, "title", problem)
+    title = text_field(meta, "title", problem)
     if not title and (meta.get("title") is None or isinstance(meta["title"], str)):
         problem(None, "title: missing" if meta.get("title") is None else "title: is empty",
                 "every post needs 'title: Your title' in its front matter")
-    published = _date(meta, "pubDatetime", tz, problem)
+    published = date_field(meta, "pubDatetime", tz, problem)
     if "pubDatetime" not in meta:
         alias = next((k for k in meta if _ALIASES.get(k) == "pubDatetime"), None)
         problem(None, "pubDatetime: missing",
                 f"rename '{alias}' to 'pubDatetime'" if alias else "add e.g. 'pubDatetime: 2024-05-01T09:30:00+02:00'")
-    slug_text = _text(meta, "slug", problem) or _text(meta, "postSlug", problem)
+    slug_text = text_field(meta, "slug", problem) or text_field(meta, "postSlug", problem)
     return {
         "slug": post_slug(source.relative_to(settings.posts_dir), slug_text),
         "title": title or "",
-        "description": _text(meta, "description", problem) or "",
+        "description": text_field(meta, "description", problem) or "",
         "published": published or datetime.min,
-        "updated": _date(meta, "modDatetime", tz, problem),
+        "updated": date_field(meta, "modDatetime", tz, problem),
         "timezone": tz_name,
         "tags": _tags(meta.get("tags"), problem),
-        "author": _text(meta, "author", problem) or settings.author,
+        "author": text_field(meta, "author", problem) or settings.author,
         "draft": _flag(meta, "draft", problem),
         "featured": _flag(meta, "featured", problem),
-        "og_image": _text(meta, "ogImage", problem),
-        "canonical_url": _text(meta, "canonicalURL", problem),
+        "og_image": text_field(meta, "ogImage", problem),
+        "canonical_url": text_field(meta, "canonicalURL", problem),
         "hide_edit_post": _flag(meta, "hideEditPost", problem),
         "music": _music(meta.get("music"), problem),
-        "series": _text(meta, "series", problem),
+        "series": text_field(meta, "series", problem),
         "series_order": _number(meta, "seriesOrder", problem),
         "extra": {k: v for k, v in meta.items() if k not in KNOWN_KEYS},
     }
 
 
-def _text(meta, key, problem) -> str | None:
+def text_field(meta, key, problem) -> str | None:
+    """A text value stripped of control characters, None when absent or not text.
+
+    `problem(key, message, hint=None, warning=False)` records what is wrong; the About page checks its
+    keys with this too."""
     value = meta.get(key)
     if value is None:
         return None
@@ -174,7 +178,8 @@ def _number(meta, key, problem) -> int | None:
     return value
 
 
-def _date(meta, key, tz, problem) -> datetime | None:
+def date_field(meta, key, tz, problem) -> datetime | None:
+    """A date or datetime in `tz`, None when absent or empty (as `text_field` records problems)."""
     value = meta.get(key)
     if value is None or value == "":
         return None
