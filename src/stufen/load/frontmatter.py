@@ -15,6 +15,10 @@ import yaml
 
 from ..errors import ContentError
 
+# python-frontmatter's `---` line. Its split and load are not used, since they drop what every message here
+# needs: `parse` strips the text (shifting every line after a leading blank line) and returns {} for a file
+# without front matter, an unclosed block or a YAML list; `YAMLHandler.split` returns the parts without their
+# offsets (and ignores text before the first `---`); `YAMLHandler.load` returns data without the keys' lines.
 _BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
