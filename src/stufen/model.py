@@ -114,7 +114,3 @@ class Post:
     def sort_date(self) -> datetime:
         """Newest-first order uses the last modification, as AstroPaper does."""
         return self.updated or self.published
-
-    @property
-    def reading_minutes(self) -> int:
-        return max(1, round(self.words / 200))

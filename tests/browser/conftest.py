@@ -17,7 +17,7 @@ import pytest
 
 from conftest import FIXED_NOW  # tests/conftest.py: the pinned clock
 from stufen.config import load_config
-from stufen.serve.command import live_site
+from stufen.serve.command import open_preview
 from stufen.serve.http import open_server
 from stufen.serve.watch import Watcher
 
@@ -71,7 +71,7 @@ def serve_site():
     running = []
 
     def start(root: Path) -> str:
-        site, _ = live_site(root)
+        site, _ = open_preview(root)
         site.rebuild()
         server = open_server(site, "127.0.0.1", 0)
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()

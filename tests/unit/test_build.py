@@ -379,3 +379,14 @@ def test_a_new_base_url_reaches_every_address_of_a_cached_build(site, stufen):
     assert not [path for path, data in cached.items() if b"/blog/" in data]
     assert stufen(root, "build", "--no-cache")[0] == 0
     assert files(root / "_site") == cached
+
+
+def test_reading_time_uses_the_configured_words_per_minute(site, stufen):
+    body = " ".join(["word"] * 600)
+    page = "_site/posts/long/index.html"
+    root = site({"content/posts/long.md": post("Long", description="d", body=body)})
+    assert stufen(root, "build")[0] == 0
+    assert '<span class="reading-time">3 min read</span>' in (root / page).read_text()
+    (root / "stufen.toml").write_text("words_per_minute = 100\n")
+    assert stufen(root, "build")[0] == 0
+    assert '<span class="reading-time">6 min read</span>' in (root / page).read_text()

@@ -16,7 +16,7 @@ import pytest
 from conftest import post
 from stufen.serve.command import SERVE_DIR, ServeLock, http_address
 from stufen.serve.http import open_server
-from stufen.serve.live import LiveSite
+from stufen.serve.live import Preview
 
 
 def test_serve_on_a_port_in_use_names_a_free_port_before_building(site, stufen):
@@ -67,7 +67,7 @@ def test_the_address_printed_and_opened_brackets_ipv6_hosts(host, address):
 
 
 def test_serving_on_ipv6_loopback_prints_a_bracketed_address(tmp_path):
-    server = open_server(LiveSite(lambda: None, tmp_path), "::1", 0)
+    server = open_server(Preview(lambda: None, tmp_path), "::1", 0)
     try:
         assert http_address(*server.server_address[:2]) == f"http://[::1]:{server.server_address[1]}/"
     finally:

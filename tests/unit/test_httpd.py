@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from stufen.serve.http import open_server
-from stufen.serve.live import LiveSite
+from stufen.serve.live import Preview
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def address(tmp_path):
     folder = tmp_path / "site"
     folder.mkdir()
     (folder / "index.html").write_text("<html><body><h1>Hi</h1></body></html>")
-    site = LiveSite(lambda: None, folder, "/")
+    site = Preview(lambda: None, folder, "/")
     server = open_server(site, "127.0.0.1", 0, request_timeout=0.5)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     yield server.server_address[:2]

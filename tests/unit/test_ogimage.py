@@ -241,18 +241,3 @@ def test_runs_in_other_fonts_are_ordered_as_the_bidi_algorithm_orders_them():
     placed, _ = cardtext.layout("Learn مرحبا 世界", 72, FONTS)
     assert [run.text for run, _, _ in placed] == ["Learn مرحبا ", "世界"]
 
-
-def test_cached_glyphs_draw_exactly_what_pillows_basic_layout_draws():
-    """Cards draw Latin text glyph by glyph from a cache (6x faster); it must stay pixel-identical."""
-    from PIL import Image, ImageChops, ImageDraw
-
-    from stufen.extras.cardtext import FONTS, _draw_glyphs, _font, _installed
-
-    path = _installed(FONTS)[0]
-    texts = ["AVAWAY Typography: To Ty Wa", "Überraschend — “quotes” & more… 2023", "ff fi fl .,;:!? (x) [y] {z}"]
-    for size in (72, 50, 44, 32):
-        for text in texts:
-            expected, drawn = Image.new("L", (2000, 160)), Image.new("L", (2000, 160))
-            ImageDraw.Draw(expected).text((20, 110), text, font=_font(path, size), fill=255, anchor="ls")
-            _draw_glyphs(ImageDraw.Draw(drawn), (20, 110), text, path, size)
-            assert ImageChops.difference(expected, drawn).getbbox() is None, (size, text)

@@ -11,8 +11,8 @@ from stufen.build import build
 from stufen.config import load_config
 from stufen.dates import now
 from stufen.incremental.store import Store
-from stufen.serve.command import SERVE_DIR, live_site
-from stufen.serve.live import LiveSite
+from stufen.serve.command import SERVE_DIR, open_preview
+from stufen.serve.live import Preview
 from stufen.serve.reindex import Reindexer, refresh
 from stufen.site.assemble import Mode
 
@@ -101,7 +101,7 @@ def test_the_index_starts_only_after_the_browsers_were_told_and_never_delays_the
 
     reindexer = Reindexer(tmp_path)
     report = type("Report", (), {"format": lambda self: "Built", "changed": ("index.html",)})
-    live = LiveSite(report, tmp_path, after=lambda _: reindexer.request(slow_index))
+    live = Preview(report, tmp_path, after=lambda _: reindexer.request(slow_index))
     assert live.rebuild() == "Built"  # returns while the index is still being made
     assert live.next_state(None, 0) == {"version": 1, "assets": 0, "error": None}
     assert not reindexer.wait(0.1)
@@ -114,7 +114,7 @@ def test_a_failed_build_asks_for_no_index(tmp_path):
         raise RuntimeError("bug")
 
     called = []
-    live = LiveSite(failing, tmp_path, after=called.append)
+    live = Preview(failing, tmp_path, after=called.append)
     live.rebuild()
     assert live.error is not None and called == []
 
@@ -122,7 +122,7 @@ def test_a_failed_build_asks_for_no_index(tmp_path):
 def test_served_index_matches_stufen_build_and_follows_edits(site):
     root = site({"content/posts/a.md": post("Alpha", "2024-01-01", "Hesse wrote Siddhartha.", description="A."),
                  "content/posts/b.md": post("Beta", "2024-02-01", "Nothing here.", description="B.")})
-    live, reindexer = live_site(root)
+    live, reindexer = open_preview(root)
     live.rebuild()
     assert reindexer.wait(60) and reindexer.runs == 1
     served = root / SERVE_DIR / "pagefind"

@@ -12,9 +12,9 @@ import pytest
 
 from conftest import post
 from stufen.errors import BuildFailed, ConfigError, ContentError
-from stufen.serve.command import SERVE_DIR, Quieter, live_site, make_builder
+from stufen.serve.command import SERVE_DIR, Quieter, make_builder, open_preview
 from stufen.serve.http import Handler, open_server
-from stufen.serve.live import EVENTS, LiveSite, inject
+from stufen.serve.live import EVENTS, Preview, inject
 
 PAGE = b"<!DOCTYPE html><html><body><h1>Hello</h1></body></html>"
 
@@ -43,7 +43,7 @@ def live(tmp_path):
     folder = tmp_path / "out"
     folder.mkdir()
     builder = FolderBuilder(folder)
-    site = LiveSite(builder, folder, "/journal/")
+    site = Preview(builder, folder, "/journal/")
     assert site.rebuild() == "Built Hello"
     return site, builder
 
@@ -216,8 +216,8 @@ class FakeSocket:
         pass  # the request is all there already
 
 
-def handle(site: LiveSite, request: bytes) -> bytes:
-    server = type("Server", (), {"site": site, "request_timeout": 1.0})()
+def handle(preview: Preview, request: bytes) -> bytes:
+    server = type("Server", (), {"preview": preview, "request_timeout": 1.0})()
     connection = FakeSocket(request)
     Handler(connection, ("127.0.0.1", 1), server)
     return bytes(connection.sent)
@@ -250,7 +250,7 @@ def test_port_in_use_is_an_error_naming_a_free_port():
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(ConfigError, match=rf"^port {port} on 127.0.0.1 is already in use \(try --port \d+\)$"):
-            open_server(LiveSite(lambda: None, Path(".")), "127.0.0.1", port)
+            open_server(Preview(lambda: None, Path(".")), "127.0.0.1", port)
 
 
 def test_real_builder_shows_drafts_and_scheduled_posts_marked(site):
@@ -258,7 +258,7 @@ def test_real_builder_shows_drafts_and_scheduled_posts_marked(site):
         "content/posts/draft.md": post("Draft one", draft="true", description="D."),
         "content/posts/later.md": post("Later one", "2030-01-01", description="L."),
     })
-    live = LiveSite(make_builder(root), root / SERVE_DIR)
+    live = Preview(make_builder(root), root / SERVE_DIR)
     assert live.rebuild().startswith("Built 2 posts")
     assert b"Draft: not published" in live.respond("GET", "/posts/draft/").body
     assert b"Scheduled: appears on" in live.respond("GET", "/posts/later/").body
@@ -277,7 +277,7 @@ def test_rebuild_reports_shrink_warnings_already_shown():
 def test_template_error_reaches_the_overlay_and_the_fix_clears_it(site):
     root = site({"content/posts/a.md": post(description="A."),
                  "templates/post.html": '{% extends "base.html" %}\n{% block main %}{{ nope }}{% endblock %}\n'})
-    live = LiveSite(make_builder(root), root / SERVE_DIR)
+    live = Preview(make_builder(root), root / SERVE_DIR)
     report = live.rebuild()
     assert report == "templates/post.html:2: template error: 'nope' is undefined (on /posts/a/)\nBuild failed: 1 error"
     assert live.error["problems"][0] == {"where": "templates/post.html:2",
@@ -290,7 +290,7 @@ def test_template_error_reaches_the_overlay_and_the_fix_clears_it(site):
 def test_assets_version_moves_only_when_something_besides_pages_changed(tmp_path):
     changes = iter([("index.html", "assets/style.css"), ("posts/x/index.html",), ("static/logo.svg",), ()])
     report = type("Report", (), {"format": lambda self: "Built", "changed": property(lambda self: next(changes))})
-    site = LiveSite(report, tmp_path)
+    site = Preview(report, tmp_path)
     states = []
     for _ in range(4):
         site.rebuild()
@@ -302,7 +302,7 @@ def test_feeds_sitemap_and_og_cards_changing_with_a_post_need_no_full_reload(tmp
     changed = ("posts/x/index.html", "feed.xml", "tags/t/feed.xml", "sitemap.xml", "robots.txt",
                "site.webmanifest", "og/posts/x.png")
     report = type("Report", (), {"format": lambda self: "Built", "changed": changed})
-    site = LiveSite(report, tmp_path)
+    site = Preview(report, tmp_path)
     site.rebuild()
     site.rebuild()
     assert (site.version, site.assets) == (2, 0)
@@ -316,7 +316,7 @@ def location(site, path):
 def test_a_new_base_path_is_served_at_once_and_the_old_one_redirects_to_it(site):
     root = site({"content/posts/a.md": post(description="A."),
                  "stufen.toml": 'base_url = "https://me.github.io/blog/"\nsearch = false\n'})
-    live, _ = live_site(root)
+    live, _ = open_preview(root)
     live.rebuild()
     assert live.base_path == "/blog/" and live.respond("GET", "/blog/posts/a/").status == 200
     (root / "stufen.toml").write_text('base_url = "https://me.github.io/journal/"\nsearch = false\n')
@@ -345,7 +345,7 @@ def test_a_new_base_path_is_served_at_once_and_the_old_one_redirects_to_it(site)
 
 def test_a_failed_build_keeps_the_base_path_the_site_was_built_for(site):
     root = site({"content/posts/a.md": post(description="A."), "stufen.toml": 'base_url = "/blog/"\nsearch = false\n'})
-    live, _ = live_site(root)
+    live, _ = open_preview(root)
     live.rebuild()
     (root / "stufen.toml").write_text('base_url = "/journal/"\nsearch = false\n')
     (root / "content/posts/a.md").write_text("---\ntitle: [\n---\n")

@@ -44,6 +44,14 @@ def test_about_mistakes_are_errors_with_their_line(site, stufen, front, message)
     assert message in err.splitlines()
 
 
+def test_about_mistakes_quote_a_huge_value_cut_short(site, stufen):
+    huge = "[" + ", ".join(["1"] * 20_000) + "]"
+    root = site({"content/about.md": f"---\ntitle: {huge}\n---\nHi.\n", "content/posts/a.md": post(description="d")})
+    code, _, err = stufen(root, "build")
+    errors = [e for e in err.splitlines() if e.startswith("content/about.md:2: title: expected text; got [1, ")]
+    assert code == 1 and len(errors) == 1 and len(errors[0]) < 300
+
+
 def test_post_only_keys_on_the_about_page_are_warnings(site, stufen):
     root = site({"content/about.md": "---\ntitle: Me\ntags: [x]\n---\nHi.\n",
                  "content/posts/a.md": post(description="d")})

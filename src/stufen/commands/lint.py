@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 import ftfy
 
 from ..errors import ContentError
-from ..load.frontmatter import Source
+from ..load.frontmatter import SplitFile
 from ..load.nboutputs import join_text
 from ..markdown.parser import child_lines, make_markdown
 
@@ -102,15 +102,15 @@ def _word(text: str, start: int, end: int) -> str:
     return text[start:end].strip(_EDGE) or text[start:end]
 
 
-def alt_text_problems(source: Source, path: PurePosixPath) -> list[ContentError]:
+def alt_text_problems(parts: SplitFile, path: PurePosixPath) -> list[ContentError]:
     """Images without a text alternative: screen reader users hear nothing (or the file name)."""
     found = []
-    for token in make_markdown().parse(source.body, {}):
+    for token in make_markdown().parse(parts.body, {}):
         if token.type == "html_block":
-            found += _html_images(token.content, source.body_line + (token.map[0] if token.map else 0), path)
+            found += _html_images(token.content, parts.body_line + (token.map[0] if token.map else 0), path)
         if token.type != "inline":
             continue
-        for child, line in child_lines(token, source.body_line):
+        for child, line in child_lines(token, parts.body_line):
             if child.type == "image" and not child.content.strip():
                 found.append(_missing_alt(path, line, str(child.attrGet("src"))))
             elif child.type == "html_inline":

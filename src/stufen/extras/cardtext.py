@@ -12,7 +12,6 @@ and emoji that no font has are left out; only real text that no font has is repo
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import unicodedata
@@ -202,38 +201,7 @@ def draw_text(draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: i
                       direction=direction)
         else:  # without Raqm, right-to-left letters at least come in the right order, if unjoined
             shown = run.text[::-1] if run.shaped and direction == "rtl" else run.text
-            if run.path is None:
-                draw.text((x + offset, baseline), shown, font=_font(run.path, size), fill=255, anchor="ls")
-            else:
-                _draw_glyphs(draw, (x + offset, baseline), shown, run.path, size)
-
-
-def _draw_glyphs(draw: ImageDraw.ImageDraw, origin: tuple[int, int], text: str, path: str, size: int) -> None:
-    """What `draw.text(…, anchor="ls")` draws with the basic layout, pixel for pixel, from cached glyphs:
-    each glyph's bitmap is rendered once per font and size instead of once per card (6x faster). A
-    glyph's pen position is where the basic layout puts it, kerning included: the previous one's,
-    plus the width of the pair less its own width."""
-    x, y = origin
-    pen, before = 0.0, None
-    for ch in text:
-        if before is not None:
-            pen += _advance(path, size, before + ch) - _advance(path, size, ch)
-        mask, left, top = _glyph_bitmap(path, size, ch)
-        if mask.size[0] and mask.size[1]:
-            draw.draw.draw_bitmap((x + math.floor(pen + 0.5) + left, y + top), mask, 255)
-        before = ch
-
-
-@lru_cache(maxsize=16384)
-def _advance(path: str, size: int, text: str) -> float:
-    return _font(path, size).getlength(text)
-
-
-@lru_cache(maxsize=4096)
-def _glyph_bitmap(path: str, size: int, ch: str):
-    font = _font(path, size)
-    left, top = font.getbbox(ch, anchor="ls")[:2]
-    return font.getmask(ch, anchor="ls"), left, top
+            draw.text((x + offset, baseline), shown, font=_font(run.path, size), fill=255, anchor="ls")
 
 
 def paste_stickers(image: Image.Image, stickers: Sequence[Sticker]) -> Image.Image:

@@ -67,10 +67,6 @@ def feeds(site: Site, now: datetime, reuse: PageMemo | None = None) -> list[Outp
             for path, make, entries, title in wanted]
 
 
-def tag_feed_path(slug: str) -> str:
-    return tag_url(slug) + TAG_FEED
-
-
 def atom(config: Config, posts: Sequence[Post], path: str, home: str, title: str, now: datetime) -> bytes:
     """One Atom feed. While serving, most feeds are rebuilt from the very same post objects: those
     are remembered (by identity, with the config, and `now` only where it shows: an empty feed)."""

@@ -15,6 +15,10 @@ import yaml
 
 from ..errors import ContentError
 
+# python-frontmatter's `---` line. Its split and load are not used, since they drop what every message here
+# needs: `parse` strips the text (shifting every line after a leading blank line) and returns {} for a file
+# without front matter, an unclosed block or a YAML list; `YAMLHandler.split` returns the parts without their
+# offsets (and ignores text before the first `---`); `YAMLHandler.load` returns data without the keys' lines.
 _BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
@@ -51,13 +55,18 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
+class SplitFile:
     """A post file split into its parts; `body_line` is the file line of body line 1."""
 
     meta: Mapping[str, object]
     key_lines: Mapping[str, int]
     body: str
     body_line: int
+    front_matter_cell = None  # not a field: unlike a notebook's, this front matter is in no cell
+
+    def locate(self, problem: ContentError) -> ContentError:
+        """Front matter problems already carry their file line."""
+        return problem
 
 
 def decode(data: bytes, path) -> str:
@@ -72,7 +81,7 @@ def decode(data: bytes, path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def split(text: str, path) -> Source:
+def split(text: str, path) -> SplitFile:
     """Separate the `---` YAML block from the body, keeping every key's line number."""
     if not text.strip():
         raise SourceError(ContentError(path, 1, "the file is empty",
@@ -88,7 +97,7 @@ def split(text: str, path) -> Source:
     meta, key_lines = _load_yaml(text[opening.end():closing.start()], first_line, path)
     body_start = text.find("\n", closing.start())
     body = "" if body_start < 0 else text[body_start + 1:]
-    return Source(meta, key_lines, body, text.count("\n", 0, closing.start()) + 2)
+    return SplitFile(meta, key_lines, body, text.count("\n", 0, closing.start()) + 2)
 
 
 def _load_yaml(block: str, first_line: int, path) -> tuple[dict, dict[str, int]]:

@@ -10,20 +10,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 from ..dates import to_datetime
 from ..errors import ContentError, did_you_mean, shown
-from ..markdown.parser import render_markdown
 from ..model import Post, Tag, Track
 from ..slugs import slug_from_filename, slugify
-from .frontmatter import CONTROL_HINT, Source, SourceError, decode, split, strip_controls
-from .notebook import Body, read_notebook, render_notebook
+from .frontmatter import CONTROL_HINT, SourceError, strip_controls
+from .readers import EXTENSIONS, reader_for
 
 POSTS_DIR = "posts"
-POST_SUFFIXES = (".md", ".ipynb")
 KNOWN_KEYS = (
     "title", "description", "pubDatetime", "modDatetime", "author", "tags", "draft",
     "featured", "slug", "postSlug", "ogImage", "canonicalURL", "hideEditPost",
@@ -48,31 +45,31 @@ class Settings:
 
 
 def discover(content_dir: Path) -> list[Path]:
-    """Every .md or .ipynb file below content/posts, sorted; `_`/`.` names are skipped, as drafts by convention."""
+    """Every post file (of a format a reader has) below content/posts, sorted; `_`/`.` names are skipped, as
+    drafts by convention."""
     root = content_dir / POSTS_DIR
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(("_", "."))]
-        found += [Path(folder, f) for f in files if f.endswith(POST_SUFFIXES) and not f.startswith(("_", "."))]
+        found += [Path(folder, f) for f in files if f.endswith(EXTENSIONS) and not f.startswith(("_", "."))]
     return sorted(found, key=lambda p: p.parts)  # the order of Path comparison, without its slow __lt__
 
 
 def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[Post | None, tuple[ContentError, ...]]:
     """Validate and render one post, Markdown or notebook, on one path; a Post only when there were no errors."""
-    notebook = source.suffix == ".ipynb"
+    reader = reader_for(source)
     try:
-        parts = read_notebook(data, source) if notebook else split(decode(data, source), source)
+        parts = reader.read(data, source)
     except SourceError as exc:
         return None, (exc.problem,)
-    locate = parts.locate if notebook else (lambda problem: problem)
+    locate = parts.locate
     problems: list[ContentError] = []
     fields = _post_fields(parts.meta, parts.key_lines, source, settings, problems)
     problems = [locate(p) for p in problems]
     if any(not p.warning for p in problems):
         return None, tuple(problems)
-    body = (render_notebook(parts, source, folder=f"posts/{fields['slug']}/",
-                            base_path=settings.base_path, unsafe_html=settings.unsafe_html)
-            if notebook else _render_body(parts, source, settings))
+    body = reader.render(parts, source, folder=f"posts/{fields['slug']}/", base_path=settings.base_path,
+                         unsafe_html=settings.unsafe_html)
     problems += body.problems
     if any(not p.warning for p in body.problems):
         return None, tuple(problems)
@@ -86,20 +83,9 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
                                             warning=True)))
     post = Post(source=source, html=rendered.html, toc=rendered.toc, links=rendered.links,
                 ids=rendered.ids, words=rendered.words, lines=dict(parts.key_lines),
-                front_matter_cell=parts.front_matter_cell if notebook else None,
+                front_matter_cell=parts.front_matter_cell,
                 attachments=body.attachments, **fields)
     return post, tuple(problems)
-
-
-def _render_body(parts: Source, source: PurePosixPath, settings: Settings) -> Body:
-    rendered = _markdown(parts.body, base_path=settings.base_path,
-                         unsafe_html=settings.unsafe_html, first_line=parts.body_line)
-    return Body(rendered, {}, tuple(ContentError(source, line, message, "check the formula's braces and commands")
-                                    for line, message in rendered.problems))
-
-
-# A title or date edit leaves the body as it was: while serving, it is not rendered again.
-_markdown = lru_cache(maxsize=512)(render_markdown)
 
 
 def _post_fields(meta, lines, source, settings: Settings, problems: list[ContentError]) -> dict:
@@ -113,45 +99,49 @@ def _post_fields(meta, lines, source, settings: Settings, problems: list[Content
             hint = (f"did you mean '{_ALIASES[key]}'?" if key in _ALIASES else did_you_mean(key, KNOWN_KEYS))
             problem(key, "unknown key, kept in 'extra'", hint, warning=True)
 
-    tz_name = _text(meta, "timezone", problem) or settings.timezone
+    tz_name = text_field(meta, "timezone", problem) or settings.timezone
     try:
         tz = ZoneInfo(tz_name)
     except (ValueError, KeyError, OSError):
         problem("timezone", f"unknown timezone {tz_name!r}", "use an IANA name such as 'Europe/Berlin'")
         tz, tz_name = ZoneInfo("UTC"), "UTC"
 
-    title = _text(meta, "title", problem)
+    title = text_field(meta, "title", problem)
     if not title and (meta.get("title") is None or isinstance(meta["title"], str)):
         problem(None, "title: missing" if meta.get("title") is None else "title: is empty",
                 "every post needs 'title: Your title' in its front matter")
-    published = _date(meta, "pubDatetime", tz, problem)
+    published = date_field(meta, "pubDatetime", tz, problem)
     if "pubDatetime" not in meta:
         alias = next((k for k in meta if _ALIASES.get(k) == "pubDatetime"), None)
         problem(None, "pubDatetime: missing",
                 f"rename '{alias}' to 'pubDatetime'" if alias else "add e.g. 'pubDatetime: 2024-05-01T09:30:00+02:00'")
-    slug_text = _text(meta, "slug", problem) or _text(meta, "postSlug", problem)
+    slug_text = text_field(meta, "slug", problem) or text_field(meta, "postSlug", problem)
     return {
         "slug": post_slug(source.relative_to(settings.posts_dir), slug_text),
         "title": title or "",
-        "description": _text(meta, "description", problem) or "",
+        "description": text_field(meta, "description", problem) or "",
         "published": published or datetime.min,
-        "updated": _date(meta, "modDatetime", tz, problem),
+        "updated": date_field(meta, "modDatetime", tz, problem),
         "timezone": tz_name,
         "tags": _tags(meta.get("tags"), problem),
-        "author": _text(meta, "author", problem) or settings.author,
+        "author": text_field(meta, "author", problem) or settings.author,
         "draft": _flag(meta, "draft", problem),
         "featured": _flag(meta, "featured", problem),
-        "og_image": _text(meta, "ogImage", problem),
-        "canonical_url": _text(meta, "canonicalURL", problem),
+        "og_image": text_field(meta, "ogImage", problem),
+        "canonical_url": text_field(meta, "canonicalURL", problem),
         "hide_edit_post": _flag(meta, "hideEditPost", problem),
         "music": _music(meta.get("music"), problem),
-        "series": _text(meta, "series", problem),
+        "series": text_field(meta, "series", problem),
         "series_order": _number(meta, "seriesOrder", problem),
         "extra": {k: v for k, v in meta.items() if k not in KNOWN_KEYS},
     }
 
 
-def _text(meta, key, problem) -> str | None:
+def text_field(meta, key, problem) -> str | None:
+    """A text value stripped of control characters, None when absent or not text.
+
+    `problem(key, message, hint=None, warning=False)` records what is wrong; the About page checks its
+    keys with this too."""
     value = meta.get(key)
     if value is None:
         return None
@@ -188,7 +178,8 @@ def _number(meta, key, problem) -> int | None:
     return value
 
 
-def _date(meta, key, tz, problem) -> datetime | None:
+def date_field(meta, key, tz, problem) -> datetime | None:
+    """A date or datetime in `tz`, None when absent or empty (as `text_field` records problems)."""
     value = meta.get(key)
     if value is None or value == "":
         return None
@@ -239,7 +230,7 @@ def _music(value, problem) -> tuple[Track, ...]:
 def read_slug(data: bytes, source: PurePosixPath, posts_dir: str) -> str | None:
     """The slug a post file claims, from its front matter alone (drafts too); None when that cannot be read."""
     try:
-        meta = (read_notebook(data, source) if source.suffix == ".ipynb" else split(decode(data, source), source)).meta
+        meta = reader_for(source).read(data, source).meta
     except SourceError:
         return None
     explicit = [v.strip() for v in (meta.get("slug"), meta.get("postSlug")) if isinstance(v, str) and v.strip()]

@@ -26,7 +26,7 @@ from ..incremental.store import CACHE_DIR, Store
 from ..report import Report
 from ..site.assemble import Mode
 from .http import open_server
-from .live import LiveSite
+from .live import Preview
 from .reindex import Job, Reindexer
 from .watch import Watcher
 
@@ -76,14 +76,14 @@ make_builder = Builder
 INDEX_SETTLE = 1.0  # seconds of quiet after the last rebuild before the search index is refreshed
 
 
-def live_site(root: Path, drafts: bool = True, echo: Callable[[str], None] = print) -> tuple[LiveSite, Reindexer]:
+def open_preview(root: Path, drafts: bool = True, echo: Callable[[str], None] = print) -> tuple[Preview, Reindexer]:
     """The site of one session: built like `stufen build` but memoised, its search index refreshed
     in the background once each rebuild has been announced to the browsers."""
     folder, builder = root / SERVE_DIR, Builder(root, drafts)
     reindexer = Reindexer(folder, echo, settle=INDEX_SETTLE)
-    site = LiveSite(builder, folder, lambda: builder.base_path,
-                    after=lambda report: reindexer.request(builder.index_job(report)))
-    return site, reindexer
+    preview = Preview(builder, folder, lambda: builder.base_path,
+                       after=lambda report: reindexer.request(builder.index_job(report)))
+    return preview, reindexer
 
 
 class ServeLock:
@@ -154,16 +154,16 @@ def run(root: Path, options: Options, echo: Callable[[str], None] = print) -> No
     rebuild on every change. Another server of this site, or a port in use, is refused before
     anything is built, so the running server is left alone."""
     with ServeLock(root / SERVE_DIR) as lock:
-        site, reindexer = live_site(root, options.drafts, echo)
-        server = open_server(site, options.host, options.port)
-        address = http_address(*server.server_address[:2], site.base_path)
+        preview, reindexer = open_preview(root, options.drafts, echo)
+        server = open_server(preview, options.host, options.port)
+        address = http_address(*server.server_address[:2], preview.base_path)
         lock.announce(address)
         quiet, watcher, stopped = Quieter(), None, False
         try:
-            echo(quiet(site.rebuild()))
+            echo(quiet(preview.rebuild()))
             echo(f"Serving {address} (Ctrl-C to stop)")
             if options.watch:
-                watcher = Watcher(root, lambda: _unless_closed(site, echo, quiet(site.rebuild())),
+                watcher = Watcher(root, lambda: _unless_closed(preview, echo, quiet(preview.rebuild())),
                                   load_config(root).content_dir)
                 echo("Watching content/, templates/, static/ and stufen.toml for changes")
             if options.open_browser:
@@ -172,7 +172,7 @@ def run(root: Path, options: Options, echo: Callable[[str], None] = print) -> No
         except KeyboardInterrupt:
             stopped = True
         finally:
-            site.close()  # from here on a rebuild or index run under way finishes without a word
+            preview.close()  # from here on a rebuild or index run under way finishes without a word
             reindexer.close()
             if stopped:
                 echo("Stopped.")
@@ -182,6 +182,6 @@ def run(root: Path, options: Options, echo: Callable[[str], None] = print) -> No
             reindexer.wait(5)
 
 
-def _unless_closed(site: LiveSite, echo: Callable[[str], None], text: str) -> None:
-    if not site.closed:  # a rebuild that ends after Ctrl-C: only "Stopped." is printed
+def _unless_closed(preview: Preview, echo: Callable[[str], None], text: str) -> None:
+    if not preview.closed:  # a rebuild that ends after Ctrl-C: only "Stopped." is printed
         echo(text)

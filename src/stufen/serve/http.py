@@ -1,6 +1,6 @@
-"""The HTTP side of the dev server: stdlib `ThreadingHTTPServer` in front of a `LiveSite`.
+"""The HTTP side of the dev server: stdlib `ThreadingHTTPServer` in front of a `Preview`.
 
-Every answer but the event stream comes from `LiveSite.respond`, which is where
+Every answer but the event stream comes from `Preview.respond`, which is where
 the rules live (and are tested without a socket); this module only speaks HTTP,
 streams server-sent events, and turns a port in use into a helpful error.
 """
@@ -13,7 +13,7 @@ import socket
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from ..errors import ConfigError
-from .live import EVENTS, LiveSite, Response
+from .live import EVENTS, Preview, Response
 
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle event stream
 REQUEST_TIMEOUT = 10.0  # seconds a connection may stay silent while we wait for (the rest of) a request
@@ -24,7 +24,7 @@ def event(state: dict) -> bytes:
 
 
 class Handler(BaseHTTPRequestHandler):
-    """Turns `LiveSite.respond` into HTTP; streams `EVENTS` to each open tab."""
+    """Turns `Preview.respond` into HTTP; streams `EVENTS` to each open tab."""
 
     protocol_version = "HTTP/1.1"  # keep-alive: a reload fetches the page and its assets on one connection
     disable_nagle_algorithm = True  # else headers and body, sent apart, wait ~40 ms for a delayed ACK
@@ -41,14 +41,14 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.split("?", 1)[0] == EVENTS:
             self._events()
         else:
-            self._send(self.server.site.respond("GET", self.path))
+            self._send(self.server.preview.respond("GET", self.path))
 
     def do_HEAD(self) -> None:  # noqa: N802
-        self._send(self.server.site.respond("HEAD", self.path))
+        self._send(self.server.preview.respond("HEAD", self.path))
 
     def __getattr__(self, name: str):
         if name.startswith("do_"):  # POST, PUT, DELETE, …: 405 instead of http.server's 501
-            return lambda: self._send(self.server.site.respond(name[3:], self.path))
+            return lambda: self._send(self.server.preview.respond(name[3:], self.path))
         raise AttributeError(name)
 
     def _send(self, response: Response) -> None:
@@ -68,14 +68,14 @@ class Handler(BaseHTTPRequestHandler):
                             ("Connection", "close")):
             self.send_header(name, value)
         self.end_headers()
-        site, seen = self.server.site, None
+        preview, seen = self.server.preview, None
         try:
             while True:
-                state = site.next_state(seen, HEARTBEAT)
+                state = preview.next_state(seen, HEARTBEAT)
                 self.wfile.write(event(state) if state != seen else b": still here\n\n")
                 self.wfile.flush()
                 seen = state
-                if site.closed:
+                if preview.closed:
                     return
         except (BrokenPipeError, ConnectionResetError):
             pass
@@ -88,9 +88,9 @@ class DevServer(ThreadingHTTPServer):
     daemon_threads = True  # open event streams must not keep Ctrl-C waiting
     request_queue_size = 128  # socketserver's 5 lets a burst of connections stall everyone behind it
 
-    def __init__(self, address: tuple[str, int], site: LiveSite, request_timeout: float = REQUEST_TIMEOUT):
+    def __init__(self, address: tuple[str, int], preview: Preview, request_timeout: float = REQUEST_TIMEOUT):
         super().__init__(address, Handler)
-        self.site = site
+        self.preview = preview
         self.request_timeout = request_timeout
 
 
@@ -98,10 +98,10 @@ class DevServer6(DevServer):
     address_family = socket.AF_INET6
 
 
-def open_server(site: LiveSite, host: str, port: int, request_timeout: float = REQUEST_TIMEOUT) -> DevServer:
+def open_server(preview: Preview, host: str, port: int, request_timeout: float = REQUEST_TIMEOUT) -> DevServer:
     """Bind host:port (0 picks a free port); a port in use is an error naming one that is free."""
     try:
-        return (DevServer6 if ":" in host else DevServer)((host, port), site, request_timeout)
+        return (DevServer6 if ":" in host else DevServer)((host, port), preview, request_timeout)
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise ConfigError(f"cannot serve on {host}:{port}: {exc.strerror}") from None

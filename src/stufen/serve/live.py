@@ -37,7 +37,7 @@ class Response:
     body: bytes
 
 
-class LiveSite:
+class Preview:
     """The built folder, its build `version` and the last failure, shared by server and watcher."""
 
     def __init__(self, builder: Callable[[], object], folder: Path, base_path: str | Callable[[], str] = "/",

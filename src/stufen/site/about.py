@@ -13,9 +13,9 @@ from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 from ..config import Config
-from ..dates import to_datetime
-from ..errors import Problems, did_you_mean
-from ..load.frontmatter import CONTROL_HINT, SourceError, decode, split, strip_controls
+from ..errors import Problems, did_you_mean, shown
+from ..load.frontmatter import SourceError, decode, split
+from ..load.post import date_field, text_field
 from ..markdown.parser import render_markdown
 from .plan import Page
 
@@ -69,24 +69,23 @@ def about_pages(about: About | None) -> list[Page]:
 
 def _text(parts, key: str, source: PurePosixPath, problems: Problems) -> str | None:
     value = parts.meta.get(key)
-    if value is None:
+    if isinstance(value, str) and not value.strip():  # a post may have an empty field; this page may not
+        problems.error(source, parts.key_lines.get(key), f"{key}: expected text; got {shown(value)}")
         return None
-    if not isinstance(value, str) or not value.strip():
-        problems.error(source, parts.key_lines.get(key), f"{key}: expected text; got {value!r}")
-        return None
-    value, removed = strip_controls(value)
-    if removed:
-        problems.warn(source, parts.key_lines.get(key), f"{key}: removed control characters: {removed}", CONTROL_HINT)
-    return value.strip()
+    return text_field(parts.meta, key, _recorder(parts, source, problems))
 
 
 def _updated(parts, source: PurePosixPath, timezone: str, problems: Problems) -> datetime | None:
-    value = parts.meta.get("modDatetime")
-    if value is None:
-        return None
-    try:
-        return to_datetime(value, ZoneInfo(timezone))
-    except ValueError as exc:
-        problems.error(source, parts.key_lines.get("modDatetime"), f"modDatetime: {exc}")
-        return None
+    return date_field(parts.meta, "modDatetime", ZoneInfo(timezone), _recorder(parts, source, problems))
 
+
+def _recorder(parts, source: PurePosixPath, problems: Problems):
+    """The `problem` callback of load's field checks, for this file. Errors keep the About page's
+    messages as they were, without the hints written for posts (adding them changes pinned messages)."""
+    def problem(key, message, hint=None, warning=False):
+        line, message = parts.key_lines.get(key), f"{key}: {message}"
+        if warning:
+            problems.warn(source, line, message, hint)
+        else:
+            problems.error(source, line, message)
+    return problem

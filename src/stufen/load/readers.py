@@ -1,0 +1,65 @@
+"""The formats a post can be written in, one reader each, as Pelican has them.
+
+A reader owns its file extensions and turns a file's bytes into parts: the front
+matter (`meta`, `key_lines`, where its problems are: `locate`, `front_matter_cell`)
+and, once those are valid, a rendered `Body`. Finding posts asks `EXTENSIONS`;
+loading one asks `reader_for(path)`. Nothing else looks at a post's extension.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import PurePosixPath
+from typing import Protocol
+
+from ..errors import ContentError
+from ..markdown.parser import render_markdown
+from .frontmatter import SplitFile, decode, split
+from .notebook import Body, read_notebook, render_notebook
+
+
+class Reader(Protocol):
+    extensions: tuple[str, ...]
+
+    def read(self, data: bytes, source: PurePosixPath):
+        """The file's parts (front matter first); raises SourceError when it cannot be read."""
+
+    def render(self, parts, source: PurePosixPath, *, folder: str, base_path: str, unsafe_html: bool) -> Body:
+        """The body as HTML; `folder` is the page's folder below the site root, for files beside it."""
+
+
+class MarkdownReader:
+    """A `---` YAML block, then Markdown."""
+
+    extensions = (".md",)
+
+    def read(self, data: bytes, source: PurePosixPath) -> SplitFile:
+        return split(decode(data, source), source)
+
+    def render(self, parts: SplitFile, source: PurePosixPath, *, folder: str, base_path: str,
+               unsafe_html: bool) -> Body:
+        rendered = _markdown(parts.body, base_path=base_path, unsafe_html=unsafe_html, first_line=parts.body_line)
+        return Body(rendered, {}, tuple(ContentError(source, line, message, "check the formula's braces and commands")
+                                        for line, message in rendered.problems))
+
+
+# A title or date edit leaves the body as it was: while serving, it is not rendered again.
+_markdown = lru_cache(maxsize=512)(render_markdown)
+
+
+class NotebookReader:
+    """A Jupyter notebook: front matter in a first raw cell or the metadata, cells rendered without a kernel."""
+
+    extensions = (".ipynb",)
+    read = staticmethod(read_notebook)
+    render = staticmethod(render_notebook)
+
+
+READERS: tuple[Reader, ...] = (MarkdownReader(), NotebookReader())
+EXTENSIONS = tuple(ext for reader in READERS for ext in reader.extensions)
+_BY_EXTENSION = {ext: reader for reader in READERS for ext in reader.extensions}
+
+
+def reader_for(source: PurePosixPath) -> Reader:
+    """The reader of a post file; only files `discover` found (by `EXTENSIONS`) are ever asked about."""
+    return _BY_EXTENSION[source.suffix]
