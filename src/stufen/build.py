@@ -63,7 +63,7 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
     with the result so the next `stufen build` of the same inputs can answer "nothing changed"."""
     started, problems = perf_counter(), Problems()
     check_out_dir(out, config.root)
-    posts = load_all(discover(config.content_path), config, cache, problems)
+    posts = load_all(discover(config.content_path, problems), config, cache, problems)
     site = assemble(posts, config, mode, problems)
     pages = all_pages(site, problems)
     static, assets = static_and_assets(config, problems)

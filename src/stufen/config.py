@@ -67,6 +67,7 @@ class Config:
     dark_code_style: str = "github-dark"
     out_dir: str = "_site"
     content_dir: str = "content"
+    max_post_mb: int = 20  # a post file larger than this is an error, not a build that reads it (a link to /dev/zero)
 
     @property
     def base_path(self) -> str:

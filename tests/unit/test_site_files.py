@@ -63,3 +63,41 @@ def test_a_site_folder_that_cannot_be_written_is_a_message(site, stufen):
     code, _, err = stufen(root, "build", "--out", "/proc/stufen-cannot-write-here")
     assert code == 2
     assert err == "Error: cannot write the site into /proc/stufen-cannot-write-here: No such file or directory\n"
+
+
+def test_content_links_pipes_and_unreadable_folders_are_errors_not_hangs_or_silence(site, stufen, tmp_path):
+    elsewhere = tmp_path / "elsewhere.md"
+    elsewhere.write_text(post("Elsewhere", description="E."))
+    root = site({**GOOD, "notes/inside.md": post("Inside", description="I.")})
+    posts = root / "content/posts"
+    os.symlink(elsewhere, posts / "outside.md")
+    os.symlink("../../notes", posts / "linked")  # a folder link inside the site: followed
+    os.mkfifo(posts / "pipe.md")  # reading it would block the build forever
+    code, _, err = stufen(root, "build")
+    assert code == 1
+    assert f"content/posts/outside.md: a link to {elsewhere}, outside the site folder" in err
+    assert "content/posts/pipe.md: not a regular file" in err
+    (posts / "outside.md").unlink()
+    (posts / "pipe.md").unlink()
+    code, out, err = stufen(root, "build")
+    assert code == 0 and out.startswith("Built 2 posts"), err
+    assert (root / "_site/posts/linked/inside/index.html").is_file()  # its folder is part of its address
+
+
+def test_a_post_larger_than_the_limit_is_an_error_naming_it(site, stufen):
+    root = site({**GOOD, "stufen.toml": "max_post_mb = 1\n",
+                 "content/posts/huge.md": post("Huge", description="H.", body="word " * 300_000)})
+    code, _, err = stufen(root, "build")
+    assert code == 1
+    assert "content/posts/huge.md: the file is larger than max_post_mb = 1 MB" in err
+
+
+def test_an_unreadable_folder_of_posts_is_an_error(site, stufen):
+    """Its posts would vanish from the site; as root nothing is unreadable, so a folder that is no
+    longer there by the time it is listed stands in: a link to a folder that was removed."""
+    root = site(GOOD)
+    (root / "content/posts/gone").mkdir()
+    os.symlink("gone", root / "content/posts/series")
+    (root / "content/posts/gone").rmdir()
+    code, _, err = stufen(root, "build")
+    assert code == 1 and "content/posts/series: a link that leads nowhere" in err

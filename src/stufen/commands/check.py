@@ -63,7 +63,7 @@ class CheckResult:
 def check(config: Config, mode: Mode) -> CheckResult:
     """Every problem the content has, errors and warnings, sorted by file and line."""
     problems = Problems()
-    paths = discover(config.content_path)
+    paths = discover(config.content_path, problems)
     texts = {_rel(path, config): path.read_bytes() for path in paths}
     posts = load_all(paths, config, Store(None), problems)
     for source, data in texts.items():

@@ -7,15 +7,15 @@ mapped to `Post` fields in exactly one function, `_post_fields`.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 from ..dates import to_datetime
-from ..errors import ContentError, did_you_mean, shown
+from ..errors import ContentError, Problems, did_you_mean, shown
 from ..model import Post, Tag, Track
+from ..output.tree import files_under
 from ..slugs import slug_from_filename, slugify
 from .frontmatter import CONTROL_HINT, SourceError, strip_controls
 from .readers import EXTENSIONS, reader_for
@@ -44,15 +44,14 @@ class Settings:
     posts_dir: str = "content/posts"  # relative to the site folder, as `Post.source` is
 
 
-def discover(content_dir: Path) -> list[Path]:
+def discover(content_dir: Path, problems: Problems | None = None) -> list[Path]:
     """Every post file (of a format a reader has) below content/posts, sorted; `_`/`.` names are skipped, as
-    drafts by convention."""
-    root = content_dir / POSTS_DIR
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(("_", "."))]
-        found += [Path(folder, f) for f in files if f.endswith(EXTENSIONS) and not f.startswith(("_", "."))]
-    return sorted(found, key=lambda p: p.parts)  # the order of Path comparison, without its slow __lt__
+    drafts by convention. Links leading out of the site, special files and unreadable folders are
+    `problems` (see output.tree); without `problems`, they are only left out."""
+    found = files_under(content_dir / POSTS_DIR, content_dir.parent, problems if problems is not None else Problems(),
+                        skip=lambda name: name.startswith(("_", ".")))
+    paths = [path for rel, path in found if rel.endswith(EXTENSIONS)]
+    return sorted(paths, key=lambda p: p.parts)  # the order of Path comparison, without its slow __lt__
 
 
 def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[Post | None, tuple[ContentError, ...]]:

@@ -25,6 +25,11 @@ def load_all(paths: list[Path], config: Config, store: Store, problems: Problems
                            "rename the file")
             continue
         try:
+            if path.stat().st_size > config.max_post_mb * 2**20:
+                problems.error(source, None, f"the file is larger than max_post_mb = {config.max_post_mb} MB",
+                               "a post that large is a mistake (a data dump, a link to a device); "
+                               "raise max_post_mb in stufen.toml if it is not")
+                continue
             key, data = store.file_key(path, source, settings)
             cached = store.get(key)
             if cached is None and data is None:  # known unchanged, yet evicted: read it after all
