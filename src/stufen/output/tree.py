@@ -51,7 +51,8 @@ def files_under(folder: Path, boundary: Path, problems: Problems, skip: Skip = l
             elif kind == "file":
                 found.append((prefix + entry.name, path))
             else:
-                problems.error(where(path), None, kind, "remove it, or replace it with the file itself")
+                problems.error(where(path), None, kind, None if kind.startswith(_UNREADABLE) else
+                               "remove it, or replace it with the file itself")
 
     walk(folder, "", frozenset({folder.resolve()}))
     return found
@@ -68,9 +69,14 @@ def _kind(entry: os.DirEntry, path: Path, outside: Path) -> str:
             return "folder"
         if entry.is_file():
             return "file"
-    except (OSError, RuntimeError):  # a dangling link, or a loop of links
-        return "a link that leads nowhere"
+    except OSError as exc:  # a dangling link: the same words as any file that cannot be read
+        return f"{_UNREADABLE}{exc.strerror}"
+    except RuntimeError:  # a loop of links
+        return f"{_UNREADABLE}a link that leads back to itself"
     return "not a regular file (a pipe, socket or device): Stufen reads only files"
+
+
+_UNREADABLE = "cannot read the file: "
 
 
 def _shower(root: Path) -> Callable[[Path], str]:
