@@ -115,6 +115,7 @@ def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True
         first_paragraph=_first_paragraph(tokens),
         words=len(_WORD.findall(text)),
         problems=tuple(env.get("math_problems", ())),
+        warnings=tuple(env.get("math_warnings", ())),
     )
 
 
