@@ -30,6 +30,9 @@ Some prose before the table.
 
 <iframe width="800" height="450" title="A wide frame" src="about:blank"></iframe>
 
+<svg width="800" height="100" viewBox="0 0 800 100" role="img" aria-label="A wide drawing">
+<rect width="800" height="100" fill="#888"/></svg>
+
 $$
 \\sum_{{i=1}}^{{n}} \\left( a_i x_i + b_i y_i + c_i z_i + d_i w_i + e_i v_i + f_i u_i + g_i t_i + h_i s_i \\right)
 = \\int_0^1 \\left( \\alpha + \\beta + \\gamma + \\delta + \\epsilon + \\zeta + \\eta + \\theta + \\iota \\right) dx
@@ -85,7 +88,7 @@ def test_nothing_is_wider_than_the_phone_and_the_table_scrolls_in_its_own_box(br
             / parseFloat(style.lineHeight);
     }))""")
     assert tallest <= 3.01  # lines: "precipitation measured daily" is three words, never broken inside one
-    for selector in ("video", "iframe", ".math-display", "pre.highlight"):
+    for selector in ("video", "iframe", "svg[role=img]", ".math-display", "pre.highlight"):
         box = page.eval_on_selector(f".prose {selector}", "e => e.getBoundingClientRect().right")
         assert box <= width, selector
     for selector in (".math-display", "pre.highlight"):  # too long to fit: they scroll inside themselves
