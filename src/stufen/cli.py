@@ -107,8 +107,9 @@ def new_command(root: Path, title: str, slug: str | None) -> None:
 @cli.command("check")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
 @click.option("--fix", is_flag=True, help="Repair mojibake in place (nothing else is changed).")
+@click.option("--strict", is_flag=True, help="Fail on warnings too, as `build --strict` does.")
 @click.pass_obj
-def check_command(root: Path, fmt: str, fix: bool) -> None:
+def check_command(root: Path, fmt: str, fix: bool, strict: bool) -> None:
     """Lint the content without building: links, encoding, dates, descriptions, alt text, tags."""
     from .commands.check import check, fix_mojibake
     from .site.assemble import Mode
@@ -120,7 +121,7 @@ def check_command(root: Path, fmt: str, fix: bool) -> None:
             click.echo(f"Repaired {count} line{'s' if count != 1 else ''} of mojibake in {path}", err=fmt == "json")
     result = check(config, Mode(now()))
     click.echo(result.to_json() if fmt == "json" else result.format())
-    if result.errors:
+    if result.errors or (strict and result.problems):
         raise click.exceptions.Exit(1)
 
 

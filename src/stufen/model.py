@@ -68,6 +68,7 @@ class Rendered:
     first_paragraph: str
     words: int
     problems: tuple[tuple[int, str], ...] = ()  # (file line, message): errors such as bad LaTeX
+    warnings: tuple[tuple[int, str], ...] = ()  # (file line, message): what of a formula is not shown
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,6 +150,13 @@ ERRORS = [
     ("---\ntitle: a: b\n---\nbody\n",
      [f"{SRC}:2: invalid YAML: mapping values are not allowed in this context "
       "(check indentation, and quote values containing ': ' or '#')"]),
+    # A title carried on at column 0: the line without "key:" is named, not the one PyYAML stopped at
+    ("---\ntitle: A title that goes\non to a second line\npubDatetime: 2024-05-01\n---\nbody\n",
+     [f"{SRC}:3: invalid YAML: could not find expected ':': this line is not 'key: value' "
+      "(indent a value that goes on to the next line, or keep it on one line in quotes)"]),
+    ("---\npubDatetime: 2024-05-01\ntitle: A title that goes\non to the last line\n---\nbody\n",
+     [f"{SRC}:4: invalid YAML: could not find expected ':': this line is not 'key: value' "
+      "(indent a value that goes on to the next line, or keep it on one line in quotes)"]),
     ("---\ntitle: T\npubDatetime: 2024-05-01\ntags:\n  - a\n - b\n---\n",
      [f"{SRC}:6: invalid YAML: did not find expected key "
       "(check indentation, and quote values containing ': ' or '#')"]),

@@ -1,7 +1,8 @@
 """`stufen check`: lint the content without building it.
 
 It runs the build's own load, assemble and plan stages and its link check (so
-"broken" means exactly what the build would call broken), then adds what only a
+"broken" means exactly what the build would call broken, with the build's severity: a
+finding both report is an error or a warning in both), then adds what only a
 linter cares about: encoding damage, missing alt text, posts hidden by a future
 date and tags that are probably meant to be one tag. Nothing is rendered or written.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..config import Config
@@ -73,10 +74,8 @@ def check(config: Config, mode: Mode) -> CheckResult:
     # Drafts and scheduled posts too: `build --drafts` and `serve` show them, and they are published one day
     site = assemble(unique_slugs(posts, problems), config, mode, problems)
     static, assets = static_and_assets(config, problems)
-    links = Problems()
     pages = all_pages(site, problems)
-    check_links(site, pages, [*static, *(a.path for a in assets)], links)
-    problems.extend(replace(p, warning=False) for p in links.items)  # broken links fail a check
+    check_links(site, pages, [*static, *(a.path for a in assets)], problems)  # warnings, as in `build`
     return CheckResult(len(paths), tuple(sorted_problems(problems.items)))
 
 

@@ -141,6 +141,10 @@ def yaml_problem(exc: yaml.YAMLError, first_line: int) -> tuple[int, str, str]:
     if context in _OPENED and opened is not None and opened.line + first_line < line:
         what, hint = _OPENED[context]
         return opened.line + first_line, f"invalid YAML: {problem} at line {line}, in the {what} opened here", hint
+    if context == "while scanning a simple key" and opened is not None:
+        # A line with no "key:" (a title carried on at column 0): PyYAML notices only on the line after it.
+        return (opened.line + first_line, f"invalid YAML: {problem}: this line is not 'key: value'",
+                "indent a value that goes on to the next line, or keep it on one line in quotes")
     return line, f"invalid YAML: {problem}", "check indentation, and quote values containing ': ' or '#'"
 
 

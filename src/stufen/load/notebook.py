@@ -137,6 +137,9 @@ class _Document:
             cell, line = self.where(doc_line)
             self.problems.append(ContentError(source, line, message, "check the formula's braces and commands",
                                               cell=cell))
+        for doc_line, message in rendered.warnings:
+            cell, line = self.where(doc_line)
+            self.problems.append(ContentError(source, line, message, warning=True, cell=cell))
         links = tuple(Link(link.target, self.where(link.line)[1], self.where(link.line)[0]) for link in rendered.links)
         first = "" if _MARK_ONLY.match(rendered.first_paragraph) else rendered.first_paragraph
         rendered = replace(rendered, html=html, words=rendered.words - len(self.code) + self.code_words, links=links,

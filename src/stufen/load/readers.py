@@ -8,7 +8,6 @@ loading one asks `reader_for(path)`. Nothing else looks at a post's extension.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Protocol
 
@@ -38,13 +37,12 @@ class MarkdownReader:
 
     def render(self, parts: SplitFile, source: PurePosixPath, *, folder: str, base_path: str,
                unsafe_html: bool) -> Body:
-        rendered = _markdown(parts.body, base_path=base_path, unsafe_html=unsafe_html, first_line=parts.body_line)
-        return Body(rendered, {}, tuple(ContentError(source, line, message, "check the formula's braces and commands")
-                                        for line, message in rendered.problems))
-
-
-# A title or date edit leaves the body as it was: while serving, it is not rendered again.
-_markdown = lru_cache(maxsize=512)(render_markdown)
+        rendered = render_markdown(parts.body, base_path=base_path, unsafe_html=unsafe_html,
+                                   first_line=parts.body_line)
+        return Body(rendered, {}, (*(ContentError(source, line, message, "check the formula's braces and commands")
+                                     for line, message in rendered.problems),
+                                   *(ContentError(source, line, message, warning=True)
+                                     for line, message in rendered.warnings)))
 
 
 class NotebookReader:

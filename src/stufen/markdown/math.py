@@ -22,6 +22,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.dollarmath.index import math_inline_dollar
 
 from .mathcompat import finish, prepare
+from .mathsource import read_source
 
 MATH_TOKENS = ("math_inline", "math_inline_double", "math_block")
 _UNKNOWN_COMMAND = re.compile(r"<m[io][^>]*>(\\[A-Za-z]+)</m[io]>")
@@ -93,7 +94,8 @@ def _backtick_runs(src: str) -> dict[int, list[int]]:
 
 def _render(token: Token, display: bool, env: dict, tag: str = "div") -> str:
     latex = token.content.strip()
-    html, problem = to_mathml(latex, display)
+    html, problem, warnings = convert_formula(latex, display)
+    env.setdefault("math_warnings", []).extend((token.meta.get("line", 1), warning) for warning in warnings)
     if problem:
         env.setdefault("math_problems", []).append((token.meta.get("line", 1), problem))
         return f'<code class="math-error">{escape(latex)}</code>'
@@ -102,26 +104,33 @@ def _render(token: Token, display: bool, env: dict, tag: str = "div") -> str:
     return f'<{tag} class="math-display">{html}</{tag}>' + ("\n" if tag == "div" else "")
 
 
-@lru_cache(maxsize=1024)
 def to_mathml(latex: str, display: bool) -> tuple[str, str | None]:
     """(MathML, None), or ("", what is wrong with the LaTeX)."""
-    problem = latex_problem(latex)
+    return convert_formula(latex, display)[:2]
+
+
+@lru_cache(maxsize=1024)
+def convert_formula(latex: str, display: bool) -> tuple[str, str | None, tuple[str, ...]]:
+    """(MathML, None, warnings), or ("", what is wrong with the LaTeX, warnings): the warnings name
+    what of the formula is not shown (see mathsource)."""
+    source, warnings = read_source(latex, display)
+    problem = latex_problem(source)
     if problem:
-        return "", problem
-    prepared, names = prepare(latex)
+        return "", problem, warnings
+    prepared, names = prepare(source)
     try:
         from latex2mathml.converter import convert  # here: most builds have no formula to pay its import for
 
         html = finish(convert(prepared, display="block" if display else "inline"), names)
     except Exception as exc:  # latex2mathml raises bare Exception subclasses with no message
-        return "", f"invalid LaTeX in ${latex}$: {_describe(exc)}"
+        return "", f"invalid LaTeX in ${latex}$: {_describe(exc)}", warnings
     unknown = _UNKNOWN_COMMAND.search(html)
     if unknown:
-        return "", f"invalid LaTeX in ${latex}$: unknown command {unknown.group(1)}"
+        return "", f"invalid LaTeX in ${latex}$: unknown command {unknown.group(1)}", warnings
     for leftover, problem in _LEFTOVERS:
         if leftover in html:
-            return "", f"invalid LaTeX in ${latex}$: {problem}"
-    return html.replace("<math ", f'<math alttext="{escape(latex)}" ', 1), None
+            return "", f"invalid LaTeX in ${latex}$: {problem}", warnings
+    return html.replace("<math ", f'<math alttext="{escape(latex)}" ', 1), None, warnings
 
 
 def math_text(latex: str) -> str:

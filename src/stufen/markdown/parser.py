@@ -23,6 +23,7 @@ from mdit_py_plugins.gfm import gfm_plugin
 from ..model import Heading, Link, Rendered
 from ..routes import is_external
 from ..slugs import heading_id
+from .callouts import callout_plugin
 from .highlight import highlight_code
 from .math import MATH_TOKENS, math_plugin, math_text, to_mathml
 from .rawhtml import raw_html_links
@@ -35,6 +36,9 @@ _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\u3040-\u30ff
 _QUOTE_BUDGET = 50_000_000
 _LABEL_CHILDREN = ("text", "code_inline", *MATH_TOKENS)  # what a heading's id and TOC label are made of
 _MULTILINE_CHILDREN = ("html_inline", "image", *MATH_TOKENS)  # HTML, alt text and formulas may span lines
+# A table scrolls sideways in its own box on a phone, rather than widening the page or breaking its words;
+# the box takes keyboard focus, so it can be scrolled without a mouse
+_TABLE_WRAP = '<div class="table-wrap" tabindex="0">\n'
 
 
 @lru_cache(maxsize=4)
@@ -44,12 +48,16 @@ def make_markdown(base_path: str = "/", unsafe_html: bool = True) -> MarkdownIt:
                                    "highlight": highlight_code})
     md.enable(["replacements", "smartquotes"])
     md.core.ruler.at("smartquotes", _bounded_smartquotes)
-    md.use(gfm_plugin).use(deflist_plugin).use(math_plugin)
+    md.use(gfm_plugin).use(deflist_plugin).use(math_plugin).use(callout_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id,
            permalink=True, permalinkSymbol='<span aria-hidden="true">#</span>')
     md.core.ruler.before("anchor", "unique_heading_ids", _unique_heading_ids)
     md.options["stufen_base_path"] = base_path
     md.add_render_rule("list_item_open", _task_item)
+    md.add_render_rule("table_open", lambda self, tokens, i, options, env:
+                       _TABLE_WRAP + self.renderToken(tokens, i, options, env))
+    md.add_render_rule("table_close", lambda self, tokens, i, options, env:
+                       self.renderToken(tokens, i, options, env) + "</div>\n")
     return md
 
 
@@ -115,6 +123,7 @@ def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True
         first_paragraph=_first_paragraph(tokens),
         words=len(_WORD.findall(text)),
         problems=tuple(env.get("math_problems", ())),
+        warnings=tuple(env.get("math_warnings", ())),
     )
 
 

@@ -55,6 +55,8 @@ def load_about(config: Config, problems: Problems) -> About | None:
                                first_line=parts.body_line)
     for line, message in rendered.problems:
         problems.error(source, line, message, "check the formula's braces and commands")
+    for line, message in rendered.warnings:
+        problems.warn(source, line, message)
     if len(problems.errors) > errors:
         return None
     return About(title, description, rendered.html, updated)
