@@ -133,10 +133,9 @@ class _Document:
                                                   "above it", "close that cell's ``` code fence or HTML block",
                                                   cell=number))
             html = html.replace(mark, cell_html)
-        for doc_line, message in rendered.problems:
+        for doc_line, message, hint in rendered.problems:
             cell, line = self.where(doc_line)
-            self.problems.append(ContentError(source, line, message, "check the formula's braces and commands",
-                                              cell=cell))
+            self.problems.append(ContentError(source, line, message, hint, cell=cell))
         links = tuple(Link(link.target, self.where(link.line)[1], self.where(link.line)[0]) for link in rendered.links)
         first = "" if _MARK_ONLY.match(rendered.first_paragraph) else rendered.first_paragraph
         rendered = replace(rendered, html=html, words=rendered.words - len(self.code) + self.code_words, links=links,

@@ -94,8 +94,8 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
 def _render_body(parts: Source, source: PurePosixPath, settings: Settings) -> Body:
     rendered = _markdown(parts.body, base_path=settings.base_path,
                          unsafe_html=settings.unsafe_html, first_line=parts.body_line)
-    return Body(rendered, {}, tuple(ContentError(source, line, message, "check the formula's braces and commands")
-                                    for line, message in rendered.problems))
+    return Body(rendered, {}, tuple(ContentError(source, line, message, hint)
+                                    for line, message, hint in rendered.problems))
 
 
 # A title or date edit leaves the body as it was: while serving, it is not rendered again.
