@@ -18,6 +18,7 @@ from ..dates import to_datetime
 from ..errors import ContentError, did_you_mean, shown
 from ..markdown.parser import render_markdown
 from ..model import Post, Tag, Track
+from ..routes import url_problem
 from ..slugs import slug_from_filename, slugify
 from .frontmatter import CONTROL_HINT, Source, SourceError, decode, split, strip_controls
 from .notebook import Body, read_notebook, render_notebook
@@ -141,8 +142,8 @@ def _post_fields(meta, lines, source, settings: Settings, problems: list[Content
         "author": _text(meta, "author", problem) or settings.author,
         "draft": _flag(meta, "draft", problem),
         "featured": _flag(meta, "featured", problem),
-        "og_image": _text(meta, "ogImage", problem),
-        "canonical_url": _text(meta, "canonicalURL", problem),
+        "og_image": _url(meta, "ogImage", problem),
+        "canonical_url": _url(meta, "canonicalURL", problem),
         "hide_edit_post": _flag(meta, "hideEditPost", problem),
         "music": _music(meta.get("music"), problem),
         "series": _text(meta, "series", problem),
@@ -160,6 +161,16 @@ def _text(meta, key, problem) -> str | None:
         problem(key, f"expected text; got {shown(value)}", f"put the value in quotes: {key}: \"{written}\"")
         return None
     return _printable(value, key, problem).strip()
+
+
+def _url(meta, key, problem) -> str | None:
+    """A URL value, checked by routes.url_problem (the one URL check): `javascript:` and the like are errors."""
+    value = _text(meta, key, problem)
+    reason = url_problem(value) if value else None
+    if reason:
+        problem(key, reason)
+        return None
+    return value
 
 
 def _printable(text: str, key, problem) -> str:
@@ -231,8 +242,11 @@ def _music(value, problem) -> tuple[Track, ...]:
             problem("music", f"expected {{title, url}} entries; got {shown(item)}",
                     'write music: {title: "Song", url: "https://…"}')
             continue
-        tracks.append(Track(_printable(item["title"], "music", problem).strip(),
-                            _printable(item["url"], "music", problem).strip()))
+        url = _printable(item["url"], "music", problem).strip()
+        if reason := url_problem(url):
+            problem("music", f"url: {reason}")
+            continue
+        tracks.append(Track(_printable(item["title"], "music", problem).strip(), url))
     return tuple(tracks)
 
 

@@ -22,6 +22,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
 from ..model import Heading, Link, Rendered
+from ..routes import is_external
 from ..slugs import heading_id
 from .highlight import highlight_code
 from .math import MATH_TOKENS, math_plugin, math_text, to_mathml
@@ -30,7 +31,6 @@ from .toc import build_toc, find_toc_heading
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
-_EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 # markdown-it's smartquotes copies a paragraph's text once per quote in it: quadratic, so a paragraph of
 # 50,000 quotes took minutes. Past this many quotes × characters a paragraph keeps straight quotes.
 _QUOTE_BUDGET = 50_000_000
@@ -208,7 +208,7 @@ def _links(tokens: list[Token], base_path: str, first_line: int) -> list[Link]:
         for child, line in child_lines(token, first_line):
             attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
             target = str(child.attrGet(attr) or "") if attr else ""
-            if not target or _EXTERNAL.match(target) or child.attrGet("class") == "header-anchor":
+            if not target or is_external(target) or child.attrGet("class") == "header-anchor":
                 continue
             links.append(Link(target, line))
             if target.startswith("/") and base_path != "/":
