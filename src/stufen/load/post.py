@@ -24,6 +24,9 @@ from .frontmatter import CONTROL_HINT, Source, SourceError, decode, split, strip
 from .notebook import Body, read_notebook, render_notebook
 
 POSTS_DIR = "posts"
+# Past this many tags a post is warned about, and feeds list only this many of its tags: every tag has its own
+# feed holding the post, so a post's tags in each of those feeds grew as tags² (5,000 tags wrote 1.2 GB).
+TAGS_PER_POST = 50
 POST_SUFFIXES = (".md", ".ipynb")
 KNOWN_KEYS = (
     "title", "description", "pubDatetime", "modDatetime", "author", "tags", "draft",
@@ -228,6 +231,9 @@ def _tags(value, problem) -> tuple[Tag, ...]:
         elif name and seen[slug].name != name:
             problem("tags", f"tag '{name}' shares the page /tags/{slug}/ with '{seen[slug].name}'; "
                     f"showing '{seen[slug].name}'", "remove one of them, or name them apart", warning=True)
+    if len(seen) > TAGS_PER_POST:
+        problem("tags", f"{len(seen)} tags; feeds list only the first {TAGS_PER_POST} of a post's tags",
+                "keep to a few tags per post: each one gets a page and a feed", warning=True)
     return tuple(seen.values())
 
 
