@@ -20,7 +20,7 @@ from ..errors import ContentError, Problems, plural, sorted_problems
 from ..extras.assets import static_and_assets
 from ..incremental.store import Store
 from ..load.frontmatter import SourceError, decode, split
-from ..load.post import discover
+from ..load.post import discover, special_files
 from ..load.posts import load_all
 from ..model import Post
 from ..output.atomic import write_atomic
@@ -64,8 +64,11 @@ def check(config: Config, mode: Mode) -> CheckResult:
     """Every problem the content has, errors and warnings, sorted by file and line."""
     problems = Problems()
     paths = discover(config.content_path)
-    texts = {_rel(path, config): path.read_bytes() for path in paths}
+    texts = dict(_readable(paths, config))  # an unreadable file is reported by load_all
     posts = load_all(paths, config, Store(None), problems)
+    for path, kind in special_files(config.content_path):
+        problems.error(_rel(path, config), None, f"not a file that can be read: it is {kind}",
+                       "replace it with a Markdown file, or start its name with '_' to leave it out")
     for source, data in texts.items():
         problems.extend(_file_problems(source, data))
     problems.extend(_future_posts(posts, texts, config, mode))
@@ -94,6 +97,14 @@ def fix_mojibake(config: Config) -> list[tuple[str, int]]:
             write_atomic(path, repaired.encode("utf-8"))
             fixed.append((_rel(path, config).as_posix(), count))
     return fixed
+
+
+def _readable(paths: list[Path], config: Config):
+    for path in paths:
+        try:
+            yield _rel(path, config), path.read_bytes()
+        except OSError:
+            continue
 
 
 def _rel(path: Path, config: Config) -> PurePosixPath:

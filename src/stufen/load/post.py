@@ -8,6 +8,7 @@ mapped to `Post` fields in exactly one function, `_post_fields`.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -52,13 +53,34 @@ class Settings:
 
 
 def discover(content_dir: Path) -> list[Path]:
-    """Every .md or .ipynb file below content/posts, sorted; `_`/`.` names are skipped, as drafts by convention."""
+    """Every .md or .ipynb file below content/posts, sorted; `_`/`.` names are skipped, as drafts by convention.
+    A named pipe, socket or device with such a name is left out: reading one waits forever (see `special_files`)."""
+    return [path for path in _candidates(content_dir) if not _special(path)]
+
+
+def special_files(content_dir: Path) -> list[tuple[Path, str]]:
+    """(path, what it is) for each post name below content/posts that is not a file `discover` can read."""
+    return [(path, kind) for path in _candidates(content_dir) if (kind := _special(path))]
+
+
+def _candidates(content_dir: Path) -> list[Path]:
     root = content_dir / POSTS_DIR
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(("_", "."))]
         found += [Path(folder, f) for f in files if f.endswith(POST_SUFFIXES) and not f.startswith(("_", "."))]
     return sorted(found, key=lambda p: p.parts)  # the order of Path comparison, without its slow __lt__
+
+
+def _special(path: Path) -> str | None:
+    """"a named pipe", "a socket", "a device" when `path` is one (a missing or looping link is left to the reader)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
 
 
 def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[Post | None, tuple[ContentError, ...]]:
