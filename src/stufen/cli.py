@@ -82,7 +82,8 @@ def deploy_command(ctx: click.Context, remote: str, branch: str, no_build: bool)
     from .commands.deploy import deploy
 
     root = ctx.obj
-    click.echo(deploy(root, root / load_config(root).out_dir, remote=remote, branch=branch))
+    config = load_config(root)
+    click.echo(deploy(root, root / config.out_dir, remote=remote, branch=branch, content_dir=config.content_dir))
 
 
 @cli.command("new")

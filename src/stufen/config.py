@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from pygments.styles import get_all_styles
 
 from .errors import ConfigError, did_you_mean
-from .routes import malformed
+from .routes import WEB_SCHEMES, url_problem
 
 # Share links a site may list (`share = [...]`): label and URL pattern; {url} and {title} are
 # percent-encoded when filled in (render/share.py).
@@ -165,6 +165,8 @@ def _validate(raw: dict, text: str) -> dict:
         try:
             values[key] = _check(key, value)
         except ValueError as exc:
+            if isinstance(exc, _EntryError):  # point at the entry's own line below its table's header
+                where = f"{CONFIG_FILE}:{_line_of(exc.entry, text, after=_line_of(key, text))}"
             problems.append(f"{where}: {key}: {exc}")
     if problems:
         raise ConfigError("\n".join(problems))
@@ -176,6 +178,8 @@ def _check(key: str, value):
     if key == "socials":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise ValueError('expected a table of name = "url", e.g. github = "https://github.com/me"')
+        for name, link in value.items():
+            _check_url(name, link, (*WEB_SCHEMES, "mailto"))
         return dict(value)
     if key == "share":
         return _check_share(value)
@@ -191,6 +195,8 @@ def _check(key: str, value):
         raise ValueError(f"unknown Pygments style {value!r} ({hint})")
     if key == "base_url":
         return _check_base_url(value)
+    if key in ("edit_url", "og_image"):
+        _check_url(None, value, relative=key == "og_image")  # an edit link leads to a forge, never into the site
     return value
 
 
@@ -214,14 +220,30 @@ def _check_share(value) -> tuple[str, ...]:
     return tuple(value)
 
 
+class _EntryError(ValueError):
+    """A problem with one entry of a table such as [socials]: the message names it, the report finds its line."""
+
+    def __init__(self, entry: str, message: str):
+        super().__init__(f"{entry}: {message}")
+        self.entry = entry
+
+
+def _check_url(name: str | None, url: str, schemes=WEB_SCHEMES, relative: bool = True) -> None:
+    """routes.url_problem, the one URL check, as this module's ValueError (the caller adds file, line and key)."""
+    problem = url_problem(url, schemes, relative=relative)
+    if problem:
+        raise _EntryError(name, problem) if name else ValueError(problem)
+
+
 def _check_base_url(url: str) -> str:
-    parts = None if malformed(url) else urlsplit(url)
-    if parts is None or parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+    if url_problem(url):
         raise ValueError(f"expected an address such as 'https://me.github.io/journal/'; got {url!r}")
     return url if url.endswith("/") else url + "/"
 
 
-def _line_of(key: str, text: str) -> int:
-    """The line a top-level key is set on (tomllib keeps no positions), 1 if unknown."""
-    match = re.search(rf"^\s*\"?{re.escape(key)}\"?\s*=|^\s*\[{re.escape(key)}\]", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+def _line_of(key: str, text: str, after: int = 1) -> int:
+    """The line a key is set on (tomllib keeps no positions), searched from line `after`; `after` if unknown."""
+    start = sum(len(line) for line in text.splitlines(keepends=True)[:after - 1])
+    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=|^\s*\[{re.escape(key)}\]", re.MULTILINE)
+    match = pattern.search(text, start)
+    return text.count("\n", 0, match.start()) + 1 if match else after

@@ -67,7 +67,7 @@ class Rendered:
     ids: frozenset[str]
     first_paragraph: str
     words: int
-    problems: tuple[tuple[int, str], ...] = ()  # (file line, message): errors such as bad LaTeX
+    problems: tuple[tuple[int, str, str], ...] = ()  # (file line, message, fix): bad LaTeX, nesting too deep
     warnings: tuple[tuple[int, str], ...] = ()  # (file line, message): what of a formula is not shown
 
 

@@ -64,3 +64,27 @@ def og_path(post: Post, config: Config) -> str:
 
 def site_og_path(config: Config) -> str:
     return config.og_image or SITE_CARD
+
+
+# The one check of every URL an author gives in front matter or stufen.toml (base_url, edit_url, [socials],
+# og_image, canonicalURL, ogImage, music urls). Anything else (`javascript:`, `data:`, `vbscript:`) would become a
+# clickable link, a canonical address or JSON-LD that runs or misleads. urlsplit drops leading blanks and tabs
+# and newlines inside the scheme, as browsers do, so ` java\tscript:` is seen for what it is.
+WEB_SCHEMES = ("http", "https")
+
+
+def url_problem(url: str, schemes: tuple[str, ...] = WEB_SCHEMES, *, relative: bool = True) -> str | None:
+    """None when `url` is allowed: one of `schemes` (http and https need a host) or, if `relative`, a path
+    on this site such as `/about/`; else the message that says what is expected."""
+    named = ["an http:// or https:// address"] if set(WEB_SCHEMES) <= set(schemes) else []
+    named += [f"a {s}: address" for s in schemes if s not in WEB_SCHEMES]
+    named += ["a path on this site such as '/about/'"] if relative else []
+    expected = " or ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+    parts = None if malformed(url) else urlsplit(url)
+    if parts is None or not url.strip():
+        return f"expected {expected}; got {url!r}"
+    if parts.scheme:
+        ok = parts.scheme in schemes and (parts.scheme == "mailto" or bool(parts.netloc))
+    else:
+        ok = relative and not parts.netloc  # `//host/x` leaves the site: write its scheme
+    return None if ok else f"expected {expected}; got {url!r}"

@@ -138,4 +138,4 @@ def test_the_body_keeps_lists_code_and_math_and_their_lines():
     [box] = boxes("> [!warning]\n> - one\n> - two\n>\n> ```python\n> print(1)\n> ```\n")
     assert box["body"].startswith("one two") and "print" in box["body"]
     assert [(link.target, link.line) for link in rendered.links] == [("/posts/x/", 3)]
-    assert [line for line, _ in rendered.problems] == [8]
+    assert [line for line, *_ in rendered.problems] == [8]

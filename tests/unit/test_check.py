@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -192,3 +193,20 @@ def test_mojibake_in_a_notebook_is_reported_by_cell_and_line(site, stufen):
         "Checked 1 file: 3 errors, 0 warnings",
     ])
     assert stufen(root, "check", "--fix")[0] == 0
+
+
+def test_files_that_cannot_be_read_are_clear_errors_not_a_traceback_or_a_hang(site, stufen):
+    """Unreadable for root too: a link to nothing, a link to itself, and a named pipe (reading one waits forever)."""
+    root = site({"content/posts/a.md": post(description="x")})
+    posts = root / "content/posts"
+    (posts / "gone.md").symlink_to("nowhere.md")
+    (posts / "loop.md").symlink_to("loop.md")
+    os.mkfifo(posts / "pipe.md")
+    code, out, err = stufen(root, "check")
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        "content/posts/gone.md: cannot read the file: No such file or directory",
+        "content/posts/loop.md: cannot read the file: Too many levels of symbolic links",
+        "content/posts/pipe.md: not a file that can be read: it is a named pipe (remove it, or replace it with the "
+        "file itself)",
+        "Checked 1 file: 3 errors, 0 warnings"]  # the one file that could be read

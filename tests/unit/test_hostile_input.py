@@ -110,7 +110,8 @@ def test_random_post_in_a_whole_build_never_raises(tmp_path_factory, meta, body)
         "stufen.toml": 'base_url = "https://example.org/blog/"\nsearch = false\n',
         "content/posts/good.md": "---\ntitle: Good\npubDatetime: 2024-05-01\ndescription: d\n---\nHi.\n"})
     (root / "content/posts/random.md").write_bytes(document(meta, body))
-    assert main(["-C", str(root), "build", "--no-cache"]) in (0, 1)
+    # 2: a stufen.toml error (edit_url and socials are checked by routes.url_problem since issue 16)
+    assert main(["-C", str(root), "build", "--no-cache"]) in (0, 1, 2)
 
 
 # Addresses as authors mistype them: placeholders in hosts, full-width delimiters, tabs, brackets, controls.
@@ -143,7 +144,8 @@ def test_random_urls_in_every_field_that_holds_one_never_raise(tmp_path_factory,
                        f"[socials]\nhome = {toml_string(social)}\n"})
     (root / "content/posts").mkdir(parents=True)
     (root / "content/posts/random.md").write_bytes(document(meta, body))
-    assert main(["-C", str(root), "build", "--no-cache"]) in (0, 1)
+    # 2: a stufen.toml error (edit_url and socials are checked by routes.url_problem since issue 16)
+    assert main(["-C", str(root), "build", "--no-cache"]) in (0, 1, 2)
 
 
 # Notebooks: random JSON shaped like a notebook (cells of every kind, odd sources, outputs and metadata).

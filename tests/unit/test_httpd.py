@@ -96,3 +96,12 @@ def test_a_flood_of_connections_leaves_the_server_answering(address):
 def test_site_folder_path_is_never_in_an_answer(address, tmp_path):
     answer = exchange(address, b"GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 403 ") and str(Path(tmp_path)).encode() not in answer
+
+
+def test_a_path_segment_longer_than_a_file_name_gets_414_not_an_empty_reply(address, capfd):
+    for path in ("/" + "a" * 300, "/" + "%C3%A9" * 200 + "/x", "/" + "/".join(["b" * 250] * 20)):
+        answer = exchange(address, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        assert answer.startswith(b"HTTP/1.1 414 "), answer[:100]
+        assert answer.endswith(b"URI Too Long: a part of this path is longer than any file name can be\n")
+    assert get(address)[0] == 200
+    assert capfd.readouterr().err == ""  # no traceback in the terminal

@@ -55,7 +55,7 @@ def test_a_formula_in_a_heading_is_in_its_id_its_toc_label_and_its_permalink_nam
     )
     assert f'<li><a href="#why-beta-matters">Why {beta}</mrow></math> matters</a></li>' in rendered.html
     assert 'aria-label="Link to this section: Why β matters"' in rendered.html
-    assert [line for line, _ in rendered.problems] == [5]
+    assert [line for line, *_ in rendered.problems] == [5]
 
 
 def test_root_relative_links_get_the_base_path_but_are_recorded_as_written():

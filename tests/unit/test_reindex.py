@@ -183,3 +183,17 @@ def test_closing_drops_a_job_waiting_for_the_edits_to_settle(tmp_path):
     reindexer.request(writer({"v": "1"}, ran=ran))
     reindexer.close()
     assert reindexer.wait(5) and ran == []
+
+
+def test_a_site_with_nothing_to_index_gets_an_empty_index_without_a_complaint(site):
+    """No posts (and a template override): Pagefind is given no page, and writes no folder to swap in."""
+    root = site({"templates/404.html": "{% extends 'base.html' %}{% block content %}<p>Lost.</p>{% endblock %}"})
+    (root / "content/posts").mkdir(parents=True)
+    said = []
+    live, reindexer = open_preview(root, echo=said.append)
+    live.rebuild()
+    assert live.error is None
+    assert reindexer.wait(60) and reindexer.runs == 1
+    assert said == []
+    assert list((root / SERVE_DIR / "pagefind").iterdir()) == []
+    assert not any(p.name.endswith("pagefind-new") for p in (root).iterdir())

@@ -41,7 +41,7 @@ def test_a_pipe_or_a_dangling_link_is_an_error_not_a_hang(site, stufen):
     os.symlink("nowhere.txt", root / "static/gone.txt")
     code, _, err = stufen(root, "build")  # a read of the pipe would block forever
     assert code == 1
-    assert "static/pipe.txt: not a regular file (a pipe, socket or device)" in err
+    assert "static/pipe.txt: not a file that can be read: it is a named pipe" in err
     assert "static/gone.txt: cannot read the file: No such file or directory\n" in err
 
 
@@ -76,7 +76,7 @@ def test_content_links_pipes_and_unreadable_folders_are_errors_not_hangs_or_sile
     code, _, err = stufen(root, "build")
     assert code == 1
     assert f"content/posts/outside.md: a link to {elsewhere}, outside the site folder" in err
-    assert "content/posts/pipe.md: not a regular file" in err
+    assert "content/posts/pipe.md: not a file that can be read: it is a named pipe" in err
     (posts / "outside.md").unlink()
     (posts / "pipe.md").unlink()
     code, out, err = stufen(root, "build")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import threading
 import time
+import warnings
 
 import pytest
 
@@ -127,3 +129,38 @@ def test_stopping_while_files_change_logs_nothing(tmp_path, caplog):
         writer.join()
     assert [r.getMessage() for r in caplog.records if r.name.startswith("watchdog")] == []
     assert logging.getLogger("watchdog").level == level  # quiet only while stopping
+
+
+def test_folders_and_config_made_after_watching_began_are_watched(tmp_path):
+    root = tmp_path / "site"
+    (root / "posts-elsewhere").mkdir(parents=True)
+    calls = Calls()
+    watcher = Watcher(root, calls, delay=0.05)
+    try:
+        for folder, name in (("templates", "base.html"), ("static", "x.css"), ("content/posts", "a.md")):
+            (root / folder).mkdir(parents=True)
+            first = calls.settle()
+            assert first >= 1  # the new folder itself is a change
+            (root / folder / name).write_text("one")
+            assert calls.settle() == first + 1, folder  # …and what is written into it later too
+        (root / "stufen.toml").write_text('title = "T"\n')
+        assert calls.settle() == first + 2
+        shutil.rmtree(root / "templates")
+        (root / "templates").mkdir()
+        settled = calls.settle()
+        (root / "templates/post.html").write_text("again")
+        assert calls.settle() == settled + 1  # a folder made anew is watched anew
+    finally:
+        watcher.stop()
+
+
+def test_posts_moved_away_and_back_rebuild_without_a_warning(watched, tmp_path):
+    root, calls = watched
+    with warnings.catch_warnings(record=True) as seen:
+        (root / "content/posts").rename(tmp_path / "posts")
+        assert calls.settle(1.5) == 1
+        (tmp_path / "posts").rename(root / "content/posts")
+        assert calls.settle() == 2
+        (root / "content/posts/b.md").write_text("new")
+        assert calls.settle() == 3
+    assert [str(w.message) for w in seen] == []

@@ -65,7 +65,7 @@ def check(config: Config, mode: Mode) -> CheckResult:
     """Every problem the content has, errors and warnings, sorted by file and line."""
     problems = Problems()
     paths = discover(config.content_path, problems)
-    texts = {_rel(path, config): path.read_bytes() for path in paths}
+    texts = dict(_readable(paths, config))  # an unreadable file is reported by load_all
     posts = load_all(paths, config, Store(None), problems)
     for source, data in texts.items():
         problems.extend(_file_problems(source, data))
@@ -93,6 +93,14 @@ def fix_mojibake(config: Config) -> list[tuple[str, int]]:
             write_atomic(path, repaired.encode("utf-8"))
             fixed.append((_rel(path, config).as_posix(), count))
     return fixed
+
+
+def _readable(paths: list[Path], config: Config):
+    for path in paths:
+        try:
+            yield _rel(path, config), path.read_bytes()
+        except OSError:
+            continue
 
 
 def _rel(path: Path, config: Config) -> PurePosixPath:

@@ -23,6 +23,7 @@ from xml.etree import ElementTree as ET
 from .. import __version__
 from ..config import Config
 from ..dates import iso
+from ..load.post import TAGS_PER_POST
 from ..model import Post
 from ..output.write import Output
 from ..render.environment import absolute_url
@@ -103,7 +104,7 @@ def _atom(config: Config, posts: Sequence[Post], path: str, home: str, title: st
         _sub(entry, "published", iso(post.published))
         _sub(entry, "updated", iso(post.sort_date))
         _sub(_sub(entry, "author"), "name", post.author)
-        for tag in post.tags:
+        for tag in post.tags[:TAGS_PER_POST]:  # the post is in each tag's feed: all its tags would be tags²
             _sub(entry, "category", term=tag.slug, label=tag.name)
         _sub(entry, "summary", post.description)
         _sub(entry, "content", feed_html(post.html, link), type="html")
@@ -127,7 +128,7 @@ def rss(config: Config, posts: Sequence[Post], now: datetime) -> bytes:
                            ("pubDate", format_datetime(post.published))):
             ET.SubElement(item, name).text = _clean(text)
         ET.SubElement(item, "guid", isPermaLink="false").text = entry_id(config, post)
-        for tag in post.tags:
+        for tag in post.tags[:TAGS_PER_POST]:
             ET.SubElement(item, "category").text = _clean(tag.name)
         ET.SubElement(item, f"{{{CONTENT}}}encoded").text = _clean(feed_html(post.html, link))
     return _xml(root)

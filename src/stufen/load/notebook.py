@@ -133,10 +133,9 @@ class _Document:
                                                   "above it", "close that cell's ``` code fence or HTML block",
                                                   cell=number))
             html = html.replace(mark, cell_html)
-        for doc_line, message in rendered.problems:
+        for doc_line, message, hint in rendered.problems:
             cell, line = self.where(doc_line)
-            self.problems.append(ContentError(source, line, message, "check the formula's braces and commands",
-                                              cell=cell))
+            self.problems.append(ContentError(source, line, message, hint, cell=cell))
         for doc_line, message in rendered.warnings:
             cell, line = self.where(doc_line)
             self.problems.append(ContentError(source, line, message, warning=True, cell=cell))

@@ -16,11 +16,15 @@ from ..dates import to_datetime
 from ..errors import ContentError, Problems, did_you_mean, shown
 from ..model import Post, Tag, Track
 from ..output.tree import files_under
+from ..routes import url_problem
 from ..slugs import slug_from_filename, slugify
 from .frontmatter import CONTROL_HINT, SourceError, strip_controls
 from .readers import EXTENSIONS, reader_for
 
 POSTS_DIR = "posts"
+# Past this many tags a post is warned about, and feeds list only this many of its tags: every tag has its own
+# feed holding the post, so a post's tags in each of those feeds grew as tags² (5,000 tags wrote 1.2 GB).
+TAGS_PER_POST = 50
 KNOWN_KEYS = (
     "title", "description", "pubDatetime", "modDatetime", "author", "tags", "draft",
     "featured", "slug", "postSlug", "ogImage", "canonicalURL", "hideEditPost",
@@ -126,8 +130,8 @@ def _post_fields(meta, lines, source, settings: Settings, problems: list[Content
         "author": text_field(meta, "author", problem) or settings.author,
         "draft": _flag(meta, "draft", problem),
         "featured": _flag(meta, "featured", problem),
-        "og_image": text_field(meta, "ogImage", problem),
-        "canonical_url": text_field(meta, "canonicalURL", problem),
+        "og_image": _url(meta, "ogImage", problem),
+        "canonical_url": _url(meta, "canonicalURL", problem),
         "hide_edit_post": _flag(meta, "hideEditPost", problem),
         "music": _music(meta.get("music"), problem),
         "series": text_field(meta, "series", problem),
@@ -149,6 +153,16 @@ def text_field(meta, key, problem) -> str | None:
         problem(key, f"expected text; got {shown(value)}", f"put the value in quotes: {key}: \"{written}\"")
         return None
     return _printable(value, key, problem).strip()
+
+
+def _url(meta, key, problem) -> str | None:
+    """A URL value, checked by routes.url_problem (the one URL check): `javascript:` and the like are errors."""
+    value = text_field(meta, key, problem)
+    reason = url_problem(value) if value else None
+    if reason:
+        problem(key, reason)
+        return None
+    return value
 
 
 def _printable(text: str, key, problem) -> str:
@@ -207,6 +221,9 @@ def _tags(value, problem) -> tuple[Tag, ...]:
         elif name and seen[slug].name != name:
             problem("tags", f"tag '{name}' shares the page /tags/{slug}/ with '{seen[slug].name}'; "
                     f"showing '{seen[slug].name}'", "remove one of them, or name them apart", warning=True)
+    if len(seen) > TAGS_PER_POST:
+        problem("tags", f"{len(seen)} tags; feeds list only the first {TAGS_PER_POST} of a post's tags",
+                "keep to a few tags per post: each one gets a page and a feed", warning=True)
     return tuple(seen.values())
 
 
@@ -221,8 +238,11 @@ def _music(value, problem) -> tuple[Track, ...]:
             problem("music", f"expected {{title, url}} entries; got {shown(item)}",
                     'write music: {title: "Song", url: "https://…"}')
             continue
-        tracks.append(Track(_printable(item["title"], "music", problem).strip(),
-                            _printable(item["url"], "music", problem).strip()))
+        url = _printable(item["url"], "music", problem).strip()
+        if reason := url_problem(url):
+            problem("music", f"url: {reason}")
+            continue
+        tracks.append(Track(_printable(item["title"], "music", problem).strip(), url))
     return tuple(tracks)
 
 

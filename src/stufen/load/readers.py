@@ -39,8 +39,8 @@ class MarkdownReader:
                unsafe_html: bool) -> Body:
         rendered = render_markdown(parts.body, base_path=base_path, unsafe_html=unsafe_html,
                                    first_line=parts.body_line)
-        return Body(rendered, {}, (*(ContentError(source, line, message, "check the formula's braces and commands")
-                                     for line, message in rendered.problems),
+        return Body(rendered, {}, (*(ContentError(source, line, message, hint)
+                                     for line, message, hint in rendered.problems),
                                    *(ContentError(source, line, message, warning=True)
                                      for line, message in rendered.warnings)))
 

@@ -83,6 +83,9 @@ def _starts_code_span(src: str, start: int, end: int) -> bool:
     return False
 
 
+MATH_HINT = "check the formula's braces and commands"
+
+
 @lru_cache(maxsize=8)
 def _backtick_runs(src: str) -> dict[int, list[int]]:
     """Where each length of backtick run starts in a paragraph (a closing run may follow a backslash)."""
@@ -97,7 +100,7 @@ def _render(token: Token, display: bool, env: dict, tag: str = "div") -> str:
     html, problem, warnings = convert_formula(latex, display)
     env.setdefault("math_warnings", []).extend((token.meta.get("line", 1), warning) for warning in warnings)
     if problem:
-        env.setdefault("math_problems", []).append((token.meta.get("line", 1), problem))
+        env.setdefault("problems", []).append((token.meta.get("line", 1), problem, MATH_HINT))
         return f'<code class="math-error">{escape(latex)}</code>'
     if not display:
         return html

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.rules_core.smartquotes import QUOTE_RE, process_inlines
 from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
@@ -40,6 +41,11 @@ _MULTILINE_CHILDREN = ("html_inline", "image", *MATH_TOKENS)  # HTML, alt text a
 # the box takes keyboard focus, so it can be scrolled without a mouse
 _TABLE_WRAP = '<div class="table-wrap" tabindex="0">\n'
 
+# How deep blocks may nest (a list level counts 2, a blockquote 1). markdown-it's commonmark preset allows 20 and
+# silently drops everything after a deeper block: a list 10 levels deep lost the rest of the post. Past this a
+# post is an error at the line; nesting is recursion in the parser, so the limit also bounds the Python stack.
+MAX_NESTING = 200
+
 
 @lru_cache(maxsize=4)
 def make_markdown(base_path: str = "/", unsafe_html: bool = True) -> MarkdownIt:
@@ -53,6 +59,8 @@ def make_markdown(base_path: str = "/", unsafe_html: bool = True) -> MarkdownIt:
            permalink=True, permalinkSymbol='<span aria-hidden="true">#</span>')
     md.core.ruler.before("anchor", "unique_heading_ids", _unique_heading_ids)
     md.options["stufen_base_path"] = base_path
+    md.options["maxNesting"] = MAX_NESTING
+    md.block.tokenize = partial(_tokenize_or_report, md.block.tokenize)
     md.add_render_rule("list_item_open", _task_item)
     md.add_render_rule("table_open", lambda self, tokens, i, options, env:
                        _TABLE_WRAP + self.renderToken(tokens, i, options, env))
@@ -72,6 +80,15 @@ def _task_item(self, tokens: list[Token], idx: int, options, env) -> str:
     checked = ' checked=""' if meta["checked"] else ""
     return (f'{html}<input class="task-list-item-checkbox" disabled="" type="checkbox"{checked}'
             f' aria-label="{escapeHtml(name or "Task")}"> ')
+
+
+def _tokenize_or_report(tokenize, state: StateBlock, start: int, end: int) -> None:
+    """markdown-it's block tokenizer, noting in `env` the first line it would skip for nesting too deep."""
+    if state.level >= state.md.options.maxNesting and "too_deep" not in state.env:
+        line = state.skipEmptyLines(start)
+        if line < end and state.sCount[line] >= state.blkIndent:
+            state.env["too_deep"] = line
+    tokenize(state, start, end)
 
 
 def _bounded_smartquotes(state: StateCore) -> None:
@@ -104,7 +121,12 @@ def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True
                     first_line: int = 1) -> Rendered:
     """Render a post body; `first_line` is the file line the body starts on."""
     md = make_markdown(base_path, unsafe_html)
-    tokens = md.parse(text, {})
+    env: dict = {"problems": []}
+    tokens = md.parse(text, env)
+    if "too_deep" in env:
+        env["problems"].append((first_line + env["too_deep"], "lists or blockquotes nested too deeply (over "
+                                f"{MAX_NESTING // 2} lists or {MAX_NESTING - 1} blockquotes inside each other)",
+                                "nest less deeply; the rest of the post would be lost"))
     headings = _headings(tokens)
     links = _links(tokens, base_path, first_line) + raw_html_links(tokens, base_path, first_line)
     toc_at = find_toc_heading(tokens)
@@ -113,7 +135,6 @@ def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True
         tokens.insert(toc_at + 3, Token("html_block", "", 0, content=toc_html))
     _mark_images(tokens)
     _stamp_math_lines(tokens, first_line)
-    env: dict = {}
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(
         html=html,
@@ -122,7 +143,7 @@ def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True
         ids=frozenset(_ID.findall(html)),
         first_paragraph=_first_paragraph(tokens),
         words=len(_WORD.findall(text)),
-        problems=tuple(env.get("math_problems", ())),
+        problems=tuple(env["problems"]),
         warnings=tuple(env.get("math_warnings", ())),
     )
 

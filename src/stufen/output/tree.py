@@ -12,7 +12,9 @@ cannot be read is an error, never an empty folder.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,8 +74,10 @@ def _kind(entry: os.DirEntry, path: Path, outside: Path) -> str:
     except OSError as exc:  # a dangling link: the same words as any file that cannot be read
         return f"{_UNREADABLE}{exc.strerror}"
     except RuntimeError:  # a loop of links
-        return f"{_UNREADABLE}a link that leads back to itself"
-    return "not a regular file (a pipe, socket or device): Stufen reads only files"
+        return f"{_UNREADABLE}{os.strerror(errno.ELOOP)}"
+    mode = entry.stat().st_mode
+    kind = "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"not a file that can be read: it is {kind}"
 
 
 _UNREADABLE = "cannot read the file: "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import socket
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from ..errors import ConfigError
@@ -41,15 +42,26 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.split("?", 1)[0] == EVENTS:
             self._events()
         else:
-            self._send(self.server.preview.respond("GET", self.path))
+            self._answer("GET")
 
     def do_HEAD(self) -> None:  # noqa: N802
-        self._send(self.server.preview.respond("HEAD", self.path))
+        self._answer("HEAD")
 
     def __getattr__(self, name: str):
         if name.startswith("do_"):  # POST, PUT, DELETE, …: 405 instead of http.server's 501
-            return lambda: self._send(self.server.preview.respond(name[3:], self.path))
+            return lambda: self._answer(name[3:])
         raise AttributeError(name)
+
+    def _answer(self, method: str) -> None:
+        """`Preview.respond`, or a 500 with one line in the terminal: never an empty reply and a traceback."""
+        try:
+            response = self.server.preview.respond(method, self.path)
+        except Exception as exc:  # a bug or an odd file-system error: the server must answer, and stay up
+            message = f"Stufen could not answer {method} {self.path[:200]}: {type(exc).__name__}: {exc}"
+            print(message, file=sys.stderr)
+            response = Response(500, (("Content-Type", "text/plain; charset=utf-8"),
+                                      ("Content-Length", str(len(message.encode()) + 1))), message.encode() + b"\n")
+        self._send(response)
 
     def _send(self, response: Response) -> None:
         if self.headers.get("Content-Length", "0") != "0" or "Transfer-Encoding" in self.headers:

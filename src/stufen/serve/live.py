@@ -9,6 +9,7 @@ the browser over server-sent events, which shows the report as an overlay.
 
 from __future__ import annotations
 
+import errno
 import mimetypes
 import threading
 import traceback
@@ -146,8 +147,13 @@ class Preview:
         parts = unquote(path[len(base):]).split("/")
         if any(part in ("..", ".") or "\\" in part or "\0" in part for part in parts):
             return _text(403, "Forbidden: the path leaves the site folder\n")
-        with self.reading():
-            response = self._file(path, [p for p in parts if p], method == "HEAD")
+        try:
+            with self.reading():
+                response = self._file(path, [p for p in parts if p], method == "HEAD")
+        except OSError as exc:  # a name longer than the file system allows (255 bytes a segment): not a page
+            if exc.errno != errno.ENAMETOOLONG:
+                raise
+            return _text(414, "URI Too Long: a part of this path is longer than any file name can be\n")
         if response.status == 404 and (moved := self._moved(path, base, query)):
             return _redirect(moved)  # under an old, longer base path (/journal/ → /): not a page of the site
         return response

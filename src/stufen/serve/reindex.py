@@ -91,6 +91,7 @@ def refresh(folder: Path, job: Job) -> None:
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         job(folder, output=fresh)
+        fresh.mkdir(exist_ok=True)  # no page to index (no posts, or templates that mark none): an empty index
         swap_in(fresh, folder / INDEX)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)

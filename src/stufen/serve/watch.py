@@ -12,11 +12,13 @@ import logging
 import os
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from ..config import CONFIG_FILE
 
@@ -78,11 +80,14 @@ class _Relevant(FileSystemEventHandler):
         self.config = str(root / CONFIG_FILE)
         self.folders = tuple(str(root / name) + os.sep for name in (content_dir, *WATCHED_DIRS))
         self.poke = poke
+        self.gone: set[str] = set()  # top folders deleted or moved away since the Watcher last looked
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in CHANGES or (event.is_directory and event.event_type == "modified"):
             return  # a folder's "modified" only echoes a change to a file in it, seen on its own
         paths = [os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or "")]
+        if event.is_directory and event.event_type in ("deleted", "moved") and paths[0] + os.sep in self.folders:
+            self.gone.add(paths[0])
         if any(p and self.matters(p) for p in paths):
             self.poke()
 
@@ -93,19 +98,42 @@ class _Relevant(FileSystemEventHandler):
 
 
 class Watcher:
-    """Watches content/, templates/, static/ and stufen.toml under `root`; `stop()` ends it."""
+    """Watches content/, templates/, static/ and stufen.toml under `root`; `stop()` ends it.
+
+    A top folder made after watching began (`mkdir templates`) is watched from the rebuild its
+    creation causes on; one removed and made again is watched afresh (its old watch went with it)."""
 
     def __init__(self, root: Path, on_change: Callable[[], None], content_dir: str = "content",
                  delay: float = 0.05):
         root = root.resolve()
-        self.debouncer = Debouncer(on_change, delay)
+        # watchdog (7.1) warns when a watched folder moved out of the tree (`mv content/posts /tmp`) comes back:
+        # inotify still watches its inode and gives the same descriptor, so watchdog replaces the folder's
+        # callback with the very same callback. Nothing is lost (the move back is seen and rebuilt): noise.
+        warnings.filterwarnings("ignore", r"Callback with id .* already exists for watch", RuntimeWarning,
+                                r"watchdog\.observers\.inotify")
+        self.on_change = on_change
+        self.folders = [root / name for name in (content_dir, *WATCHED_DIRS)]
+        self.debouncer = Debouncer(self._changed, delay)
         self.handler = _Relevant(root, content_dir, self.debouncer.poke)
         self.observer = Observer()
         self.observer.schedule(self.handler, str(root), recursive=False)  # stufen.toml, new folders
-        for name in (content_dir, *WATCHED_DIRS):
-            if (root / name).is_dir():
-                self.observer.schedule(self.handler, str(root / name), recursive=True)
+        self._watches: dict[Path, ObservedWatch] = {}
+        self._follow_folders()
         self.observer.start()
+
+    def _changed(self) -> None:
+        self._follow_folders()
+        self.on_change()
+
+    def _follow_folders(self) -> None:
+        """Watch each top folder that is there now; one that went has lost its watch, so it is watched anew."""
+        for folder in self.folders:
+            if str(folder) in self.handler.gone:
+                self.handler.gone.discard(str(folder))
+                if folder in self._watches:
+                    self.observer.unschedule(self._watches.pop(folder))
+            if folder not in self._watches and folder.is_dir():
+                self._watches[folder] = self.observer.schedule(self.handler, str(folder), recursive=True)
 
     def stop(self) -> None:
         """Stop watching. A watch thread stopped mid-read logs an error about being stopped

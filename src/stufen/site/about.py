@@ -53,8 +53,8 @@ def load_about(config: Config, problems: Problems) -> About | None:
     updated = _updated(parts, source, config.timezone, problems)
     rendered = render_markdown(parts.body, base_path=config.base_path, unsafe_html=config.unsafe_html,
                                first_line=parts.body_line)
-    for line, message in rendered.problems:
-        problems.error(source, line, message, "check the formula's braces and commands")
+    for line, message, hint in rendered.problems:
+        problems.error(source, line, message, hint)
     for line, message in rendered.warnings:
         problems.warn(source, line, message)
     if len(problems.errors) > errors:
