@@ -126,6 +126,16 @@ def check_command(root: Path, fmt: str, fix: bool, strict: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
+@cli.command("import")
+@click.argument("src", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("dest", type=click.Path(path_type=Path))
+def import_command(src: Path, dest: Path) -> None:
+    """Turn another generator's site (AstroPaper v1–v5) in SRC into a Stufen site in the new folder DEST."""
+    from .commands.importing import import_site
+
+    click.echo(import_site(src, dest).format())
+
+
 @cli.command("clean")
 @click.pass_obj
 def clean_command(root: Path) -> None:

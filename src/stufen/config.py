@@ -19,6 +19,7 @@ from pygments.styles import get_all_styles
 
 from .errors import ConfigError, did_you_mean
 from .routes import WEB_SCHEMES, url_problem
+from .slugs import URL_RULES
 
 # Share links a site may list (`share = [...]`): label and URL pattern; {url} and {title} are
 # percent-encoded when filled in (render/share.py).
@@ -67,6 +68,7 @@ class Config:
     dark_code_style: str = "github-dark"
     out_dir: str = "_site"
     content_dir: str = "content"
+    urls: str = "stufen"  # how post URLs are made: "stufen", or "astro-paper-v1"…"-v5" to keep an imported blog's
     max_post_mb: int = 20  # a post file larger than this is an error, not a build that reads it (a link to /dev/zero)
 
     @property
@@ -190,6 +192,9 @@ def _check(key: str, value):
         raise ValueError(f"expected a positive number; got {value}")
     if key == "timezone":
         _check_timezone(value)
+    if key == "urls" and value not in URL_RULES:
+        hint = did_you_mean(value, URL_RULES) or "known: " + ", ".join(URL_RULES)
+        raise ValueError(f"unknown URL rule {value!r} ({hint})")
     if key.endswith("_code_style") and value not in CODE_STYLES:
         hint = did_you_mean(value, CODE_STYLES) or "see `pygmentize -L styles`"
         raise ValueError(f"unknown Pygments style {value!r} ({hint})")

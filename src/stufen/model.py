@@ -102,6 +102,7 @@ class Post:
     lines: Mapping[str, int] = field(default_factory=dict)  # front matter key → file line, for later messages
     front_matter_cell: int | None = None  # a notebook's front matter cell: `lines` count within it
     attachments: Mapping[str, bytes] = field(default_factory=dict)  # files beside the page (notebook images)
+    aliases: tuple[str, ...] = ()  # old URLs ("/posts/old/") that get a page redirecting here (site/aliases)
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)

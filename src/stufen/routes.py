@@ -88,3 +88,17 @@ def url_problem(url: str, schemes: tuple[str, ...] = WEB_SCHEMES, *, relative: b
     else:
         ok = relative and not parts.netloc  # `//host/x` leaves the site: write its scheme
     return None if ok else f"expected {expected}; got {url!r}"
+
+
+def alias_url(path: str) -> str | None:
+    """The URL of the redirect page an `aliases:` entry asks for ("/posts/old" → "/posts/old/"; a name ending
+    in .html stays a file), or None when it is not a plain path on this site (a scheme, `..`, `?`, `#`, `\\`,
+    or nothing). Aliases are written as the old site served them, below the base path like every page."""
+    parts = path.strip().split("/")
+    if (not path.startswith("/") or malformed(path) or any(c in path for c in "?#\\%") or
+            any(p in (".", "..") or not p.isprintable() for p in parts) or path.startswith("//")):
+        return None
+    clean = "/".join(p for p in parts if p)
+    if not clean:
+        return None
+    return f"/{clean}" if clean.endswith(".html") else f"/{clean}/"

@@ -16,8 +16,8 @@ from ..dates import to_datetime
 from ..errors import ContentError, Problems, did_you_mean, shown
 from ..model import Post, Tag, Track
 from ..output.tree import files_under
-from ..routes import url_problem
-from ..slugs import slug_from_filename, slugify
+from ..routes import alias_url, url_problem
+from ..slugs import slugify, url_slug
 from .frontmatter import CONTROL_HINT, SourceError, strip_controls
 from .readers import EXTENSIONS, reader_for
 
@@ -28,7 +28,7 @@ TAGS_PER_POST = 50
 KNOWN_KEYS = (
     "title", "description", "pubDatetime", "modDatetime", "author", "tags", "draft",
     "featured", "slug", "postSlug", "ogImage", "canonicalURL", "hideEditPost",
-    "timezone", "music", "series", "seriesOrder",
+    "timezone", "music", "series", "seriesOrder", "aliases",
 )
 # Names other generators use, so a migrating author is told what Stufen calls them.
 _ALIASES = {"date": "pubDatetime", "pubDate": "pubDatetime", "published": "pubDatetime",
@@ -46,6 +46,7 @@ class Settings:
     base_path: str = "/"
     unsafe_html: bool = True
     posts_dir: str = "content/posts"  # relative to the site folder, as `Post.source` is
+    urls: str = "stufen"  # the URL rule (slugs.URL_RULES): Stufen's own, or an AstroPaper version's
 
 
 def discover(content_dir: Path, problems: Problems | None = None) -> list[Path]:
@@ -118,9 +119,10 @@ def _post_fields(meta, lines, source, settings: Settings, problems: list[Content
         alias = next((k for k in meta if _ALIASES.get(k) == "pubDatetime"), None)
         problem(None, "pubDatetime: missing",
                 f"rename '{alias}' to 'pubDatetime'" if alias else "add e.g. 'pubDatetime: 2024-05-01T09:30:00+02:00'")
-    slug_text = text_field(meta, "slug", problem) or text_field(meta, "postSlug", problem)
+    slug = _slug(meta, source.relative_to(settings.posts_dir), settings.urls, title or "", problem)
     return {
-        "slug": post_slug(source.relative_to(settings.posts_dir), slug_text),
+        "slug": slug,
+        "aliases": _aliases(meta.get("aliases"), problem),
         "title": title or "",
         "description": text_field(meta, "description", problem) or "",
         "published": published or datetime.min,
@@ -227,6 +229,24 @@ def _tags(value, problem) -> tuple[Tag, ...]:
     return tuple(seen.values())
 
 
+def _aliases(value, problem) -> tuple[str, ...]:
+    """Old paths of this post (`aliases: ["/posts/old-name/"]`): each gets a page that redirects here."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        problem("aliases", f"expected a list of paths; got {shown(value)}", 'write aliases: ["/posts/old-name/"]')
+        return ()
+    urls = []
+    for item in items:
+        url = alias_url(_printable(item, "aliases", problem))
+        if url is None:
+            problem("aliases", f"expected a path on this site such as '/posts/old-name/'; got {item!r}")
+        elif url not in urls:
+            urls.append(url)
+    return tuple(urls)
+
+
 def _music(value, problem) -> tuple[Track, ...]:
     """One {title, url} or a list of them."""
     if value is None:
@@ -246,21 +266,42 @@ def _music(value, problem) -> tuple[Track, ...]:
     return tuple(tracks)
 
 
-def read_slug(data: bytes, source: PurePosixPath, posts_dir: str) -> str | None:
+def read_slug(data: bytes, source: PurePosixPath, posts_dir: str, urls: str = "stufen") -> str | None:
     """The slug a post file claims, from its front matter alone (drafts too); None when that cannot be read."""
     try:
         meta = reader_for(source).read(data, source).meta
     except SourceError:
         return None
-    explicit = [v.strip() for v in (meta.get("slug"), meta.get("postSlug")) if isinstance(v, str) and v.strip()]
-    return post_slug(source.relative_to(posts_dir), explicit[0] if explicit else None)
+    title = meta.get("title") if isinstance(meta.get("title"), str) else ""
+    return _slug(meta, source.relative_to(posts_dir), urls, title.strip(), lambda *args, **kwargs: None)
 
 
-def post_slug(below_posts: PurePosixPath, explicit: str | None) -> str:
-    """Folders below content/posts stay in the URL; the last part is the slug."""
-    folders = [slugify(p) for p in below_posts.parts[:-1]]
-    name = slugify(explicit) if explicit else slug_from_filename(below_posts.stem)
-    return "/".join([*folders, name])
+def post_slug(below_posts: PurePosixPath, explicit: str | None, urls: str = "stufen") -> str:
+    """Folders below content/posts stay in the URL; the last part is the slug (`urls`: the rule, see slugs)."""
+    return url_slug(below_posts.parts, urls, slug=explicit)[0]
+
+
+def _slug(meta, below_posts: PurePosixPath, urls: str, title: str, problem) -> str:
+    """The post's path below /posts/ under the site's URL rule; an explicit slug that had to be made safe, or a
+    key the rule ignores, is a warning (the URL then differs from the one the author may expect)."""
+    def text(key):
+        value = meta.get(key)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    slug, legacy = text("slug"), text("postSlug")
+    old = urls in ("astro-paper-v1", "astro-paper-v2")
+    if urls == "stufen":
+        slug = slug or legacy
+    elif ignored := ("slug" if old and slug else "postSlug" if not old and legacy else None):
+        problem(ignored, f"{urls} ignores '{ignored}:'; the URL comes from "
+                f"{'postSlug: or the title' if old else 'slug: or the file name'}",
+                f"to keep that address too, add aliases: [\"/posts/{text(ignored)}/\"]", warning=True)
+    made, kept = url_slug(below_posts.parts, urls, slug=slug, post_slug=legacy, title=title)
+    if not kept and urls != "stufen":  # Stufen's own rule has always made such slugs safe without a word
+        key = "slug" if slug and not old else ("postSlug" if legacy else "title")
+        problem(key, f"cannot be a URL as written; the post is at /posts/{made}/",
+                "use letters, digits, '-', '_', '.' and '~' only", warning=True)
+    return made
 
 
 def _shorten(text: str, limit: int = 160) -> str:

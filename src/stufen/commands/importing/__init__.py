@@ -1,0 +1,38 @@
+"""`stufen import SRC DEST`: another generator's site → a Stufen site folder that builds with no edits.
+
+One module per kind of source, each with `NAME`, `detect(src) -> bool` and `convert(src, dest, report)`;
+`import_site` asks them in turn and runs the first that recognises SRC. SRC is only ever read; DEST must be
+empty (or absent), so nothing of the author's is overwritten. Add a source kind (an Obsidian vault, told by its
+`.obsidian/` folder) by adding its module to SOURCES.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...errors import ConfigError
+from . import astropaper
+from .common import ImportReport
+
+SOURCES = (astropaper,)
+
+
+def import_site(src: Path, dest: Path) -> ImportReport:
+    """Convert the site in `src` into a new Stufen site in `dest`; the report says what was not carried over."""
+    src, dest = src.resolve(), dest.resolve()
+    if not src.is_dir():
+        raise ConfigError(f"no site to import: {src} is not a folder")
+    if dest == src or dest.is_relative_to(src):
+        raise ConfigError(f"{dest} is inside {src}: choose a destination outside the site being imported")
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise ConfigError(f"{dest} is not empty: give a new or empty folder, so nothing in it is overwritten")
+    source = next((kind for kind in SOURCES if kind.detect(src)), None)
+    if source is None:
+        known = ", ".join(kind.NAME for kind in SOURCES)
+        raise ConfigError(f"{src} is not a site stufen can import (known: {known}; an AstroPaper site has "
+                          f"src/data/blog/ or src/content/blog/)")
+    report = ImportReport(src, dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    source.convert(src, dest, report)
+    report.save()
+    return report

@@ -1,0 +1,83 @@
+"""What every importer shares: the report of what was not carried over, copying, and writing stufen.toml."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPORT_FILE = "import-report.txt"
+
+
+@dataclass
+class ImportReport:
+    """What an import did, and each thing it could not carry over with its file and line in SRC."""
+
+    src: Path
+    dest: Path
+    kind: str = ""
+    posts: int = 0
+    files: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, path: Path | str, line: int | None, message: str) -> None:
+        """`src/config.ts:12: message`, the path relative to SRC."""
+        shown = Path(path).relative_to(self.src).as_posix() if Path(path).is_absolute() else str(path)
+        self.notes.append(f"{shown}:{line}: {message}" if line else f"{shown}: {message}")
+
+    def format(self) -> str:
+        head = (f"Imported {self.kind} from {self.src} into {self.dest}: {self.posts} post"
+                f"{'s' * (self.posts != 1)}, {self.files} other file{'s' * (self.files != 1)}.")
+        if not self.notes:
+            return head + "\nEverything was carried over."
+        return "\n".join([head, f"Not carried over ({len(self.notes)}), also in {REPORT_FILE}:",
+                          *(f"  {note}" for note in self.notes)])
+
+    def save(self) -> None:
+        (self.dest / REPORT_FILE).write_text(self.format() + "\n", encoding="utf-8")
+
+
+def copy_tree(src: Path, dest: Path, report: ImportReport, skip=lambda rel: False) -> list[Path]:
+    """Copy the files below `src` to `dest` (same relative paths), in sorted order; links are reported, not
+    followed (one could lead out of the site), and `skip(rel)` ones are left out. Returns the copied paths."""
+    copied = []
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        if path.is_symlink():
+            report.note(path, None, "a symbolic link: not copied (copy the file it points to, if it belongs)")
+        elif path.is_file() and not skip(rel) and not any(p.is_symlink() for p in path.parents):
+            copy_file(path, dest / rel)
+            copied.append(dest / rel)
+    return copied
+
+
+def copy_file(src: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dest)
+
+
+def toml_text(settings: dict, tables: dict[str, dict[str, str]], comments: dict[str, str]) -> str:
+    """stufen.toml from plain values (str, int, bool); `comments` add a line above a key saying where it came from."""
+    lines = ["# Written by `stufen import`; every key is described in the README (\"Configuration\").", ""]
+    for key, value in settings.items():
+        if key in comments:
+            lines.append(f"# {comments[key]}")
+        lines.append(f"{key} = {_toml_value(value)}")
+    for name, table in tables.items():
+        if table:
+            lines += ["", f"[{name}]", *(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items())]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def _toml_key(key: str) -> str:
+    bare = key.replace("-", "").replace("_", "").isalnum() and key.isascii()
+    return key if bare else json.dumps(key, ensure_ascii=False)
