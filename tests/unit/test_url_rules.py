@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 import pytest
-from conftest import post
 
+from conftest import post
 from stufen.load.post import Settings, load_post
 from stufen.slugs import github_slug, url_slug
 
@@ -93,3 +93,45 @@ def test_an_unsafe_explicit_slug_on_an_imported_site_is_a_warning_naming_the_new
 def test_an_unsafe_explicit_slug_on_a_stufen_site_is_made_safe_silently_as_before():
     post_, problems = load(post("T", description="d", slug='"What is AI?"'), "content/posts/x.md", "stufen")
     assert (post_.slug, problems) == ("what-is-ai", ())
+
+
+def test_an_explicit_slug_keeps_its_capitals_on_a_stufen_site(site, stufen):
+    root = site({"content/posts/x.md": post("CJK", description="d", slug="深度学习-Intro")})
+    assert stufen(root, "build", "--strict")[0] == 0
+    assert (root / "_site/posts/深度学习-Intro/index.html").is_file()
+
+
+def test_aliases_write_redirect_pages_that_no_sitemap_or_feed_lists(site, stufen):
+    root = site({"stufen.toml": 'base_url = "https://example.org/blog/"\n',
+                 "content/posts/new-name.md": post("Renamed", description="d",
+                                                   aliases='["/posts/old-name/", "/posts/Older", "/old.html"]')})
+    code, _, err = stufen(root, "build", "--strict")
+    assert (code, err) == (0, "")
+    out = root / "_site"
+    page = (out / "posts/old-name/index.html").read_text()
+    assert '<meta http-equiv="refresh" content="0; url=/blog/posts/new-name/">' in page
+    assert '<link rel="canonical" href="https://example.org/blog/posts/new-name/">' in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert (out / "posts/Older/index.html").read_text() == page
+    assert (out / "old.html").read_text() == page
+    for listing in ("sitemap.xml", "feed.xml", "rss.xml"):
+        text = (out / listing).read_text()
+        assert "new-name" in text and "old-name" not in text and "Older" not in text and "old.html" not in text
+
+
+def test_an_alias_on_a_page_the_site_builds_is_an_error_at_its_line(site, stufen):
+    root = site({"content/posts/a.md": post("A", description="d", aliases='["/posts/b/", "/tags/"]'),
+                 "content/posts/b.md": post("B", description="d", aliases='"/posts/a-old/"'),
+                 "content/posts/c.md": post("C", description="d", aliases='["/posts/a-old/"]'),
+                 "content/posts/d.md": post("D", description="d", aliases='"https://x.org/"')})
+    code, _, err = stufen(root, "build")
+    assert code == 1
+    assert err.splitlines() == [
+        "content/posts/a.md:5: aliases: /posts/b/ is also the post content/posts/b.md "
+        "(remove this alias, or move the other page)",
+        "content/posts/a.md:5: aliases: /tags/ is also the page /tags/ (remove this alias, or move the other page)",
+        "content/posts/c.md:5: aliases: /posts/a-old/ is also an alias of content/posts/b.md "
+        "(keep the alias in one post only)",
+        "content/posts/d.md:5: aliases: expected a path on this site such as '/posts/old-name/'; got 'https://x.org/'",
+        "Build failed: 4 errors",
+    ]

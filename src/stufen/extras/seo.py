@@ -31,12 +31,14 @@ def site_files(site: Site, pages: Sequence[Page], now: datetime) -> list[Output]
 
 
 def listed(site: Site, pages: Sequence[Page]) -> list[Page]:
-    """Public pages: not the 404 page or redirects (`aliases:`), no drafts, no posts whose canonicalURL points elsewhere."""
+    """Public pages: not the 404 page or redirects (`aliases:`), no drafts, no posts whose canonicalURL points
+    elsewhere."""
     config = site.config
     shown = []
     for page in pages:
         post = page.context.get("post")
-        if page.url in NOT_LISTED or page.template == "redirect.html" or (post and (post.draft or _canonical_elsewhere(config, post))):
+        redirect = page.template == "redirect.html"
+        if page.url in NOT_LISTED or redirect or (post and (post.draft or _canonical_elsewhere(config, post))):
             continue
         shown.append(page)
     return shown

@@ -1,9 +1,9 @@
 """`stufen import SRC DEST`: another generator's site → a Stufen site folder that builds with no edits.
 
-One module per kind of source, each with `NAME`, `detect(src) -> bool` and `convert(src, dest, report)`;
-`import_site` asks them in turn and runs the first that recognises SRC. SRC is only ever read; DEST must be
-empty (or absent), so nothing of the author's is overwritten. Add a source kind (an Obsidian vault, told by its
-`.obsidian/` folder) by adding its module to SOURCES.
+One module per kind of source, each offering a `common.Source` (its name, `detect(src) -> bool` and
+`convert(src, dest, report)`); `import_site` asks them in turn and runs the first that recognises SRC.
+SRC is only ever read; DEST must be empty (or absent), so nothing of the author's is overwritten. Add a
+source kind (an Obsidian vault, told by its `.obsidian/` folder) by adding its Source to SOURCES.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...errors import ConfigError
-from . import astropaper
+from .astropaper import SOURCE as ASTRO_PAPER
 from .common import ImportReport
 
-SOURCES = (astropaper,)
+SOURCES = (ASTRO_PAPER,)
 
 
 def import_site(src: Path, dest: Path) -> ImportReport:
@@ -28,7 +28,7 @@ def import_site(src: Path, dest: Path) -> ImportReport:
         raise ConfigError(f"{dest} is not empty: give a new or empty folder, so nothing in it is overwritten")
     source = next((kind for kind in SOURCES if kind.detect(src)), None)
     if source is None:
-        known = ", ".join(kind.NAME for kind in SOURCES)
+        known = ", ".join(kind.name for kind in SOURCES)
         raise ConfigError(f"{src} is not a site stufen can import (known: {known}; an AstroPaper site has "
                           f"src/data/blog/ or src/content/blog/)")
     report = ImportReport(src, dest)

@@ -13,7 +13,7 @@ import json
 import re
 from pathlib import Path
 
-from .common import ImportReport, copy_file, copy_tree
+from .common import ImportReport, Source, copy_tree
 from .siteconfig import write_config
 
 NAME = "AstroPaper"
@@ -67,7 +67,8 @@ def convert(src: Path, dest: Path, report: ImportReport) -> None:
     report.kind = f"AstroPaper v{major}"
     _copy_posts(src / POSTS[major], dest / "content/posts", major, report)
     if (src / "public").is_dir():
-        report.files += len(copy_tree(src / "public", dest / "static", report, skip=lambda rel: _built(rel, src, report)))
+        copied = copy_tree(src / "public", dest / "static", report, lambda rel: _unless_built(rel, src, report))
+        report.files += len(copied)
     if (src / "src/assets").is_dir():
         report.files += len(copy_tree(src / "src/assets", dest / "assets", report))
     _copy_about(src, dest, report)
@@ -78,24 +79,19 @@ def convert(src: Path, dest: Path, report: ImportReport) -> None:
 def _copy_posts(folder: Path, posts: Path, major: int, report: ImportReport) -> None:
     """Every file below the posts folder, beside its post. v5 builds posts in `_folders` too, leaving the folder
     out of the URL; Stufen skips `_` names, so such a folder's files move up into its parent (same URL)."""
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if path.is_symlink():
-            report.note(path, None, "a symbolic link: not copied (copy the file it points to, if it belongs)")
-            continue
-        if not path.is_file() or any(p.is_symlink() for p in path.parents):
-            continue
-        parts = list(rel.parts)
-        if major == 5 and any(p.startswith("_") for p in parts[:-1]):
-            parts = [p for p in parts[:-1] if not p.startswith("_")] + parts[-1:]
-            report.note(path, None, f"moved to content/posts/{'/'.join(parts)} (Stufen skips `_` folders; "
-                        "the URL is the same)")
-        target = posts.joinpath(*parts)
-        if target.exists():
-            report.note(path, None, f"not copied: content/posts/{'/'.join(parts)} is already taken")
-            continue
-        copy_file(path, target)
-        _count(path, report)
+    def place(rel: Path) -> Path:
+        if major != 5 or not any(p.startswith("_") for p in rel.parts[:-1]):
+            return rel
+        moved = Path(*[p for p in rel.parts[:-1] if not p.startswith("_")], rel.name)
+        report.note(folder / rel, None, f"moved to content/posts/{moved.as_posix()} (Stufen skips `_` folders; "
+                    "the URL is the same)")
+        return moved
+
+    for source, _ in copy_tree(folder, posts, report, place):
+        _count(source, report)
+
+
+SOURCE = Source(NAME, detect, convert)
 
 
 def _count(path: Path, report: ImportReport) -> None:
@@ -111,11 +107,11 @@ def _count(path: Path, report: ImportReport) -> None:
         report.files += 1
 
 
-def _built(rel: Path, src: Path, report: ImportReport) -> bool:
+def _unless_built(rel: Path, src: Path, report: ImportReport) -> Path | None:
     if rel.as_posix() in BUILT or rel.parts[0] == "pagefind":
         report.note(src / "public" / rel, None, "not copied: Stufen builds this file itself")
-        return True
-    return False
+        return None
+    return rel
 
 
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")

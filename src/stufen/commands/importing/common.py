@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPORT_FILE = "import-report.txt"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One kind of site `stufen import` reads: how to recognise its folder, and how to convert it."""
+
+    name: str
+    detect: Callable[[Path], bool]
+    convert: Callable[[Path, Path, ImportReport], None]
 
 
 @dataclass
@@ -38,17 +48,26 @@ class ImportReport:
         (self.dest / REPORT_FILE).write_text(self.format() + "\n", encoding="utf-8")
 
 
-def copy_tree(src: Path, dest: Path, report: ImportReport, skip=lambda rel: False) -> list[Path]:
-    """Copy the files below `src` to `dest` (same relative paths), in sorted order; links are reported, not
-    followed (one could lead out of the site), and `skip(rel)` ones are left out. Returns the copied paths."""
+def copy_tree(src: Path, dest: Path, report: ImportReport, place=lambda rel: rel) -> list[tuple[Path, Path]]:
+    """Copy the files below `src` into `dest`, in sorted order, each to `place(rel)` (None: left out); links are
+    reported, not followed (one could lead out of the site), and a place already taken keeps its first file.
+    Returns (source, copy) pairs."""
     copied = []
     for path in sorted(src.rglob("*")):
-        rel = path.relative_to(src)
         if path.is_symlink():
             report.note(path, None, "a symbolic link: not copied (copy the file it points to, if it belongs)")
-        elif path.is_file() and not skip(rel) and not any(p.is_symlink() for p in path.parents):
-            copy_file(path, dest / rel)
-            copied.append(dest / rel)
+            continue
+        if not path.is_file() or any(p.is_symlink() for p in path.parents):
+            continue
+        rel = place(path.relative_to(src))
+        if rel is None:
+            continue
+        target = dest / rel
+        if target.exists():
+            report.note(path, None, f"not copied: {target.relative_to(report.dest).as_posix()} is already taken")
+            continue
+        copy_file(path, target)
+        copied.append((path, target))
     return copied
 
 

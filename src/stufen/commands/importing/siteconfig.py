@@ -16,8 +16,8 @@ from .tsliteral import Entry, NotLiteral, find_const, find_key
 # SITE key → stufen.toml key, for values carried over as they are.
 _SAME = {"title": "title", "desc": "description", "author": "author", "timezone": "timezone",
          "postPerPage": "posts_per_page", "postPerIndex": "recent_posts", "lang": "language"}
-# SITE keys with no Stufen setting; their meaning is built in (a toggle, archives, back button …).
-_BUILT_IN = {"website", "ogImage", "editPost", "scheduledPostMargin", "profile"}
+# SITE keys read by other means than _SAME (website is the base URL when astro.config does not say).
+_READ = {"website", "ogImage", "editPost", "scheduledPostMargin"}
 
 
 def write_config(src: Path, dest: Path, major: int, report: ImportReport) -> None:
@@ -67,7 +67,7 @@ def _site(site: dict[str, Entry], path: Path, settings: dict, report: ImportRepo
             settings["scheduled_margin_minutes"] = max(1, round(value / 60000))
         elif key == "editPost" and isinstance(value, dict):
             _edit(value, path, settings, report)
-        elif key not in _BUILT_IN:
+        elif key not in _READ:
             report.note(path, entry.line, f"SITE.{key}: Stufen has no such setting (its theme has the feature "
                         "built in, or not at all)")
 

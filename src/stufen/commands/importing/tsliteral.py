@@ -98,9 +98,7 @@ class _Parser:
             self.pos += 1
             result = Entry(_string(text), line)
         elif kind == "number":
-            self.pos += 1
-            number = text.replace("_", "")
-            result = Entry(float(number) if any(c in number for c in ".eE") else int(number), line)
+            result = Entry(self._product(), line)
         elif kind == "name" and text in _KEYWORDS:
             self.pos += 1
             result = Entry(_KEYWORDS[text], line)
@@ -113,6 +111,15 @@ class _Parser:
             return result
         self.pos = start
         return Entry(self._skip(), line)
+
+    def _product(self) -> int | float:
+        """A number, or numbers multiplied (`15 * 60 * 1000`, AstroPaper's way to write 15 minutes)."""
+        value = _number(self.peek()[1])
+        self.pos += 1
+        while self.peek()[1] == "*" and self.pos + 1 < len(self.tokens) and self.tokens[self.pos + 1][0] == "number":
+            value *= _number(self.tokens[self.pos + 1][1])
+            self.pos += 2
+        return value
 
     def _skip(self) -> NotLiteral:
         start, depth = self.pos, 0
@@ -153,6 +160,11 @@ class _Parser:
                 self.pos += 1
         self.pos += 1
         return items
+
+
+def _number(token: str) -> int | float:
+    number = token.replace("_", "")
+    return float(number) if any(c in number for c in ".eE") else int(number)
 
 
 def _string(token: str) -> str:
