@@ -135,3 +135,12 @@ def test_an_alias_on_a_page_the_site_builds_is_an_error_at_its_line(site, stufen
         "content/posts/d.md:5: aliases: expected a path on this site such as '/posts/old-name/'; got 'https://x.org/'",
         "Build failed: 4 errors",
     ]
+
+
+def test_new_checks_urls_by_the_sites_rule(site, stufen):
+    root = site({"stufen.toml": 'urls = "astro-paper-v2"\n',
+                 "content/posts/old.md": post("Hello World", description="d")})  # v2: the URL is the title's
+    code, _, err = stufen(root, "new", "Hello World!", "--slug", "another-file")
+    assert code == 1
+    assert err == ("Error: content/posts/old.md already has the URL /posts/hello-world/; choose another title, "
+                   "or give the post its own with --slug\n")

@@ -44,7 +44,7 @@ def new_post(config: Config, title: str, now: datetime, slug: str | None = None)
               f"choose another title, give the post its own with --slug, or edit that file")
     if path.exists():
         raise PostExists(exists)
-    url_slug = post_slug(PurePosixPath(path.name), None)
+    url_slug = post_slug(PurePosixPath(path.name), None, config.urls, title.strip())
     holder = _holder_of(url_slug, config)
     if holder:
         raise PostExists(f"{holder} already has the URL /posts/{url_slug}/; "
@@ -68,6 +68,6 @@ def _holder_of(slug: str, config: Config) -> PurePosixPath | None:
             data = file.read_bytes()
         except OSError:
             continue
-        if read_slug(data, source, posts_dir) == slug:
+        if read_slug(data, source, posts_dir, config.urls) == slug:
             return source
     return None

@@ -276,9 +276,10 @@ def read_slug(data: bytes, source: PurePosixPath, posts_dir: str, urls: str = "s
     return _slug(meta, source.relative_to(posts_dir), urls, title.strip(), lambda *args, **kwargs: None)
 
 
-def post_slug(below_posts: PurePosixPath, explicit: str | None, urls: str = "stufen") -> str:
-    """Folders below content/posts stay in the URL; the last part is the slug (`urls`: the rule, see slugs)."""
-    return url_slug(below_posts.parts, urls, slug=explicit)[0]
+def post_slug(below_posts: PurePosixPath, explicit: str | None, urls: str = "stufen", title: str = "") -> str:
+    """Folders below content/posts stay in the URL; the last part is the slug (`urls`: the rule, see slugs;
+    AstroPaper v1/v2 made it from the `title`)."""
+    return url_slug(below_posts.parts, urls, slug=explicit, title=title)[0]
 
 
 def _slug(meta, below_posts: PurePosixPath, urls: str, title: str, problem) -> str:
