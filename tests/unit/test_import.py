@@ -99,6 +99,7 @@ def astro_paper_v4(root: Path) -> Path:
         "src/content/blog/My_Notes.md": md("My notes"),
         "src/content/blog/2023/Deep Dive/index.md": md("Deep dive"),
         "src/content/blog/_draft.md": md("Skipped by Astro content collections"),
+        "src/content/blog/chart.mdx": md("Chart", body="import C from './C.astro';\n\n<C />"),
     })
 
 
@@ -179,7 +180,7 @@ def test_astro_paper_v5_settings_and_report(tmp_path, stufen):
 
 
 def test_astro_paper_v4_keeps_every_url_and_builds(tmp_path, stufen):
-    site, _ = import_and_build(tmp_path, stufen, astro_paper_v4)
+    site, out = import_and_build(tmp_path, stufen, astro_paper_v4)
     assert post_urls(site) == {"Adding-New-Post", "my_notes", "2023/deep-dive"}
     toml = (site / "stufen.toml").read_text()
     assert 'base_url = "https://ada.github.io/notes/"' in toml
@@ -187,6 +188,8 @@ def test_astro_paper_v4_keeps_every_url_and_builds(tmp_path, stufen):
     assert 'language = "de"' in toml and 'urls = "astro-paper-v4"' in toml
     assert "[socials]\ngithub = \"https://github.com/ada\"\n" in toml and "facebook" not in toml  # active: false
     assert 'href="/notes/posts/Adding-New-Post/"' in (site / "_site/posts/index.html").read_text()
+    assert ("  src/content/blog/chart.mdx:1: MDX (components, imports) is not built by Stufen: copied, but not a post "
+            "(rename it to .md once it holds only Markdown)") in out.splitlines()
 
 
 def test_astro_paper_v2_keeps_every_url_and_builds(tmp_path, stufen):
