@@ -119,7 +119,8 @@ def _post_fields(meta, lines, source, settings: Settings, problems: list[Content
         alias = next((k for k in meta if _ALIASES.get(k) == "pubDatetime"), None)
         problem(None, "pubDatetime: missing",
                 f"rename '{alias}' to 'pubDatetime'" if alias else "add e.g. 'pubDatetime: 2024-05-01T09:30:00+02:00'")
-    slug = _slug(meta, source.relative_to(settings.posts_dir), settings.urls, title or "", problem)
+    slug = _slug(text_field(meta, "slug", problem) or None, text_field(meta, "postSlug", problem) or None,
+                 source.relative_to(settings.posts_dir), settings.urls, title or "", problem)
     return {
         "slug": slug,
         "aliases": _aliases(meta.get("aliases"), problem),
@@ -272,8 +273,12 @@ def read_slug(data: bytes, source: PurePosixPath, posts_dir: str, urls: str = "s
         meta = reader_for(source).read(data, source).meta
     except SourceError:
         return None
-    title = meta.get("title") if isinstance(meta.get("title"), str) else ""
-    return _slug(meta, source.relative_to(posts_dir), urls, title.strip(), lambda *args, **kwargs: None)
+    def text(key):
+        value = meta.get(key)
+        return value.strip() or None if isinstance(value, str) else None
+
+    return _slug(text("slug"), text("postSlug"), source.relative_to(posts_dir), urls, text("title") or "",
+                 lambda *args, **kwargs: None)
 
 
 def post_slug(below_posts: PurePosixPath, explicit: str | None, urls: str = "stufen", title: str = "") -> str:
@@ -282,21 +287,18 @@ def post_slug(below_posts: PurePosixPath, explicit: str | None, urls: str = "stu
     return url_slug(below_posts.parts, urls, slug=explicit, title=title)[0]
 
 
-def _slug(meta, below_posts: PurePosixPath, urls: str, title: str, problem) -> str:
-    """The post's path below /posts/ under the site's URL rule; an explicit slug that had to be made safe, or a
-    key the rule ignores, is a warning (the URL then differs from the one the author may expect)."""
-    def text(key):
-        value = meta.get(key)
-        return value.strip() if isinstance(value, str) and value.strip() else None
-
-    slug, legacy = text("slug"), text("postSlug")
+def _slug(slug: str | None, legacy: str | None, below_posts: PurePosixPath, urls: str, title: str, problem) -> str:
+    """The post's path below /posts/ under the site's URL rule, from `slug:` and `postSlug:` (`legacy`); an
+    explicit slug that had to be made safe, or a key the rule ignores, is a warning (the URL then differs
+    from the one the author may expect)."""
+    given = {"slug": slug, "postSlug": legacy}
     old = urls in ("astro-paper-v1", "astro-paper-v2")
     if urls == "stufen":
         slug = slug or legacy
     elif ignored := ("slug" if old and slug else "postSlug" if not old and legacy else None):
         problem(ignored, f"{urls} ignores '{ignored}:'; the URL comes from "
                 f"{'postSlug: or the title' if old else 'slug: or the file name'}",
-                f"to keep that address too, add aliases: [\"/posts/{text(ignored)}/\"]", warning=True)
+                f"to keep that address too, add aliases: [\"/posts/{given[ignored]}/\"]", warning=True)
     made, kept = url_slug(below_posts.parts, urls, slug=slug, post_slug=legacy, title=title)
     if not kept and urls != "stufen":  # Stufen's own rule has always made such slugs safe without a word
         key = "slug" if slug and not old else ("postSlug" if legacy else "title")

@@ -144,3 +144,9 @@ def test_new_checks_urls_by_the_sites_rule(site, stufen):
     assert code == 1
     assert err == ("Error: content/posts/old.md already has the URL /posts/hello-world/; choose another title, "
                    "or give the post its own with --slug\n")
+
+
+def test_a_slug_that_is_not_text_is_still_an_error():
+    post_, problems = load(post("T", description="d", slug="3"), "content/posts/x.md", "astro-paper-v5")
+    assert post_ is None
+    assert [(p.line, p.message, p.warning) for p in problems] == [(5, "slug: expected text; got 3", False)]
