@@ -32,7 +32,7 @@ from .load.posts import load_all
 from .output.write import FreshFolder, InPlace, Output, Pending, Written, check_out_dir
 from .render import pagememo
 from .render.environment import check_templates, compile_all, make_env, nav_globals
-from .render.images import add_image_sizes
+from .render.finish import finish_page
 from .render.memo import Digests, Fingerprints, template_files
 from .render.pagememo import PageMemo
 from .render.pages import RenderJob, render_into
@@ -77,7 +77,7 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
     indexed = IndexedPages()
     index = indexer(config, site, indexed, cache)
     writer = FreshFolder(out, static) if session is None else InPlace(out, static, session.written)
-    finish = partial(add_image_sizes, files=static, base_path=config.base_path)  # pages' images get their sizes
+    finish = partial(finish_page, files=static, base_path=config.base_path)  # image sizes, then the base path
     job = RenderJob(pages, env, writer.folder, reuse, finish)
     publish(job, assets, writer, problems, strict, indexed, index if session is None else None)
     remember(reuse, cache, session, index)

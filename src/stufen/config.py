@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from pygments.styles import get_all_styles
 
 from .errors import ConfigError, did_you_mean
-from .routes import WEB_SCHEMES, url_problem
+from .routes import WEB_SCHEMES, post_url, url_problem
 from .slugs import URL_RULES
 
 # Share links a site may list (`share = [...]`): label and URL pattern; {url} and {title} are
@@ -108,8 +108,8 @@ def check_site(config: Config) -> None:
     found = _other_posts(root)
     if found:
         folder, count = found
-        raise ConfigError(f"no posts to build: {rel}/ {state}, but {folder}/ holds {count} "
-                          f"post{'s' * (count != 1)} (move those files into {rel}/; their URLs stay /posts/<slug>/)")
+        raise ConfigError(f"no posts to build: {rel}/ {state}, but {folder}/ holds {count} post{'s' * (count != 1)} "
+                          f"(move those files into {rel}/; their URLs stay {post_url('<slug>')})")
     raise ConfigError(f"no posts folder: {rel}/ {state} (put one Markdown file per post there, "
                       f"e.g. {rel}/hello.md, or start one with `stufen new \"My first post\"`)")
 

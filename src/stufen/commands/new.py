@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from ..config import Config
 from ..load.post import POSTS_DIR, discover, post_slug, read_slug
+from ..routes import post_url
 from ..slugs import slugify
 
 TEMPLATE = """---
@@ -47,7 +48,7 @@ def new_post(config: Config, title: str, now: datetime, slug: str | None = None)
     url_slug = post_slug(PurePosixPath(path.name), None, config.urls, title.strip())
     holder = _holder_of(url_slug, config)
     if holder:
-        raise PostExists(f"{holder} already has the URL /posts/{url_slug}/; "
+        raise PostExists(f"{holder} already has the URL {post_url(url_slug)}; "
                          f"choose another title, or give the post its own with --slug")
     path.parent.mkdir(parents=True, exist_ok=True)
     text = TEMPLATE.format(title=json.dumps(title.strip(), ensure_ascii=False), now=local.isoformat())

@@ -9,8 +9,8 @@ from ..config import Config
 from ..errors import Problems
 from ..markdown.highlight import stylesheet
 from ..output.write import Output, static_files
+from ..routes import output_path, post_file
 from ..site.assemble import Site
-from ..site.plan import post_url
 from ..theme import theme_dir
 
 # One render-blocking request instead of three: on a slow mobile link each extra stylesheet
@@ -40,5 +40,5 @@ def static_stamp(static: dict[str, Path]) -> tuple[tuple[str, int, int], ...]:
 
 def post_attachments(site: Site) -> list[Output]:
     """Files a post shows beside its page: a notebook's output images, at /posts/<slug>/<name>."""
-    return [Output(f"{post_url(post.slug).lstrip('/')}{name}", data)
+    return [Output(output_path(post_file(post.slug, name)), data)
             for post in site.posts for name, data in sorted(post.attachments.items())]

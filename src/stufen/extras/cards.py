@@ -32,7 +32,7 @@ from ..incremental.buildid import build_id
 from ..incremental.pool import CARD_MS, Later, Workers, parallel_map
 from ..incremental.store import Store, read_sealed, seal_into
 from ..output.write import Output, Pending
-from ..routes import CARD_SIZE, SITE_CARD, og_path
+from ..routes import CARD_SIZE, SITE_CARD, og_path, output_path
 from ..site.assemble import Site
 from ..theme import theme_dir
 from .cardtext import (
@@ -254,7 +254,7 @@ def og_images(site: Site, store: Store, problems: Problems, fonts: Sequence[str]
             problems.warn(where, None, f"no installed font can draw {missing!r} in its Open Graph image",
                           FONT_HINT)
     images = cached_cards([card for _, card, _ in cards], store, fonts, defer=defer)
-    return [_output(path.lstrip("/"), image) for (path, _, _), image in zip(cards, images, strict=True)]
+    return [_output(output_path(path), image) for (path, _, _), image in zip(cards, images, strict=True)]
 
 
 def _output(path: str, image: bytes | CardDraw) -> Output:

@@ -26,16 +26,25 @@ from ..dates import iso
 from ..load.post import TAGS_PER_POST
 from ..model import Post
 from ..output.write import Output
-from ..render.environment import absolute_url
 from ..render.pagememo import PageMemo
-from ..routes import join
+from ..routes import (
+    ATOM_FEED,
+    HOME,
+    RSS_FEED,
+    absolute_url,
+    join,
+    output_path,
+    post_url,
+    tag_feed_url,
+    tag_url,
+    under_base,
+    with_base,
+)
 from ..site.assemble import Site
-from ..site.plan import post_url, tag_url
 
 ATOM, CONTENT = "http://www.w3.org/2005/Atom", "http://purl.org/rss/1.0/modules/content/"
 ET.register_namespace("atom", ATOM)
 ET.register_namespace("content", CONTENT)
-ATOM_PATH, RSS_PATH, TAG_FEED = "/feed.xml", "/rss.xml", "feed.xml"
 _ATTR = re.compile(r'(\s(?:href|src))="([^"]*)"')
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # What `markdown` adds for the page, not the text: each heading's permalink, and the table of
@@ -53,19 +62,19 @@ def feeds(site: Site, now: datetime, reuse: PageMemo | None = None) -> list[Outp
     config = site.config
     public = [p for p in site.posts if not p.draft]  # `--drafts` previews never reach readers
     posts = public[: config.feed_entries]
-    body = feed_bodies()
-    wanted = [(ATOM_PATH, partial(atom, config, posts, ATOM_PATH, "/", config.title, now, body), posts, "/"),
-              (RSS_PATH, partial(rss, config, posts, now, body), posts, "/")]
+    body = feed_bodies(config.base_path)
+    wanted = [(ATOM_FEED, partial(atom, config, posts, ATOM_FEED, HOME, config.title, now, body), posts, HOME),
+              (RSS_FEED, partial(rss, config, posts, now, body), posts, HOME)]
     for group in site.tags:
         tagged = [p for p in map(site.post, group.slugs) if not p.draft][: config.feed_entries]
-        path = tag_url(group.tag.slug) + TAG_FEED
+        path = tag_feed_url(group.tag.slug)
         title = f"{config.title}: posts tagged “{group.tag.name}”"
         wanted.append((path, partial(atom, config, tagged, path, tag_url(group.tag.slug), title, now, body), tagged,
                        title))
     if reuse is None:
-        return [Output(path.lstrip("/"), make()) for path, make, _, _ in wanted]
+        return [Output(output_path(path), make()) for path, make, _, _ in wanted]
     # a feed's bytes: the config and Stufen's version (in the memo's settings), its path and title, its posts
-    return [reuse.output_for(path.lstrip("/"), (path, title, entries, None if entries else now), make)
+    return [reuse.output_for(output_path(path), (path, title, entries, None if entries else now), make)
             for path, make, entries, title in wanted]
 
 
@@ -99,12 +108,12 @@ def atom(config: Config, posts: Sequence[Post], path: str, home: str, title: str
 def rss(config: Config, posts: Sequence[Post], now: datetime, body: Body) -> bytes:
     root = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(root, "channel")
-    for name, text in (("title", config.title), ("link", absolute_url(config, "/")),
+    for name, text in (("title", config.title), ("link", absolute_url(config, HOME)),
                        ("description", config.description), ("language", config.language),
                        ("generator", f"Stufen {__version__}"),
                        ("lastBuildDate", format_datetime(max((p.sort_date for p in posts), default=now)))):
         ET.SubElement(channel, name).text = _clean(text)
-    ET.SubElement(channel, f"{{{ATOM}}}link", href=absolute_url(config, RSS_PATH), rel="self",
+    ET.SubElement(channel, f"{{{ATOM}}}link", href=absolute_url(config, RSS_FEED), rel="self",
                   type="application/rss+xml")
     for post in posts:
         link = absolute_url(config, post_url(post.slug))
@@ -121,7 +130,7 @@ def rss(config: Config, posts: Sequence[Post], now: datetime, body: Body) -> byt
 
 def entry_id(config: Config, post: Post) -> str:
     """tag:host,published-date:/path/ — stable across edits; a UUID when base_url has no host."""
-    path = config.base_path + post_url(post.slug).lstrip("/")
+    path = under_base(config.base_path, post_url(post.slug))
     host = urlsplit(config.base_url).hostname
     if host:
         return f"tag:{host},{post.published.date().isoformat()}:{path}"
@@ -136,21 +145,22 @@ def feed_id(config: Config, home: str) -> str:
 Body = Callable[[Post, str], str]  # (post, its absolute address) → its body as feeds carry it
 
 
-def feed_bodies() -> Body:
+def feed_bodies(base_path: str) -> Body:
     """`feed_html` of each post, made once per build: a post is in the site's feeds and in each of its tags'."""
     made: dict[str, str] = {}
 
     def body(post: Post, link: str) -> str:
         if link not in made:
-            made[link] = feed_html(post.html, link)
+            made[link] = feed_html(post.html, link, base_path)
         return made[link]
     return body
 
 
-def feed_html(body: str, page_url: str) -> str:
-    """A post's body as a feed carries it: without heading permalinks and the table of contents,
-    every href/src resolved against the post's address, so links work inside a feed reader."""
-    return absolute_html(_without_anchors(_without_toc(body)), page_url)
+def feed_html(body: str, page_url: str, base_path: str) -> str:
+    """A post's body as a feed carries it: its site links under `base_path`, without heading
+    permalinks and the table of contents, every href/src resolved against the post's address,
+    so links work inside a feed reader."""
+    return absolute_html(_without_anchors(_without_toc(with_base(body, base_path))), page_url)
 
 
 def _without_toc(body: str) -> str:

@@ -14,19 +14,31 @@ from ..config import Config
 from ..dates import iso
 from ..model import Post
 from ..output.write import Output
-from ..render.environment import absolute_url, url
+from ..routes import (
+    CNAME,
+    FAVICON,
+    MANIFEST,
+    NO_JEKYLL,
+    NOT_FOUND,
+    ROBOTS,
+    SITEMAP,
+    absolute_url,
+    output_path,
+    post_url,
+    url,
+)
 from ..site.assemble import Site
-from ..site.plan import Page, post_url
+from ..site.plan import Page
 
-SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
-NOT_LISTED = {"/404.html"}
+SITEMAP_XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NOT_LISTED = {NOT_FOUND}
 
 
 def site_files(site: Site, pages: Sequence[Page], now: datetime) -> list[Output]:
     config = site.config
-    files = [sitemap(site, pages, now), robots(config), manifest(config), Output(".nojekyll", b"")]
+    files = [sitemap(site, pages, now), robots(config), manifest(config), Output(output_path(NO_JEKYLL), b"")]
     if config.cname:
-        files.append(Output("CNAME", config.cname.strip().encode() + b"\n"))
+        files.append(Output(output_path(CNAME), config.cname.strip().encode() + b"\n"))
     return files
 
 
@@ -48,7 +60,7 @@ def sitemap(site: Site, pages: Sequence[Page], now: datetime) -> Output:
     config = site.config
     newest = max((p.sort_date for p in site.posts), default=now)
     entries = tuple((absolute_url(config, page.url), _iso(_lastmod(page, newest))) for page in listed(site, pages))
-    return Output("sitemap.xml", _sitemap_xml(entries))
+    return Output(output_path(SITEMAP), _sitemap_xml(entries))
 
 
 def short_name(title: str, limit: int = 12) -> str:
@@ -69,7 +81,7 @@ def _iso(when: datetime | None) -> str | None:
 
 @lru_cache(maxsize=2)  # while serving, most edits (a title, a body) leave every address and date as it was
 def _sitemap_xml(entries: tuple[tuple[str, str | None], ...]) -> bytes:
-    root = ET.Element("urlset", xmlns=SITEMAP)
+    root = ET.Element("urlset", xmlns=SITEMAP_XMLNS)
     for loc, lastmod in entries:
         entry = ET.SubElement(root, "url")
         ET.SubElement(entry, "loc").text = loc
@@ -80,8 +92,8 @@ def _sitemap_xml(entries: tuple[tuple[str, str | None], ...]) -> bytes:
 
 
 def robots(config: Config) -> Output:
-    text = f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(config, '/sitemap.xml')}\n"
-    return Output("robots.txt", text.encode())
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(config, SITEMAP)}\n"
+    return Output(output_path(ROBOTS), text.encode())
 
 
 def manifest(config: Config) -> Output:
@@ -96,9 +108,9 @@ def manifest(config: Config) -> Output:
         "display": "minimal-ui",
         "background_color": "#fdfdfd",
         "theme_color": "#0060a0",
-        "icons": [{"src": url(config.base_path, "/assets/favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+        "icons": [{"src": url(config.base_path, FAVICON), "sizes": "any", "type": "image/svg+xml"}],
     }
-    return Output("site.webmanifest", json.dumps(data, ensure_ascii=False, indent=2).encode() + b"\n")
+    return Output(output_path(MANIFEST), json.dumps(data, ensure_ascii=False, indent=2).encode() + b"\n")
 
 
 def _lastmod(page: Page, newest: datetime) -> datetime | None:

@@ -23,6 +23,7 @@ from ..errors import ContentError, shown
 from ..markdown.highlight import highlight_code
 from ..markdown.parser import render_markdown
 from ..model import Link, Rendered
+from ..routes import site_link
 from .frontmatter import SourceError, decode, split
 from .nboutputs import IMAGES, decode_image, join_text, render_outputs
 
@@ -73,11 +74,10 @@ def read_notebook(data: bytes, source) -> Notebook:
     return Notebook(meta, {}, None, cells, language)
 
 
-def render_notebook(notebook: Notebook, source, *, folder: str, base_path: str = "/",
-                    unsafe_html: bool = True) -> Body:
+def render_notebook(notebook: Notebook, source, *, folder: str, unsafe_html: bool = True) -> Body:
     """Markdown cells rendered as one document, code cells and their outputs put in their places.
 
-    `folder` is the page's folder below the site root ("posts/slug/"), where its images are written.
+    `folder` is the page's URL ("/posts/slug/"), the folder its images are written to.
     """
     doc = _Document()
     for number, cell in notebook.cells:
@@ -94,13 +94,13 @@ def render_notebook(notebook: Notebook, source, *, folder: str, base_path: str =
             doc.add(number, text)
         else:
             html, outputs = _code_cell(text, cell.get("outputs") or [], tags, number, notebook.language,
-                                       base_path + folder)
+                                       site_link(folder))
             doc.files.update(outputs.files)
             doc.problems += [ContentError(source, None, message, hint, cell=number)
                              for message, hint in outputs.problems]
             if html:
                 doc.add(number, _MARK.format(number), html, words=len(text.split()))
-    return doc.render(source, base_path, unsafe_html)
+    return doc.render(source, unsafe_html)
 
 
 @dataclass
@@ -123,8 +123,8 @@ class _Document:
             self.code[number] = html
             self.code_words += words
 
-    def render(self, source, base_path: str, unsafe_html: bool) -> Body:
-        rendered = render_markdown("\n\n".join(self.chunks), base_path=base_path, unsafe_html=unsafe_html)
+    def render(self, source, unsafe_html: bool) -> Body:
+        rendered = render_markdown("\n\n".join(self.chunks), unsafe_html=unsafe_html)
         html = rendered.html
         for number, cell_html in self.code.items():
             mark = f"<p>{_MARK.format(number)}</p>\n"
@@ -167,7 +167,7 @@ def _attachments(text: str, cell: Mapping, number: int, folder: str) -> tuple[st
             continue
         filename = f"cell{number}-{_UNSAFE.sub('-', PurePosixPath(name).stem)}.{IMAGES[mime]}"
         files[filename] = data
-        text = text.replace(f"attachment:{name}", f"/{folder}{filename}")
+        text = text.replace(f"attachment:{name}", f"{folder}{filename}")
     return text, files, unreadable
 
 

@@ -16,7 +16,7 @@ from ..dates import to_datetime
 from ..errors import ContentError, Problems, did_you_mean, shown
 from ..model import Post, Tag, Track
 from ..output.tree import files_under
-from ..routes import alias_url, url_problem
+from ..routes import alias_url, post_url, tag_url, url_problem
 from ..slugs import slugify, url_slug
 from .frontmatter import CONTROL_HINT, SourceError, strip_controls
 from .readers import EXTENSIONS, reader_for
@@ -43,7 +43,6 @@ class Settings:
 
     timezone: str = "UTC"
     author: str = "Anonymous"
-    base_path: str = "/"
     unsafe_html: bool = True
     posts_dir: str = "content/posts"  # relative to the site folder, as `Post.source` is
     urls: str = "stufen"  # the URL rule (slugs.URL_RULES): Stufen's own, or an AstroPaper version's
@@ -72,8 +71,7 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
     problems = [locate(p) for p in problems]
     if any(not p.warning for p in problems):
         return None, tuple(problems)
-    body = reader.render(parts, source, folder=f"posts/{fields['slug']}/", base_path=settings.base_path,
-                         unsafe_html=settings.unsafe_html)
+    body = reader.render(parts, source, folder=post_url(fields["slug"]), unsafe_html=settings.unsafe_html)
     problems += body.problems
     if any(not p.warning for p in body.problems):
         return None, tuple(problems)
@@ -222,7 +220,7 @@ def _tags(value, problem) -> tuple[Tag, ...]:
         if name and slug not in seen:
             seen[slug] = Tag(name, slug)
         elif name and seen[slug].name != name:
-            problem("tags", f"tag '{name}' shares the page /tags/{slug}/ with '{seen[slug].name}'; "
+            problem("tags", f"tag '{name}' shares the page {tag_url(slug)} with '{seen[slug].name}'; "
                     f"showing '{seen[slug].name}'", "remove one of them, or name them apart", warning=True)
     if len(seen) > TAGS_PER_POST:
         problem("tags", f"{len(seen)} tags; feeds list only the first {TAGS_PER_POST} of a post's tags",

@@ -23,8 +23,9 @@ class Reader(Protocol):
     def read(self, data: bytes, source: PurePosixPath):
         """The file's parts (front matter first); raises SourceError when it cannot be read."""
 
-    def render(self, parts, source: PurePosixPath, *, folder: str, base_path: str, unsafe_html: bool) -> Body:
-        """The body as HTML; `folder` is the page's folder below the site root, for files beside it."""
+    def render(self, parts, source: PurePosixPath, *, folder: str, unsafe_html: bool) -> Body:
+        """The body as HTML, its root-relative links marked for the base path (`routes.site_link`);
+        `folder` is the page's URL ("/posts/slug/"), for files beside it."""
 
 
 class MarkdownReader:
@@ -35,10 +36,8 @@ class MarkdownReader:
     def read(self, data: bytes, source: PurePosixPath) -> SplitFile:
         return split(decode(data, source), source)
 
-    def render(self, parts: SplitFile, source: PurePosixPath, *, folder: str, base_path: str,
-               unsafe_html: bool) -> Body:
-        rendered = render_markdown(parts.body, base_path=base_path, unsafe_html=unsafe_html,
-                                   first_line=parts.body_line)
+    def render(self, parts: SplitFile, source: PurePosixPath, *, folder: str, unsafe_html: bool) -> Body:
+        rendered = render_markdown(parts.body, unsafe_html=unsafe_html, first_line=parts.body_line)
         return Body(rendered, {}, (*(ContentError(source, line, message, hint)
                                      for line, message, hint in rendered.problems),
                                    *(ContentError(source, line, message, warning=True)

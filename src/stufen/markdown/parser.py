@@ -22,7 +22,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
 from ..model import Heading, Link, Rendered
-from ..routes import is_external
+from ..routes import is_external, site_link
 from ..slugs import heading_id
 from .callouts import callout_plugin
 from .highlight import highlight_code
@@ -48,7 +48,7 @@ MAX_NESTING = 200
 
 
 @lru_cache(maxsize=4)
-def make_markdown(base_path: str = "/", unsafe_html: bool = True) -> MarkdownIt:
+def make_markdown(unsafe_html: bool = True) -> MarkdownIt:
     """GFM plus definition lists, heading anchors, MathML math and build-time highlighting."""
     md = MarkdownIt("commonmark", {"html": unsafe_html, "typographer": True,
                                    "highlight": highlight_code})
@@ -58,7 +58,6 @@ def make_markdown(base_path: str = "/", unsafe_html: bool = True) -> MarkdownIt:
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id,
            permalink=True, permalinkSymbol='<span aria-hidden="true">#</span>')
     md.core.ruler.before("anchor", "unique_heading_ids", _unique_heading_ids)
-    md.options["stufen_base_path"] = base_path
     md.options["maxNesting"] = MAX_NESTING
     md.block.tokenize = partial(_tokenize_or_report, md.block.tokenize)
     md.add_render_rule("list_item_open", _task_item)
@@ -117,10 +116,13 @@ def _unique_heading_ids(state: StateCore) -> None:
         token.attrSet("id", slug)
 
 
-def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True,
-                    first_line: int = 1) -> Rendered:
-    """Render a post body; `first_line` is the file line the body starts on."""
-    md = make_markdown(base_path, unsafe_html)
+def render_markdown(text: str, *, unsafe_html: bool = True, first_line: int = 1) -> Rendered:
+    """Render a post body; `first_line` is the file line the body starts on.
+
+    Root-relative links are stored marked (`routes.site_link`), not with base_url's path:
+    rendering gives them that (`routes.with_base`), so a parsed body is the same for any base_url.
+    """
+    md = make_markdown(unsafe_html)
     env: dict = {"problems": []}
     tokens = md.parse(text, env)
     if "too_deep" in env:
@@ -128,7 +130,7 @@ def render_markdown(text: str, *, base_path: str = "/", unsafe_html: bool = True
                                 f"{MAX_NESTING // 2} lists or {MAX_NESTING - 1} blockquotes inside each other)",
                                 "nest less deeply; the rest of the post would be lost"))
     headings = _headings(tokens)
-    links = _links(tokens, base_path, first_line) + raw_html_links(tokens, base_path, first_line)
+    links = _links(tokens, first_line) + raw_html_links(tokens, first_line)
     toc_at = find_toc_heading(tokens)
     if toc_at is not None:
         toc_html = build_toc([h for i, h, top in headings if i > toc_at and top])
@@ -209,8 +211,8 @@ def _heading_label(children) -> tuple[str, str]:
     return "".join(text).strip(), "".join(html).strip()
 
 
-def _links(tokens: list[Token], base_path: str, first_line: int) -> list[Link]:
-    """Collect internal hrefs/srcs with their lines, and prefix root-relative ones with base_path."""
+def _links(tokens: list[Token], first_line: int) -> list[Link]:
+    """Collect internal hrefs/srcs with their lines, and mark root-relative ones for the base path."""
     links = []
     for token in tokens:
         if token.type != "inline":
@@ -221,8 +223,8 @@ def _links(tokens: list[Token], base_path: str, first_line: int) -> list[Link]:
             if not target or is_external(target) or child.attrGet("class") == "header-anchor":
                 continue
             links.append(Link(target, line))
-            if target.startswith("/") and base_path != "/":
-                child.attrSet(attr, base_path.rstrip("/") + target)
+            if target.startswith("/"):
+                child.attrSet(attr, site_link(target))
     return links
 
 

@@ -1,7 +1,7 @@
 """Links in a body's raw HTML (`<img src="/x.png">`, `<a href="/posts/y/">`), treated as Markdown links are.
 
-A root-relative `href` or `src` gets base_url's path, so it works on a project
-site (`https://user.github.io/repo/`), and every internal or unparseable one is
+A root-relative `href` or `src` is marked to get base_url's path at render, so it works
+on a project site (`https://user.github.io/repo/`), and every internal or unparseable one is
 kept with its file line for the link check. Comments are skipped, and of a
 `<script>` or `<style>` element only the opening tag is read.
 """
@@ -15,30 +15,30 @@ from functools import partial
 from markdown_it.token import Token
 
 from ..model import Link
-from ..routes import is_external, malformed
+from ..routes import is_external, malformed, site_link
 
 _TAG = re.compile(r"<!--.*?(?:-->|\Z)|<(?:script|style)\b[^<>]*>.*?(?:</(?:script|style)\s*>|\Z)|<[a-zA-Z][^<>]*>",
                   re.S | re.I)
 _ATTR = re.compile(r"""(\s(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 
 
-def raw_html_links(tokens: list[Token], base_path: str, first_line: int) -> list[Link]:
-    """Apply `base_path` to root-relative href/src in html_block and html_inline tokens; return their links."""
+def raw_html_links(tokens: list[Token], first_line: int) -> list[Link]:
+    """Mark root-relative href/src in html_block and html_inline tokens for the base path; return their links."""
     links: list[Link] = []
     for token in tokens:
         if token.type == "html_block":
-            token.content = _rewrite(token.content, base_path, first_line + (token.map[0] if token.map else 0), links)
+            token.content = _rewrite(token.content, first_line + (token.map[0] if token.map else 0), links)
         elif token.type == "inline" and token.children:
             line = first_line + (token.map[0] if token.map else 0)
             for child in token.children:
                 if child.type == "html_inline":
-                    child.content = _rewrite(child.content, base_path, line, links)
+                    child.content = _rewrite(child.content, line, links)
                 line += child.content.count("\n") + (child.type in ("softbreak", "hardbreak"))
     return links
 
 
-def _rewrite(text: str, base_path: str, line: int, links: list[Link]) -> str:
-    """`text` with base_path applied; `line` is the file line `text` starts on."""
+def _rewrite(text: str, line: int, links: list[Link]) -> str:
+    """`text` with its root-relative links marked; `line` is the file line `text` starts on."""
     if "=" not in text:
         return text
     out, done, counted = [], 0, 0
@@ -48,22 +48,21 @@ def _rewrite(text: str, base_path: str, line: int, links: list[Link]) -> str:
         opening = tag.group(0)[: tag.group(0).find(">") + 1]  # a script's or style's content is not HTML
         line += text.count("\n", counted, tag.start())
         counted = tag.start()
-        fixed = _ATTR.sub(partial(_attribute, opening=opening, base_path=base_path, line=line, links=links), opening)
+        fixed = _ATTR.sub(partial(_attribute, opening=opening, line=line, links=links), opening)
         if fixed != opening:
             out += [text[done:tag.start()], fixed]
             done = tag.start() + len(opening)
     return "".join([*out, text[done:]]) if out else text
 
 
-def _attribute(attr: re.Match, opening: str, base_path: str, line: int, links: list[Link]) -> str:
+def _attribute(attr: re.Match, opening: str, line: int, links: list[Link]) -> str:
     raw = next(value for value in attr.groups()[1:] if value is not None)
     target = html.unescape(raw).strip()
     bad = bool(target) and malformed(target)  # kept as written; the link check warns
     if not target or (is_external(target) and not bad):
         return attr.group(0)
     links.append(Link(target, line + opening.count("\n", 0, attr.end(1))))
-    if bad or not target.startswith("/") or base_path == "/":
+    if bad or not target.startswith("/"):
         return attr.group(0)
     quote = '"' if attr.group(2) is not None else "'" if attr.group(3) is not None else ""
-    prefixed = html.escape(base_path.rstrip("/"), quote=True) + raw.strip()
-    return f"{attr.group(1)}{quote}{prefixed}{quote}"
+    return f"{attr.group(1)}{quote}{site_link(raw.strip())}{quote}"

@@ -2,30 +2,31 @@
 
 Autoescape is on and undefined names are errors (StrictUndefined), so a typo in
 a template fails the build instead of silently printing nothing. Every internal
-URL goes through the `url` filter, which applies base_url's path.
+URL comes from `routes` (a global: `routes.post_url(post.slug)`, `routes.TAGS`) and
+goes through the `url` filter, which applies base_url's path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
-from urllib.parse import quote
 
 import jinja2
 
-from .. import __version__
+from .. import __version__, routes
 from ..config import Config
 from ..dates import MONTH_NAMES, iso, short_date
 from ..errors import Problems
 from ..incremental.store import Store
 from ..output.tree import files_under
+from ..routes import ABOUT, MUSIC, ROADMAP, SERIES, absolute_url, url
 from ..theme import theme_dir
 from .head import head_globals
 from .share import share_links
 
 # Pages that exist only when the content asks for them, linked from the footer when planned.
-MORE_PAGES = (("/series/", "Series"), ("/roadmap/", "Roadmap"), ("/music/", "Music"))
+MORE_PAGES = ((SERIES, "Series"), (ROADMAP, "Roadmap"), (MUSIC, "Music"))
 
 
 def nav_globals(urls: Collection[str]) -> dict[str, object]:
@@ -34,7 +35,7 @@ def nav_globals(urls: Collection[str]) -> dict[str, object]:
     The build sets these on the environment for each build and adds them to the render
     fingerprints, so adding the first series post re-renders every page's footer.
     """
-    return {"has_about": "/about/" in urls, "more_pages": [(u, label) for u, label in MORE_PAGES if u in urls]}
+    return {"has_about": ABOUT in urls, "more_pages": [(u, label) for u, label in MORE_PAGES if u in urls]}
 
 
 def make_env(config: Config, bytecode: Path | None = None) -> jinja2.Environment:
@@ -58,7 +59,7 @@ def make_env(config: Config, bytecode: Path | None = None) -> jinja2.Environment
         month_name=lambda m: MONTH_NAMES[m - 1],
         reading_time=lambda words: f"{max(1, round(words / config.words_per_minute))} min read",
     )
-    env.globals.update(site=config, stufen_version=__version__, **nav_globals(()))
+    env.globals.update(site=config, stufen_version=__version__, routes=routes, **nav_globals(()))
     env.globals.update(head_globals(config))
     env.globals["share_links"] = partial(share_links, config.share)
     return env
@@ -98,16 +99,3 @@ def check_templates(config: Config, problems: Problems) -> None:
     own = config.root / "templates"
     if own.resolve() != (theme_dir() / "templates").resolve():
         files_under(own, config.root, problems, skip=lambda name: name.startswith("."))
-
-
-@lru_cache(maxsize=65536)  # every page links to the same few hundred addresses
-def url(base_path: str, path: str) -> str:
-    """"/posts/x/" → "/journal/posts/x/" under a project site; non-ASCII is percent-encoded."""
-    if path.startswith(("http://", "https://", "mailto:", "#")):
-        return path
-    return quote(base_path + path.lstrip("/"), safe="/#?=&%:@!$'()*+,;~-._")
-
-
-def absolute_url(config: Config, path: str) -> str:
-    """Full URL for feeds, canonical links and sitemaps; path-only when base_url has no host."""
-    return path if path.startswith(("http://", "https://")) else config.origin + url(config.base_path, path)

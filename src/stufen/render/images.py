@@ -2,6 +2,8 @@
 
 Runs over rendered pages, after render: Markdown is rendered (and cached) per post
 without looking at other files, so the sizes of the files in static/ are read here.
+A local image is one whose src the body marked as a site link (`routes.site_link`), so
+this runs before the base path replaces the marks (`finish.finish_page`).
 An image whose size cannot be read is left as it is; the link check reports missing files.
 """
 
@@ -17,13 +19,16 @@ from urllib.parse import unquote
 
 from PIL import Image, UnidentifiedImageError
 
+from ..routes import site_link
+
 _IMG = re.compile(rb"<img\b[^>]*>")
 _SRC = re.compile(rb'\ssrc="([^"]*)"')
 _SVG_SIZE = re.compile(r'<svg\b[^>]*?\swidth="(\d+(?:\.\d+)?)(?:px)?"[^>]*?\sheight="(\d+(?:\.\d+)?)(?:px)?"'
                        r'|<svg\b[^>]*?\sviewBox="[\d.\s-]*?\s([\d.]+)\s+([\d.]+)"', re.S)
+_SITE = site_link("/")  # how a body's src to a file of the site starts
 
 
-def add_image_sizes(html: bytes, files: Mapping[str, Path], base_path: str) -> bytes:
+def add_image_sizes(html: bytes, files: Mapping[str, Path]) -> bytes:
     """`html` with width="…" height="…" added to each <img> of a local file that has neither."""
     def sized(match: re.Match[bytes]) -> bytes:
         tag = match.group(0)
@@ -31,9 +36,9 @@ def add_image_sizes(html: bytes, files: Mapping[str, Path], base_path: str) -> b
         if src is None or b" width=" in tag or b" height=" in tag:
             return tag
         path = unquote(unescape(src.group(1).decode()))
-        if not path.startswith(base_path):
+        if not path.startswith(_SITE):
             return tag
-        source = files.get(path[len(base_path):].split("#")[0].split("?")[0])
+        source = files.get(path[len(_SITE):].split("#")[0].split("?")[0])
         size = image_size(source) if source is not None else None
         if size is None:
             return tag

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..errors import BuildFailed, ConfigError, sorted_problems
+from ..routes import CARDS, NOT_FOUND, file_url, output_path
 
 EVENTS = "/__stufen/events"
 SCRIPT = (Path(__file__).parent / "live.js").read_text(encoding="utf-8")
@@ -179,9 +180,9 @@ class Preview:
             return _text(403, "Forbidden: the path leaves the site folder\n")
         status = 200
         if not real.is_file():
-            status, real = 404, folder / "404.html"
+            status, real = 404, folder / output_path(NOT_FOUND)
         body = real.read_bytes() if real.is_file() else NOTHING_YET
-        kind = content_type(real.name if real.is_file() else "404.html")
+        kind = content_type(real.name if real.is_file() else output_path(NOT_FOUND))
         if kind.startswith("text/html"):
             body = inject(body, self.version)
         headers = (("Content-Type", kind), ("Content-Length", str(len(body))), ("Cache-Control", "no-store"))
@@ -194,7 +195,8 @@ def _loaded_by_pages(path: str) -> bool:
     Pages themselves are swapped in place, and feeds, the sitemap, robots.txt, the
     manifest and Open Graph cards are only linked to, never shown.
     """
-    return not (path.endswith((".html", ".xml", ".txt", ".webmanifest", ".nojekyll")) or path.startswith("og/"))
+    shown_alone = path.endswith((".html", ".xml", ".txt", ".webmanifest", ".nojekyll"))
+    return not (shown_alone or file_url(path).startswith(CARDS))
 
 
 def content_type(name: str) -> str:

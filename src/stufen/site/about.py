@@ -17,10 +17,10 @@ from ..errors import Problems, did_you_mean, shown
 from ..load.frontmatter import SourceError, decode, split
 from ..load.post import date_field, text_field
 from ..markdown.parser import render_markdown
+from ..routes import ABOUT
 from .plan import Page
 
 ABOUT_FILE = "about.md"
-ABOUT_URL = "/about/"
 KEYS = ("title", "description", "modDatetime")
 
 
@@ -51,8 +51,7 @@ def load_about(config: Config, problems: Problems) -> About | None:
     title = _text(parts, "title", source, problems) or "About"
     description = _text(parts, "description", source, problems) or f"About {config.title}."
     updated = _updated(parts, source, config.timezone, problems)
-    rendered = render_markdown(parts.body, base_path=config.base_path, unsafe_html=config.unsafe_html,
-                               first_line=parts.body_line)
+    rendered = render_markdown(parts.body, unsafe_html=config.unsafe_html, first_line=parts.body_line)
     for line, message, hint in rendered.problems:
         problems.error(source, line, message, hint)
     for line, message in rendered.warnings:
@@ -65,7 +64,7 @@ def load_about(config: Config, problems: Problems) -> About | None:
 def about_pages(about: About | None) -> list[Page]:
     if about is None:
         return []
-    return [Page(ABOUT_URL, "about.html", {"title": about.title, "description": about.description,
+    return [Page(ABOUT, "about.html", {"title": about.title, "description": about.description,
                                            "about": about})]
 
 

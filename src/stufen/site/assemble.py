@@ -15,6 +15,7 @@ from ..config import Config
 from ..dates import short_date
 from ..errors import Problems
 from ..model import Post, Tag
+from ..routes import post_url, tag_url
 from .series import SeriesGroup, group_series
 
 
@@ -108,7 +109,7 @@ def unique_slugs(posts: list[Post], problems: Problems) -> list[Post]:
         if post.slug in first:
             other = first[post.slug]
             problems.error(post.source, post.slug_line, f"duplicate slug '{post.slug}': {other.source}"
-                           f"{', a draft,' if other.draft else ''} has the same URL /posts/{post.slug}/",
+                           f"{', a draft,' if other.draft else ''} has the same URL {post_url(post.slug)}",
                            "set a different 'slug:' in one of them", cell=post.front_matter_cell)
         else:
             first[post.slug] = post
@@ -123,8 +124,9 @@ def _group_tags(ordered: tuple[Post, ...], problems: Problems) -> tuple[TagGroup
         for tag in post.tags:
             known = names.setdefault(tag.slug, tag)
             if known.name != tag.name:
-                problems.warn(post.source, post.line_of("tags"), f"tag '{tag.name}' shares the page /tags/{tag.slug}/ "
-                              f"with '{known.name}'; showing '{known.name}'",
+                problems.warn(post.source, post.line_of("tags"),
+                              f"tag '{tag.name}' shares the page {tag_url(tag.slug)} with '{known.name}'; "
+                              f"showing '{known.name}'",
                               "spell the tag the same way in every post", cell=post.front_matter_cell)
             members.setdefault(tag.slug, []).insert(0, post.slug)
     return tuple(TagGroup(names[s], tuple(members[s])) for s in sorted(names))

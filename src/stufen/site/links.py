@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from ..errors import Problems
-from ..routes import malformed
+from ..routes import malformed, post_url
 from .assemble import Site
-from .plan import Page, post_url
+from .plan import Page
 
 
 def check_links(site: Site, pages: Iterable[Page], files: Iterable[str], problems: Problems) -> None:
@@ -33,7 +33,7 @@ def check_links(site: Site, pages: Iterable[Page], files: Iterable[str], problem
             if not _exists(target, known):
                 problems.warn(post.source, link.line, f"broken link '{link.target}': nothing is built at {target}",
                               _base_hint(target, site.config.base_path, known)
-                              or "check the slug, or use a path such as /posts/<slug>/", cell=link.cell)
+                              or f"check the slug, or use a path such as {post_url('<slug>')}", cell=link.cell)
             elif parts.fragment and target in ids and unquote(parts.fragment) not in ids[target]:
                 problems.warn(post.source, link.line, f"broken link '{link.target}': "
                               f"{target} has no heading or element with id '{parts.fragment}'", cell=link.cell)

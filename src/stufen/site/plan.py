@@ -14,12 +14,25 @@ from pathlib import Path
 
 from ..errors import Problems
 from ..model import Post
-from ..routes import shard_count
+from ..routes import (
+    ARCHIVES,
+    HOME,
+    MUSIC,
+    NOT_FOUND,
+    POSTS,
+    SEARCH,
+    SERIES,
+    TAGS,
+    file_url,
+    list_page,
+    output_path,
+    post_url,
+    series_url,
+    shard_count,
+    tag_url,
+)
 from ..slugs import valid_utf8
 from .assemble import Site
-from .series import SERIES, series_url
-
-ARCHIVES, TAGS, POSTS = "/archives/", "/tags/", "/posts/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +45,7 @@ class Page:
 
     @property
     def output_path(self) -> str:
-        path = self.url.lstrip("/")
-        return path + "index.html" if path.endswith("/") or not path else path
+        return output_path(self.url)
 
 
 def plan(site: Site) -> list[Page]:
@@ -41,7 +53,7 @@ def plan(site: Site) -> list[Page]:
     config = site.config
     featured = [p for p in site.posts if p.featured]
     recent = [p for p in site.posts if not p.featured][: config.recent_posts]
-    pages = [Page("/", "home.html", {"title": config.title, "featured": featured, "recent": recent,
+    pages = [Page(HOME, "home.html", {"title": config.title, "featured": featured, "recent": recent,
                                       "description": config.description})]
     pages += paginate(POSTS, "posts.html", site.posts, config.posts_per_page,
                       {"title": "Posts", "description": f"All posts of {config.title}."})
@@ -58,9 +70,9 @@ def plan(site: Site) -> list[Page]:
     pages += series_pages(site)
     pages += music_pages(site)
     if config.search:
-        pages.append(Page("/search/", "search.html", {"title": "Search", "shards": shard_count(len(site.posts)),
+        pages.append(Page(SEARCH, "search.html", {"title": "Search", "shards": shard_count(len(site.posts)),
                                                       "description": f"Search every post of {config.title}."}))
-    pages.append(Page("/404.html", "404.html", {"title": "Page not found",
+    pages.append(Page(NOT_FOUND, "404.html", {"title": "Page not found",
                                                 "description": "This page does not exist."}))
     return pages
 
@@ -111,7 +123,7 @@ def unique_files(static: Mapping[str, Path], built: Sequence[str], root: Path,
             kept[rel] = source
             continue
         if rel.endswith(".html"):
-            problems.error(shown.as_posix(), None, f"Stufen builds the page /{rel.removesuffix('index.html')} "
+            problems.error(shown.as_posix(), None, f"Stufen builds the page {file_url(rel)} "
                            "at the same path", "rename or remove this file; to change a page, override its "
                            "template in templates/")
         else:
@@ -149,14 +161,14 @@ def music_pages(site: Site) -> list[Page]:
     tracks = [(track, post) for post in site.posts for track in post.music]
     if not tracks:
         return []
-    return [Page("/music/", "music.html", {"title": "Today’s music", "tracks": tracks,
+    return [Page(MUSIC, "music.html", {"title": "Today’s music", "tracks": tracks,
                                           "description": f"The music behind the posts of {site.config.title}."})]
 
 
 def paginate(base: str, template: str, posts: Sequence[Post], per_page: int, extra: dict) -> list[Page]:
     """`base`, `base`2/, `base`3/ … each with at most `per_page` posts and links between them."""
     chunks = [posts[i:i + per_page] for i in range(0, len(posts), per_page)] or [[]]
-    urls = [base if n == 1 else f"{base}{n}/" for n in range(1, len(chunks) + 1)]
+    urls = [list_page(base, n) for n in range(1, len(chunks) + 1)]
     pages = []
     for n, chunk in enumerate(chunks, 1):
         pagination = {"current": n, "total": len(chunks),
@@ -176,11 +188,3 @@ def archive(posts: Sequence[Post]) -> list[tuple[int, list[tuple[int, list[Post]
         months = [(m, list(ps)) for m, ps in groupby(in_year, key=lambda p: p.published.month)]
         years.append((year, months))
     return years
-
-
-def post_url(slug: str) -> str:
-    return f"{POSTS}{slug}/"
-
-
-def tag_url(slug: str) -> str:
-    return f"{TAGS}{slug}/"

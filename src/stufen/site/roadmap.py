@@ -14,6 +14,7 @@ import yaml
 
 from ..errors import Problems, did_you_mean
 from ..load.frontmatter import yaml_problem
+from ..routes import ROADMAP
 from ..slugs import slugify
 from .assemble import Site
 from .plan import Page
@@ -125,6 +126,6 @@ def roadmap_pages(steps: tuple[Step, ...] | None, site: Site) -> list[Page]:
             covered[(step.title, topic.name)] = [site.post(s) for s in slugs]
     done = sum(s.count("done") for s in steps)
     total = sum(len(s.topics) for s in steps)
-    return [Page("/roadmap/", "roadmap.html", {
+    return [Page(ROADMAP, "roadmap.html", {
         "title": "Learning roadmap", "steps": steps, "covered": covered, "done": done, "total": total,
         "description": f"{site.config.title}: what there is to learn, what is learnt, and the posts about it."})]

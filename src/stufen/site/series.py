@@ -14,8 +14,6 @@ from ..errors import Problems
 from ..model import Post
 from ..slugs import slugify
 
-SERIES = "/series/"
-
 
 @dataclass(frozen=True, slots=True)
 class SeriesGroup:
@@ -57,6 +55,3 @@ def _ordered(parts: list[Post], problems: Problems) -> tuple[str, ...]:
                                                         item[1].series_order or 0, item[0]))
     return tuple(post.slug for _, post in ranked)
 
-
-def series_url(slug: str) -> str:
-    return f"{SERIES}{slug}/"
