@@ -282,7 +282,7 @@ def test_images_pasted_into_markdown_cells_become_files_and_links():
     del cell["attachments"]["bad.png"]
     post, problems = load(notebook(FRONT, new_markdown_cell("Intro."), cell), Settings(base_path="/blog/"))
     assert post.attachments == {"cell3-my-plot.png": png()}
-    assert '<img src="/blog/posts/lab/cell3-my-plot.png" alt="my plot" loading="lazy"' in post.html
+    assert '<img src="/blog/posts/lab/cell3-my-plot.png" alt="my plot"' in post.html  # lazy: render.media
     assert [(link.target, link.line, link.cell) for link in post.links][0] == ("/posts/lab/cell3-my-plot.png", 1, 3)
 
 
