@@ -58,7 +58,7 @@ def place_media(site: Site, store: Store, problems: Problems) -> Site:
     """`site` with each post's local files resolved, published (`Site.files`) and its images sized."""
     config = site.config
     placed: dict[str, _Placed] = {}
-    todo, jobs = [], []
+    todo, shown = [], []
     for post in site.posts:
         refs = _references(post, config)
         stamps = tuple((r.target, _stat(r)) for r in refs.values())
@@ -67,13 +67,12 @@ def place_media(site: Site, store: Store, problems: Problems) -> Site:
             placed[post.slug] = known[2]
         elif refs or _IMG.search(post.html):
             todo.append((post, stamps, refs, files := _files(post, refs, config.root)))
-            jobs += [(f, w) for f in files.values() if f.data is not None and f.size and f.shown
-                     for w in widths_for(f.size, posixpath.splitext(f.url)[1])]
+            shown += [f for f in files.values() if f.data is not None and f.size and f.shown]
         else:
             placed[post.slug] = _Placed(post, (), ())
-    for (file, width), copy in zip(jobs, webp_copies([(f.data, w) for f, w in jobs], store), strict=True):
-        if copy is not None:
-            file.copies[width] = copy
+    wanted = [(f.data, widths_for(f.size, posixpath.splitext(f.url)[1])) for f in shown]
+    for file, copies in zip(shown, webp_copies(wanted, store), strict=True):
+        file.copies = copies
     for post, stamps, refs, files in todo:
         placed[post.slug] = _place(post, refs, files, config)
         store.memory[("media", id(post))] = (post, stamps, placed[post.slug])
@@ -146,14 +145,6 @@ def _files(post: Post, refs: Mapping[str, LocalFile], root) -> dict[str, _File]:
 def _place(post: Post, refs: Mapping[str, LocalFile], files: Mapping[str, _File], config) -> _Placed:
     """`post` with its references rewritten and its images sized, the files to publish, and what is missing."""
     problems, links = [], []
-    for link in post.links:
-        ref = refs.get(link.target)
-        if ref is None:
-            links.append(link)
-        elif link.target in files:
-            links.append(Link(files[link.target].url, link.line, link.cell))
-        else:
-            problems.append(_missing(post, ref, link.line, link.cell, "file"))
     og_image = post.og_image
     if og_image in refs:
         if og_image in files:
@@ -162,6 +153,14 @@ def _place(post: Post, refs: Mapping[str, LocalFile], files: Mapping[str, _File]
             problems.append(_missing(post, refs[og_image], post.line_of("ogImage"), post.front_matter_cell,
                                      "ogImage", "a card is drawn instead"))
             og_image = None
+    for link in post.links:
+        ref = refs.get(link.target)
+        if ref is None:
+            links.append(link)
+        elif link.target in files:
+            links.append(Link(files[link.target].url, link.line, link.cell))
+        else:
+            problems.append(_missing(post, ref, link.line, link.cell, "file"))
     body = _TAG.sub(_Rewriter(files, config.base_path), post.html)
     outputs = [Output(f.url.lstrip("/"), f.data) for f in files.values() if f.data is not None]
     outputs += [Output(_copy_url(f.url, w).lstrip("/"), data) for f in files.values() for w, data in f.copies.items()]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -23,15 +23,7 @@ WIDTHS = (COLUMN, 2 * COLUMN)  # one copy for ordinary screens, one for 2× scre
 SIZES = f"(max-width: 48rem) calc(100vw - 2rem), {COLUMN}px"
 QUALITY = 80
 RESIZABLE = (".png", ".jpg", ".jpeg", ".webp")  # GIFs may move and SVGs scale by themselves
-IMAGE_MS = 60  # CPU milliseconds to decode, resize and encode one copy (a 2400×1600 photo: bench in the report)
-
-
-@dataclass(frozen=True, slots=True)
-class Copy:
-    """One WebP copy of an image: its width and its bytes."""
-
-    width: int
-    data: bytes
+IMAGE_MS = 300  # CPU ms to decode an image and make its copies (0.3–1 s for a 2400×1600 photo, measured): ≥ 1 a pool
 
 
 def widths_for(size: tuple[int, int], suffix: str) -> tuple[int, ...]:
@@ -41,38 +33,46 @@ def widths_for(size: tuple[int, int], suffix: str) -> tuple[int, ...]:
     return tuple(w for w in WIDTHS if w < size[0])
 
 
-def webp_copies(jobs: list[tuple[bytes, int]], store: Store) -> list[bytes | None]:
-    """The WebP copy of each (source bytes, width), from the store or made (in parallel when worth it);
-    None where the image cannot be read or the copy would not be smaller than the source."""
-    keys = [Store.key("images", data, width, QUALITY) for data, width in jobs]
-    unique = {key: job for key, job in zip(keys, jobs, strict=True)}  # one image shown twice is made once
-    found = {key: store.read("images", key) for key in unique}
-    missing = [key for key, blob in found.items() if blob is None]
-    made = parallel_map(_encode, [(*unique[key], store.entry("images", key)) for key in missing], ms_each=IMAGE_MS)
-    found.update(zip(missing, made, strict=True))
-    return [blob if blob and len(blob) < len(data) else None
-            for blob, (data, _) in zip((found[key] for key in keys), jobs, strict=True)]
+def webp_copies(images: list[tuple[bytes, tuple[int, ...]]], store: Store) -> list[dict[int, bytes]]:
+    """The WebP copies (width → bytes) of each (source bytes, widths), from the store or made, one job per image
+    so it is decoded once (in worker processes when worth it). A width is left out where the image cannot be
+    read or the copy would not be smaller than the source."""
+    keys = [{w: Store.key("images", data, w, QUALITY) for w in widths} for data, widths in images]
+    found = {key: store.read("images", key) for k in keys for key in k.values()}
+    jobs: dict[str, tuple[bytes, dict[int, str]]] = {}  # an image shown twice is made once
+    for (data, _), k in zip(images, keys, strict=True):
+        missing = {w: key for w, key in k.items() if found[key] is None}
+        if missing:
+            jobs.setdefault(next(iter(missing.values())), (data, missing))
+    made = parallel_map(_encode, [(data, tuple((w, store.entry("images", key)) for w, key in missing.items()))
+                                  for data, missing in jobs.values()], ms_each=IMAGE_MS)
+    for (_, missing), copies in zip(jobs.values(), made, strict=True):
+        found.update((key, copies.get(w, b"")) for w, key in missing.items())
+    return [{w: found[key] for w, key in k.items() if found[key] and len(found[key]) < len(data)}
+            for (data, _), k in zip(images, keys, strict=True)]
 
 
-def _encode(job: tuple[bytes, int, object]) -> bytes:
-    """One copy, sealed into its store entry here (in the worker, when there are workers); b"": unreadable."""
-    data, width, entry = job
+def _encode(job: tuple[bytes, tuple[tuple[int, Path | None], ...]]) -> dict[int, bytes]:
+    """An image's copies at each width, each sealed into its store entry here (in the worker, when there are
+    workers); an unreadable image, or an animated one, gets none."""
+    data, wanted = job
+    made = {}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)  # no copies of a decompression bomb
-            with Image.open(io.BytesIO(data)) as picture:
-                if getattr(picture, "is_animated", False):
-                    return b""
-                picture = ImageOps.exif_transpose(picture)
+            with Image.open(io.BytesIO(data)) as opened:
+                if getattr(opened, "is_animated", False):
+                    return {}
+                picture = ImageOps.exif_transpose(opened)
                 picture = picture.convert("RGBA" if "A" in picture.getbands() or "transparency" in picture.info
                                           else "RGB")
-                height = max(1, round(picture.height * width / picture.width))
-                out = io.BytesIO()
-                picture.resize((width, height), Image.Resampling.LANCZOS).save(out, "WEBP", quality=QUALITY,
-                                                                                method=4)
+                for width, entry in wanted:
+                    height = max(1, round(picture.height * width / picture.width))
+                    out = io.BytesIO()
+                    picture.resize((width, height), Image.Resampling.LANCZOS).save(out, "WEBP", quality=QUALITY)
+                    seal_into(entry, out.getvalue())
+                    made[width] = out.getvalue()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning):
-        return b""
-    blob = out.getvalue()
-    seal_into(entry, blob)
-    return blob
+        return {}
+    return made
