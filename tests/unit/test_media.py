@@ -16,6 +16,7 @@ from conftest import post
 from stufen.incremental.store import CACHE_DIR, read_sealed, seal_into
 from stufen.load.media import resolve_local
 from stufen.render.responsive import COLUMN
+from unit.test_incremental import Serving
 
 ALIASES = {"@/assets/": "assets/", "@assets/": "assets/"}
 
@@ -198,3 +199,38 @@ def test_resolve_local_is_the_one_resolver(tmp_path):
     assert escape.file is None and escape.tried == ("../etc/passwd.png",)
     alias = resolve_local("@/assets/images/x%20y.png", source, tmp_path, ALIASES)
     assert (alias.file, alias.tried, alias.alias) == (None, ("assets/images/x y.png",), "@/assets/")
+
+
+def test_an_image_added_or_changed_later_is_picked_up_by_the_next_build(site, stufen):
+    """The post's file is unchanged (its parse comes from the store): the image alone must cause the rebuild."""
+    root = site({"content/posts/a.md": post(description="d", body="![x](@/assets/x.png) ![y](y.png)")})
+    code, out, err = stufen(root, "build")
+    assert "image '@/assets/x.png' not found" in out + err
+    photo(root / "assets/x.png", (40, 30))
+    photo(root / "content/posts/y.png", (20, 10))
+    code, out, err = stufen(root, "build", "--strict")
+    assert code == 0, out + err
+    assert [(i["src"], i["width"]) for i in images(root / "_site/posts/a/index.html")] == [
+        ("/assets/x.png", "40"), ("/posts/a/y.png", "20")]
+    photo(root / "assets/x.png", (60, 30))
+    assert stufen(root, "build")[0] == 0
+    assert images(root / "_site/posts/a/index.html")[0]["width"] == "60"
+    assert (root / "_site/assets/x.png").read_bytes() == (root / "assets/x.png").read_bytes()
+
+
+def test_the_dev_server_rerenders_nothing_for_unchanged_images_and_a_resized_one_rerenders_its_post(site):
+    """An unchanged post and images are the very same post object on the next rebuild (hashed once per session)."""
+    root = site({"content/posts/a.md": post(description="d", body="![x](x.png)\n\n![y](@/assets/y.png)"),
+                 "content/posts/b.md": post("B", "2024-05-02", description="d", body="No images.")})
+    photo(root / "content/posts/x.png", (40, 30))
+    photo(root / "assets/y.png", (50, 20))
+    serving = Serving(root)
+    first = serving.build()
+    assert first.warnings == ()
+    again = serving.build()
+    assert serving.memo.rendered == [] and again.written == 0
+    photo(root / "assets/y.png", (70, 20))
+    serving.build()
+    assert "/posts/a/" in serving.memo.rendered  # (and the pages holding post a, as for any edit of it)
+    assert images(serving.out / "posts/a/index.html")[1]["width"] == "70"
+    assert (serving.out / "assets/y.png").read_bytes() == (root / "assets/y.png").read_bytes()

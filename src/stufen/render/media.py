@@ -32,6 +32,7 @@ from .images import image_size
 from .responsive import SIZES, webp_copies, widths_for
 
 _TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+_IMG_TAG = re.compile(r"<img\b[^<>]*>", re.I)  # a post with no local files: only its images are looked at
 _IMG = re.compile(r"<img\b", re.I)
 _HINT = "put the file there, or correct the path: a relative path starts at the post's own folder"
 
@@ -60,13 +61,14 @@ def place_media(site: Site, store: Store, problems: Problems) -> Site:
     placed: dict[str, _Placed] = {}
     todo, shown = [], []
     for post in site.posts:
-        refs = _references(post, config)
+        sources = image_sources(post.html)
+        refs = _references(post, sources, config)
         stamps = tuple((r.target, _stat(r)) for r in refs.values())
         known = store.memory.get(("media", id(post)))  # the dev server: an unchanged post and files, same result
         if known is not None and known[0] is post and known[1] == stamps:
             placed[post.slug] = known[2]
         elif refs or _IMG.search(post.html):
-            todo.append((post, stamps, refs, files := _files(post, refs, config.root)))
+            todo.append((post, stamps, refs, files := _files(post, refs, sources)))
             shown += [f for f in files.values() if f.data is not None and f.size and f.shown]
         else:
             placed[post.slug] = _Placed(post, (), ())
@@ -85,10 +87,9 @@ def place_media(site: Site, store: Store, problems: Problems) -> Site:
                    files=tuple(outputs[k] for k in sorted(outputs)))
 
 
-def _references(post: Post, config) -> dict[str, LocalFile]:
-    """Each local file reference of `post` (links, image sources, ogImage) → what it resolves to."""
+def _references(post: Post, images: set[str], config) -> dict[str, LocalFile]:
+    """Each local file reference of `post` (links, `images`: its image sources, ogImage) → what it resolves to."""
     found = {}
-    images = image_sources(post.html)
     for target, is_image in [*((link.target, link.target in images) for link in post.links),
                              *(((post.og_image, True),) if post.og_image else ())]:
         ref = resolve_local(target, post.source, config.root, config.aliases, page_links=is_image)
@@ -123,11 +124,11 @@ def _stat(ref: LocalFile) -> tuple[int, int] | None:
     return (info.st_mtime_ns, info.st_size) if info is not None else None
 
 
-def _files(post: Post, refs: Mapping[str, LocalFile], root) -> dict[str, _File]:
+def _files(post: Post, refs: Mapping[str, LocalFile], shown: set[str]) -> dict[str, _File]:
     """target → the file it is published as: beside the page when below the post's folder, else at its site path
     (a file in static/ is already published at its path there)."""
     files = {}
-    folder, shown = post.source.parent.as_posix() + "/", image_sources(post.html)
+    folder = post.source.parent.as_posix() + "/"
     for target, ref in refs.items():
         path = ref.site_path
         if path is None or ref.file is None:
@@ -161,7 +162,7 @@ def _place(post: Post, refs: Mapping[str, LocalFile], files: Mapping[str, _File]
             links.append(Link(files[link.target].url, link.line, link.cell))
         else:
             problems.append(_missing(post, ref, link.line, link.cell, "file"))
-    body = _TAG.sub(_Rewriter(files, config.base_path), post.html)
+    body = (_TAG if files else _IMG_TAG).sub(_Rewriter(files, config.base_path), post.html)
     outputs = [Output(f.url.lstrip("/"), f.data) for f in files.values() if f.data is not None]
     outputs += [Output(_copy_url(f.url, w).lstrip("/"), data) for f in files.values() for w, data in f.copies.items()]
     if (body, tuple(links), og_image) == (post.html, post.links, post.og_image):
