@@ -234,3 +234,19 @@ def test_the_dev_server_rerenders_nothing_for_unchanged_images_and_a_resized_one
     assert "/posts/a/" in serving.memo.rendered  # (and the pages holding post a, as for any edit of it)
     assert images(serving.out / "posts/a/index.html")[1]["width"] == "70"
     assert (serving.out / "assets/y.png").read_bytes() == (root / "assets/y.png").read_bytes()
+
+
+def test_on_a_project_site_the_rewritten_addresses_carry_the_base_path(site, stufen):
+    root = site({"stufen.toml": 'base_url = "https://me.github.io/journal/"\n',
+                 "content/posts/a.md": post(description="d", ogImage="./cover.png",
+                                            body="![x](x.png) ![y](@/assets/y.png)")})
+    photo(root / "content/posts/x.png", (40, 30))
+    photo(root / "content/posts/cover.png", (40, 30))
+    photo(root / "assets/y.png", (50, 20))
+    code, out, err = stufen(root, "build", "--strict")
+    assert code == 0, out + err
+    page = (root / "_site/posts/a/index.html").read_text()
+    assert [i["src"] for i in images(root / "_site/posts/a/index.html")] == ["/journal/posts/a/x.png",
+                                                                             "/journal/assets/y.png"]
+    assert '<meta property="og:image" content="https://me.github.io/journal/posts/a/cover.png">' in page
+    assert "https://me.github.io/journal/assets/y.png" in (root / "_site/feed.xml").read_text()
