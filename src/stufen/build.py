@@ -33,6 +33,7 @@ from .output.write import FreshFolder, InPlace, Output, Pending, Written, check_
 from .render import pagememo
 from .render.environment import check_templates, compile_all, make_env, nav_globals
 from .render.finish import finish_page
+from .render.media import place_media
 from .render.memo import Digests, Fingerprints, template_files
 from .render.pagememo import PageMemo
 from .render.pages import RenderJob, render_into
@@ -65,6 +66,7 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
     check_out_dir(out, config.root)
     posts = load_all(discover(config.content_path, problems), config, cache, problems)
     site = assemble(posts, config, mode, problems)
+    site = place_media(site, cache, problems)  # files beside posts and in alias folders; images sized
     pages = all_pages(site, problems)
     static, assets = static_and_assets(config, problems)
     nav = nav_globals({page.url for page in pages})  # header and footer link only to pages that exist

@@ -35,6 +35,8 @@ SHARE_SERVICES = {
 CODE_STYLES = frozenset(get_all_styles())
 
 CONFIG_FILE = "stufen.toml"
+# Astro's `@/assets/…` (AstroPaper's tsconfig maps `@/*` to src/, and `stufen import` copies src/assets/ to assets/)
+DEFAULT_ALIASES = {"@/assets/": "assets/", "@assets/": "assets/"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,7 @@ class Config:
     out_dir: str = "_site"
     content_dir: str = "content"
     urls: str = "stufen"  # how post URLs are made: "stufen", or "astro-paper-v1"…"-v5" to keep an imported blog's
+    aliases: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_ALIASES))  # [aliases]: prefix → folder
     max_post_mb: int = 20  # a post file larger than this is an error, not a build that reads it (a link to /dev/zero)
 
     @property
@@ -185,6 +188,8 @@ def _check(key: str, value):
         return dict(value)
     if key == "share":
         return _check_share(value)
+    if key == "aliases":
+        return _check_aliases(value)
     expected = bool if isinstance(default, bool) else int if isinstance(default, int) else str
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
         raise ValueError(f"expected {_TYPE_NAMES[expected]}; got {value!r}")
@@ -223,6 +228,17 @@ def _check_share(value) -> tuple[str, ...]:
             hint = did_you_mean(name, SHARE_SERVICES) or "known: " + ", ".join(SHARE_SERVICES)
             raise ValueError(f"unknown service '{name}' ({hint})")
     return tuple(value)
+
+
+def _check_aliases(value) -> dict[str, str]:
+    """`[aliases]` "@images/" = "assets/images/": a prefix and a folder inside the site; added to the defaults."""
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ValueError('expected a table of prefix = "folder", e.g. "@images/" = "assets/images/"')
+    for prefix, folder in value.items():
+        parts = folder.replace("\\", "/").split("/")
+        if not prefix.strip() or folder.startswith("/") or ".." in parts or not folder.strip("/. "):
+            raise _EntryError(prefix, f"expected a folder inside the site such as 'assets/images/'; got {folder!r}")
+    return {**DEFAULT_ALIASES, **value}
 
 
 class _EntryError(ValueError):

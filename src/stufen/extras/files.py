@@ -1,4 +1,4 @@
-"""Every file a build writes beside the pages: feeds, SEO files, Open Graph cards, post attachments."""
+"""Every file a build writes beside the pages: feeds, SEO files, Open Graph cards, post attachments and media."""
 
 from __future__ import annotations
 
@@ -21,4 +21,4 @@ def extra_files(site: Site, pages: list[Page], now: datetime, store: Store, prob
     """Feeds (reused from the last build when their posts are unchanged), sitemap, robots.txt, manifest,
     GitHub Pages files, Open Graph cards (with `defer`, read or drawn as they are written), attachments."""
     return [*feeds(site, now, reuse), *site_files(site, pages, now), *og_images(site, store, problems, defer=defer),
-            *post_attachments(site)]
+            *post_attachments(site), *site.files]

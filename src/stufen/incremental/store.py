@@ -7,6 +7,7 @@ across rebuilds as well. What lives here, each kind in its own folder:
 
     posts/<key>      a parsed post (pickled), by its file's bytes and the load settings
     cards/<key>      an Open Graph card (PNG), by its text, colours and fonts
+    images/<key>     a WebP copy of an image for a srcset, by the image's bytes, the width and the quality
     shards/<key>/    a Pagefind index bundle, by the digests of the pages it indexes
     pages.pickle     the last build's pages by fingerprint (render/pagememo.py)
     last-build.json  the "nothing changed" record (incremental/uptodate.py)

@@ -37,7 +37,8 @@ def stamp(config: Config, out: Path, options: tuple) -> str:
     """A digest of everything a build reads: configuration, options, and every source and theme file's metadata."""
     digest = hashlib.sha256(repr((build_id(), config, str(out.resolve()), options)).encode())
     for root in (config.root / CONFIG_FILE, config.content_path, config.root / "templates", config.root / "static",
-                 theme_dir() / "templates", theme_dir() / "static"):
+                 theme_dir() / "templates", theme_dir() / "static",
+                 *(config.root / folder for folder in sorted(set(config.aliases.values())))):
         digest.update(b"\0root " + os.fsencode(root) + b"\0")
         for path, size, mtime in _files(root):  # fsencode: a file name need not be valid UTF-8
             digest.update(os.fsencode(path) + f"\0{size}\0{mtime}\0".encode())

@@ -135,7 +135,6 @@ def render_markdown(text: str, *, unsafe_html: bool = True, first_line: int = 1)
     if toc_at is not None:
         toc_html = build_toc([h for i, h, top in headings if i > toc_at and top])
         tokens.insert(toc_at + 3, Token("html_block", "", 0, content=toc_html))
-    _mark_images(tokens)
     _stamp_math_lines(tokens, first_line)
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(
@@ -226,15 +225,6 @@ def _links(tokens: list[Token], first_line: int) -> list[Link]:
             if target.startswith("/"):
                 child.attrSet(attr, site_link(target))
     return links
-
-
-def _mark_images(tokens: list[Token]) -> None:
-    """Images below the fold should not delay the page: lazy and async decoding."""
-    for token in tokens:
-        for child in token.children or ():
-            if child.type == "image":
-                child.attrSet("loading", "lazy")
-                child.attrSet("decoding", "async")
 
 
 def _first_paragraph(tokens: list[Token]) -> str:

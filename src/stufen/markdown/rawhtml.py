@@ -19,7 +19,7 @@ from ..routes import is_external, malformed, site_link
 
 _TAG = re.compile(r"<!--.*?(?:-->|\Z)|<(?:script|style)\b[^<>]*>.*?(?:</(?:script|style)\s*>|\Z)|<[a-zA-Z][^<>]*>",
                   re.S | re.I)
-_ATTR = re.compile(r"""(\s(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 
 
 def raw_html_links(tokens: list[Token], first_line: int) -> list[Link]:
@@ -48,7 +48,7 @@ def _rewrite(text: str, line: int, links: list[Link]) -> str:
         opening = tag.group(0)[: tag.group(0).find(">") + 1]  # a script's or style's content is not HTML
         line += text.count("\n", counted, tag.start())
         counted = tag.start()
-        fixed = _ATTR.sub(partial(_attribute, opening=opening, line=line, links=links), opening)
+        fixed = URL_ATTRIBUTE.sub(partial(_attribute, opening=opening, line=line, links=links), opening)
         if fixed != opening:
             out += [text[done:tag.start()], fixed]
             done = tag.start() + len(opening)

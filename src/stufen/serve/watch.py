@@ -22,7 +22,7 @@ from watchdog.observers.api import ObservedWatch
 
 from ..config import CONFIG_FILE
 
-WATCHED_DIRS = ("templates", "static")  # besides the content folder
+WATCHED_DIRS = ("templates", "static", "assets")  # besides the content folder; assets/: `@/assets/` images
 CHANGES = {"created", "modified", "deleted", "moved", "closed"}  # not "opened" or "closed_no_write"
 _TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part", ".crdownload", "___jb_tmp___", "___jb_old___")
 
@@ -98,7 +98,7 @@ class _Relevant(FileSystemEventHandler):
 
 
 class Watcher:
-    """Watches content/, templates/, static/ and stufen.toml under `root`; `stop()` ends it.
+    """Watches content/, templates/, static/, assets/ and stufen.toml under `root`; `stop()` ends it.
 
     A top folder made after watching began (`mkdir templates`) is watched from the rebuild its
     creation causes on; one removed and made again is watched afresh (its old watch went with it)."""

@@ -15,6 +15,7 @@ from ..config import Config
 from ..dates import short_date
 from ..errors import Problems
 from ..model import Post, Tag
+from ..output.write import Output
 from ..routes import post_url, tag_url
 from .series import SeriesGroup, group_series
 
@@ -44,6 +45,7 @@ class Site:
     left_out: tuple[str, ...] = ()  # one line per hidden post, for the report
     by_slug: Mapping[str, Post] = field(default_factory=dict)
     series: tuple[SeriesGroup, ...] = ()  # sorted by slug
+    files: tuple[Output, ...] = ()  # what posts show beside them: images and their WebP copies (render.media)
 
     def series_of(self, post: Post) -> SeriesGroup | None:
         return next((s for s in self.series if post.slug in s.slugs), None)

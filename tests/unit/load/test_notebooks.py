@@ -291,7 +291,7 @@ def test_images_pasted_into_markdown_cells_become_files_and_links():
     del cell["attachments"]["bad.png"]
     post, problems = load(notebook(FRONT, new_markdown_cell("Intro."), cell), Settings())
     assert post.attachments == {"cell3-my-plot.png": png()}
-    assert '<img src="/blog/posts/lab/cell3-my-plot.png" alt="my plot" loading="lazy"' in with_base(post.html, "/blog/")
+    assert '<img src="/blog/posts/lab/cell3-my-plot.png" alt="my plot"' in with_base(post.html, "/blog/")
     assert [(link.target, link.line, link.cell) for link in post.links][0] == ("/posts/lab/cell3-my-plot.png", 1, 3)
 
 
