@@ -67,6 +67,8 @@ class Config:
     dark_code_style: str = "github-dark"
     out_dir: str = "_site"
     content_dir: str = "content"
+    inline_tags: bool = False  # Obsidian's `#tag` in a post's text is one of its tags (and links to its page)
+    attachments_dir: str = ""  # Obsidian's attachment folder below content/ ("attachments"); "": beside the post
     max_post_mb: int = 20  # a post file larger than this is an error, not a build that reads it (a link to /dev/zero)
 
     @property

@@ -9,6 +9,7 @@ check warns about it at its line.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -26,6 +27,18 @@ def join(base: str, ref: str) -> str:
         return urljoin(base, ref)
     except ValueError:
         return ref
+
+
+def post_url(slug: str) -> str:
+    """A post's page, below the base path: /posts/<slug>/."""
+    return f"/posts/{slug}/"
+
+
+def resolve_path(here: str, path: str) -> str:
+    """A link's path as the browser on page `here` resolves it, normalised ("../x/" → "/posts/x/")."""
+    joined = path if path.startswith("/") else posixpath.join(here, path)
+    normal = posixpath.normpath(joined)
+    return normal + "/" if path.endswith("/") and normal != "/" else normal
 
 
 def is_external(url: str) -> bool:

@@ -3,9 +3,11 @@ and what a post shows beside its page."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ..config import Config
+from ..dates import short_date
 from ..errors import Problems
 from ..markdown.highlight import stylesheet
 from ..output.write import Output, static_files
@@ -42,3 +44,14 @@ def post_attachments(site: Site) -> list[Output]:
     """Files a post shows beside its page: a notebook's output images, at /posts/<slug>/<name>."""
     return [Output(f"{post_url(post.slug).lstrip('/')}{name}", data)
             for post in site.posts for name, data in sorted(post.attachments.items())]
+
+
+def previews(site: Site) -> list[Output]:
+    """previews.json: each post's title, date and description by its URL, for the link previews
+    (static/assets/preview.js); only when some post links to another, as only those pages load it."""
+    if not site.linking:
+        return []
+    base = site.config.base_path.rstrip("/")
+    entries = {base + post_url(p.slug): {"t": p.title, "d": short_date(p.published), "s": p.description}
+               for p in site.posts}
+    return [Output("previews.json", json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode())]

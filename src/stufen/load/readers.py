@@ -23,7 +23,8 @@ class Reader(Protocol):
     def read(self, data: bytes, source: PurePosixPath):
         """The file's parts (front matter first); raises SourceError when it cannot be read."""
 
-    def render(self, parts, source: PurePosixPath, *, folder: str, base_path: str, unsafe_html: bool) -> Body:
+    def render(self, parts, source: PurePosixPath, *, folder: str, base_path: str, unsafe_html: bool,
+               inline_tags: bool = False) -> Body:
         """The body as HTML; `folder` is the page's folder below the site root, for files beside it."""
 
 
@@ -36,9 +37,9 @@ class MarkdownReader:
         return split(decode(data, source), source)
 
     def render(self, parts: SplitFile, source: PurePosixPath, *, folder: str, base_path: str,
-               unsafe_html: bool) -> Body:
+               unsafe_html: bool, inline_tags: bool = False) -> Body:
         rendered = render_markdown(parts.body, base_path=base_path, unsafe_html=unsafe_html,
-                                   first_line=parts.body_line)
+                                   first_line=parts.body_line, inline_tags=inline_tags)
         return Body(rendered, {}, (*(ContentError(source, line, message, hint)
                                      for line, message, hint in rendered.problems),
                                    *(ContentError(source, line, message, warning=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import Problems
 from ..model import Post
-from ..routes import shard_count
+from ..routes import post_url, shard_count
 from ..slugs import valid_utf8
 from .assemble import Site
 from .series import SERIES, series_url
@@ -126,6 +126,8 @@ def post_page(site: Site, post: Post) -> Page:
     return Page(post_url(post.slug), "post.html", {
         "title": post.title, "description": post.description, "post": post,
         "older": site.post(older) if older else None, "newer": site.post(newer) if newer else None,
+        "backlinks": [(site.post(slug), context) for slug, context in site.backlinks.get(post.slug, ())],
+        "previews": post.slug in site.linking,
         "series": series, "series_parts": [site.post(s) for s in series.slugs] if series else [],
     })
 
@@ -176,10 +178,6 @@ def archive(posts: Sequence[Post]) -> list[tuple[int, list[tuple[int, list[Post]
         months = [(m, list(ps)) for m, ps in groupby(in_year, key=lambda p: p.published.month)]
         years.append((year, months))
     return years
-
-
-def post_url(slug: str) -> str:
-    return f"{POSTS}{slug}/"
 
 
 def tag_url(slug: str) -> str:
