@@ -60,7 +60,8 @@ class CheckResult:
                   "severity": "warning" if p.warning else "error", "message": p.message, "hint": p.hint}
                  for p in self.problems]
         return json.dumps({"files": self.files, "errors": self.errors, "warnings": len(items) - self.errors,
-                           "problems": items, **({"orphans": list(self.orphans)} if self.orphans else {})}, ensure_ascii=False, indent=2)
+                           "problems": items, **({"orphans": list(self.orphans)} if self.orphans else {})},
+                          ensure_ascii=False, indent=2)
 
 
 def check(config: Config, mode: Mode) -> CheckResult:
@@ -83,8 +84,8 @@ def check(config: Config, mode: Mode) -> CheckResult:
 
 def orphans(site) -> tuple[str, ...]:
     """Posts with no link in or out (by wikilink or Markdown link), by file: notes not yet connected. Only
-    in a journal whose posts link to each other at all: in one that never does, every post would be listed."""
-    if not site.linking:
+    in a journal written as connected notes (some post has a [[wikilink]]): elsewhere most posts stand alone."""
+    if not any(p.wikilinks for p in site.posts):
         return ()
     return tuple(sorted(str(p.source) for p in site.posts
                         if p.slug not in site.backlinks and p.slug not in site.linking))

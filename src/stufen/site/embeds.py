@@ -19,7 +19,7 @@ IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", "
 _SIZE = re.compile(r"^(?P<alt>(?!\d*x?\d*$).*?)?\|?\s*(?:(?P<width>\d+)(?:x(?P<height>\d+))?)?$")
 _HEADING = re.compile(r"<h([1-6])\b")
 _ID_ATTR = re.compile(r'\sid="[^"]*"')
-_PERMALINK = re.compile(r'<a class="header-anchor"[^>]*>.*?</a>', re.S)
+_PERMALINK = re.compile(r' ?<a class="header-anchor"[^>]*>.*?</a>', re.S)
 
 
 def find_attachment(config: Config, post_source: PurePosixPath, name: str) -> Path | None:

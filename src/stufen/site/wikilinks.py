@@ -10,6 +10,7 @@ post has, is an error at the link's line listing the candidates. A link to a pos
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -18,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from markdown_it.common.utils import escapeHtml
 
 from ..config import Config
-from ..errors import Problems, did_you_mean
+from ..errors import Problems
 from ..markdown.obsidian import shown_text
 from ..model import Post, WikiLink
 from ..routes import post_url
@@ -59,8 +60,14 @@ class Names:
         found = self.files.get(key) or self.titles.get(key) or []
         return list({id(p): p for p in found}.values())
 
-    def known(self) -> list[str]:
-        return [*self.files, *self.titles]
+    def close(self, target: str) -> list[str]:
+        """Up to three names near `target`, one per post: "'gradient descent' (content/posts/gd.md)"."""
+        names = {**self.titles, **self.files}
+        found: dict[int, str] = {}
+        for name in difflib.get_close_matches(target.strip().lower(), sorted(names), n=9, cutoff=0.6):
+            for post in names[name]:
+                found.setdefault(id(post), f"'{name}' ({post.source})")
+        return list(found.values())[:3]
 
 
 class Resolver:
@@ -93,7 +100,8 @@ class Resolver:
              block: bool) -> str:
         text = escapeHtml(shown_text(link))
         if link.embed and link.target.lower().endswith(IMAGE_EXTENSIONS):
-            return self._image(post, link, problems, files)
+            image = self._image(post, link, problems, files)
+            return f"<p>{image}</p>\n" if block else image
         target = self._target(post, link, problems)
         if target is None:
             return text
@@ -103,7 +111,7 @@ class Resolver:
         if depth == 0:
             self.edges.append(Edge(post.slug, target.slug, link.context))
         href = f"{self.base}{post_url(target.slug)}" + (f"#{escapeHtml(anchor)}" if anchor else "")
-        if target.slug == post.slug and not link.target:
+        if target.slug == post.slug and not link.target and depth == 0:
             href = f"#{escapeHtml(anchor)}"
         if link.embed and block and depth == 0:
             return self._embed(post, link, target, anchor, href, problems)
@@ -116,9 +124,10 @@ class Resolver:
         found = self.names.find(link.target)
         where = dict(cell=link.cell)
         if not found:
-            hint = did_you_mean(link.target.lower(), self.names.known())
+            close = self.names.close(link.target)
             problems.error(post.source, link.line, f"[[{link.target}]]: no post has this file name, title or alias",
-                           hint or "check the spelling, or write the post first", **where)
+                           f"did you mean {', '.join(close)}?" if close
+                           else "check the spelling, or write the post first", **where)
             return None
         if len(found) > 1:
             listed = ", ".join(sorted(str(p.source) for p in found))
