@@ -18,8 +18,8 @@ IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", "
 # Obsidian's image alias: "alt", "400", "400x300" or "alt|400" (Quartz's wikilinkImageEmbedRegex)
 _SIZE = re.compile(r"^(?P<alt>(?!\d*x?\d*$).*?)?\|?\s*(?:(?P<width>\d+)(?:x(?P<height>\d+))?)?$")
 _HEADING = re.compile(r"<h([1-6])\b")
-_ID_ATTR = re.compile(r'\sid="[^"]*"')
-_PERMALINK = re.compile(r' ?<a class="header-anchor"[^>]*>.*?</a>', re.S)
+_ID_ATTR = re.compile(r' id="[^"]*"')  # patterns that start with a literal are searched for, not tried everywhere
+_PERMALINK = re.compile(r' <a class="header-anchor"[^>]*>.*?</a>', re.S)
 
 
 def find_attachment(config: Config, post_source: PurePosixPath, name: str) -> Path | None:
