@@ -1,5 +1,5 @@
-// Link previews: pointing at or focusing a link to a post shows its title, date and description, read
-// from previews.json (written by the build). The box is positioned over the page, so nothing moves.
+// Link previews: pointing at or focusing a link to a post shows its title, date and description from
+// previews.json (written by the build), in a box over the page, so nothing moves.
 (function () {
   var src = document.currentScript.dataset.previews, data, box, at;
   function hide() {
@@ -20,12 +20,12 @@
         box.id = "link-preview";
         box.className = "link-preview";
         box.setAttribute("role", "tooltip");
-        document.body.append(box);
+        (document.querySelector("main") || document.body).append(box);
       }
       box.replaceChildren();
-      [["strong", p.t], ["small", p.d], ["p", p.s]].forEach(function (part) {
-        var el = document.createElement(part[0]);
-        el.textContent = part[1];
+      [["strong", p.t], ["small", p.d], ["p", p.s]].forEach(function (x) {
+        var el = document.createElement(x[0]);
+        el.textContent = x[1];
         box.append(el);
       });
       box.style.left = Math.max(8, Math.min(r.left, innerWidth - 336)) + scrollX + "px";
@@ -34,15 +34,11 @@
       a.setAttribute("aria-describedby", box.id);
     });
   }
-  function on(type, fn) {
+  ["mouseover", "mouseout", "focusin", "focusout"].forEach(function (type, i) {
     document.addEventListener(type, function (e) {
       var a = e.target.closest && e.target.closest("a[href]");
-      if (a) fn(a);
+      if (a) (i % 2 ? hide : show)(a);
     });
-  }
-  on("mouseover", show);
-  on("focusin", show);
-  on("mouseout", hide);
-  on("focusout", hide);
+  });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
 })();
