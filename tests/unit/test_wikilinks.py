@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import post
 
+from conftest import post
 from stufen.markdown.obsidian import parse_wikilink, shown_text
 from stufen.markdown.parser import render_markdown
 from stufen.model import WikiLink
 
 GD = post("Gradient descent", description="Walking downhill.", aliases="[GD, steepest descent]",
-          body="## The update rule\n\nStep against the gradient. ^rule\n\n## Learning rate\n\nToo big and it diverges.\n")
+          body="## The update rule\n\nStep against the gradient. ^rule\n\n"
+               "## Learning rate\n\nToo big and it diverges.\n")
 
 
 def build(site, stufen, files: dict[str, str], *args: str):
