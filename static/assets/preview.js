@@ -1,6 +1,8 @@
 // Link previews: pointing at or focusing a link to a post shows its title, date and description from
 // previews.json (written by the build), in a box over the page, so nothing moves.
 (function () {
+  if (window.stufenPreviews) return;  // the dev server's live reload runs <main>'s scripts again
+  window.stufenPreviews = true;
   var src = document.currentScript.dataset.previews, data, box, at;
   function hide() {
     if (at) at.removeAttribute("aria-describedby");
@@ -41,4 +43,5 @@
     });
   });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
+  document.addEventListener("stufen:swap", function () { data = null; });  // an edit may retitle a post
 })();

@@ -18,6 +18,7 @@ from ..theme import theme_dir
 # One render-blocking request instead of three: on a slow mobile link each extra stylesheet
 # costs a connection and delays first paint (Lighthouse measured 98 with three files).
 CSS_PARTS = ("assets/style.css", "assets/journal.css")
+PREVIEWS = "previews.json"  # read by assets/preview.js when a link is first pointed at, never when a page loads
 
 
 def static_and_assets(config: Config, problems: Problems) -> tuple[dict[str, Path], list[Output]]:
@@ -54,4 +55,4 @@ def previews(site: Site) -> list[Output]:
     base = site.config.base_path.rstrip("/")
     entries = {base + post_url(p.slug): {"t": p.title, "d": short_date(p.published), "s": p.description}
                for p in site.posts}
-    return [Output("previews.json", json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode())]
+    return [Output(PREVIEWS, json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode())]
