@@ -40,11 +40,11 @@ test: $(STAMP) $(CHROMIUM) fonts java
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 
-# Every bench/*.py is a benchmark printing its own figures (reload.py needs Chromium);
-# one failing does not stop the others, but fails the target at the end.
+# Every bench/*.py is a benchmark printing its own figures (reload.py needs Chromium); bench/run.py runs
+# them one after the other: one failing does not stop the others, but fails the target at the end.
+# `make bench ARGS="builds reload"` runs only those.
 bench: $(STAMP) $(CHROMIUM)
-	@status=0; for script in bench/*.py; do echo "== $$script"; \
-	  $(BIN)/python $$script || status=1; done; exit $$status
+	$(BIN)/python bench/run.py $(ARGS)
 
 fonts:
 	@(test -f $(CJK_FONT) && test -f $(EMOJI_FONT)) || $(APT_INSTALL) $(FONT_PACKAGES) \

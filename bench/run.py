@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+TOOLS = {"run", "ab"}  # not benchmarks: this runner, and ab.py (two source trees to compare, given by hand)
 
 
 def main(names: list[str]) -> int:
-    scripts = [HERE / f"{n}.py" for n in names] or sorted(p for p in HERE.glob("*.py") if p.name != "run.py")
+    scripts = [HERE / f"{n}.py" for n in names] or sorted(p for p in HERE.glob("*.py") if p.stem not in TOOLS)
     failed = 0
     for script in scripts:
         print(f"== {script.stem}", flush=True)

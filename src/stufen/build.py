@@ -31,7 +31,7 @@ from .load.post import discover
 from .load.posts import load_all
 from .output.write import FreshFolder, InPlace, Output, Pending, Written, check_out_dir
 from .render import pagememo
-from .render.environment import compile_all, make_env, nav_globals
+from .render.environment import check_templates, compile_all, make_env, nav_globals
 from .render.images import add_image_sizes
 from .render.memo import Digests, Fingerprints, template_files
 from .render.pagememo import PageMemo
@@ -68,6 +68,7 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
     pages = all_pages(site, problems)
     static, assets = static_and_assets(config, problems)
     nav = nav_globals({page.url for page in pages})  # header and footer link only to pages that exist
+    check_templates(config, problems)
     env = environment(config, cache, session, nav)
     reuse = page_memo(cache, out, env, (config, static_stamp(static), nav), session)
     assets += extra_files(site, pages, mode.now, cache, problems, reuse, defer=session is None)

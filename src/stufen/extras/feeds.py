@@ -13,10 +13,10 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from email.utils import format_datetime
-from functools import lru_cache, partial
+from functools import partial
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
@@ -53,13 +53,14 @@ def feeds(site: Site, now: datetime, reuse: PageMemo | None = None) -> list[Outp
     config = site.config
     public = [p for p in site.posts if not p.draft]  # `--drafts` previews never reach readers
     posts = public[: config.feed_entries]
-    wanted = [(ATOM_PATH, partial(atom, config, posts, ATOM_PATH, "/", config.title, now), posts, "/"),
-              (RSS_PATH, partial(rss, config, posts, now), posts, "/")]
+    body = feed_bodies()
+    wanted = [(ATOM_PATH, partial(atom, config, posts, ATOM_PATH, "/", config.title, now, body), posts, "/"),
+              (RSS_PATH, partial(rss, config, posts, now, body), posts, "/")]
     for group in site.tags:
         tagged = [p for p in map(site.post, group.slugs) if not p.draft][: config.feed_entries]
         path = tag_url(group.tag.slug) + TAG_FEED
         title = f"{config.title}: posts tagged “{group.tag.name}”"
-        wanted.append((path, partial(atom, config, tagged, path, tag_url(group.tag.slug), title, now), tagged,
+        wanted.append((path, partial(atom, config, tagged, path, tag_url(group.tag.slug), title, now, body), tagged,
                        title))
     if reuse is None:
         return [Output(path.lstrip("/"), make()) for path, make, _, _ in wanted]
@@ -68,24 +69,8 @@ def feeds(site: Site, now: datetime, reuse: PageMemo | None = None) -> list[Outp
             for path, make, entries, title in wanted]
 
 
-def atom(config: Config, posts: Sequence[Post], path: str, home: str, title: str, now: datetime) -> bytes:
-    """One Atom feed. While serving, most feeds are rebuilt from the very same post objects: those
-    are remembered (by identity, with the config, and `now` only where it shows: an empty feed)."""
-    key = (path, home, title, tuple(map(id, posts)), None if posts else now)
-    known = _ATOM.get(key)
-    if known is not None and known[0] == config and all(a is b for a, b in zip(known[1], posts, strict=True)):
-        return known[2]
-    if len(_ATOM) > 4096:
-        _ATOM.clear()
-    data = _atom(config, posts, path, home, title, now)
-    _ATOM[key] = (config, tuple(posts), data)
-    return data
-
-
-_ATOM: dict[tuple, tuple[Config, tuple[Post, ...], bytes]] = {}
-
-
-def _atom(config: Config, posts: Sequence[Post], path: str, home: str, title: str, now: datetime) -> bytes:
+def atom(config: Config, posts: Sequence[Post], path: str, home: str, title: str, now: datetime,
+         body: Body) -> bytes:
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
     _sub(feed, "title", title)
     _sub(feed, "subtitle", config.description)
@@ -107,11 +92,11 @@ def _atom(config: Config, posts: Sequence[Post], path: str, home: str, title: st
         for tag in post.tags[:TAGS_PER_POST]:  # the post is in each tag's feed: all its tags would be tags²
             _sub(entry, "category", term=tag.slug, label=tag.name)
         _sub(entry, "summary", post.description)
-        _sub(entry, "content", feed_html(post.html, link), type="html")
+        _sub(entry, "content", body(post, link), type="html")
     return _xml(feed)
 
 
-def rss(config: Config, posts: Sequence[Post], now: datetime) -> bytes:
+def rss(config: Config, posts: Sequence[Post], now: datetime, body: Body) -> bytes:
     root = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(root, "channel")
     for name, text in (("title", config.title), ("link", absolute_url(config, "/")),
@@ -130,7 +115,7 @@ def rss(config: Config, posts: Sequence[Post], now: datetime) -> bytes:
         ET.SubElement(item, "guid", isPermaLink="false").text = entry_id(config, post)
         for tag in post.tags[:TAGS_PER_POST]:
             ET.SubElement(item, "category").text = _clean(tag.name)
-        ET.SubElement(item, f"{{{CONTENT}}}encoded").text = _clean(feed_html(post.html, link))
+        ET.SubElement(item, f"{{{CONTENT}}}encoded").text = _clean(body(post, link))
     return _xml(root)
 
 
@@ -148,13 +133,23 @@ def feed_id(config: Config, home: str) -> str:
     return url if urlsplit(url).scheme else uuid.uuid5(uuid.NAMESPACE_URL, url).urn
 
 
-@lru_cache(maxsize=4096)  # every feed a post is in, on every rebuild while serving: once per body and address
+Body = Callable[[Post, str], str]  # (post, its absolute address) → its body as feeds carry it
+
+
+def feed_bodies() -> Body:
+    """`feed_html` of each post, made once per build: a post is in the site's feeds and in each of its tags'."""
+    made: dict[str, str] = {}
+
+    def body(post: Post, link: str) -> str:
+        if link not in made:
+            made[link] = feed_html(post.html, link)
+        return made[link]
+    return body
+
+
 def feed_html(body: str, page_url: str) -> str:
     """A post's body as a feed carries it: without heading permalinks and the table of contents,
-    every href/src resolved against the post's address, so links work inside a feed reader.
-
-    Memoised: a post appears in the site's feeds and in each of its tags' feeds.
-    """
+    every href/src resolved against the post's address, so links work inside a feed reader."""
     return absolute_html(_without_anchors(_without_toc(body)), page_url)
 
 

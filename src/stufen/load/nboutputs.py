@@ -96,6 +96,8 @@ def _rich(data: dict, metadata: dict, result: CellOutputs) -> None:
     elif "text/markdown" in data:
         rendered = render_markdown(join_text(data["text/markdown"]), unsafe_html=False)
         result.html.append(f'<div class="nb-markdown">{rendered.html}</div>')
+        result.problems += [(f"Markdown output, line {line}: {message}", hint)
+                            for line, message, hint in rendered.problems]
     elif any(mime in data for mime in _INTERACTIVE) or "text/html" in data:
         result.html.append(_note("JavaScript"))
     elif "text/plain" in data:

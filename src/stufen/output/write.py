@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, Problems, printable_path
-from .atomic import write_atomic
+from .atomic import flush_to_disk, write_atomic
 from .tree import files_under
 
 MARKER = ".stufen-site"
@@ -150,6 +150,7 @@ class FreshFolder:
 
     def publish(self) -> None:
         (self.folder / MARKER).write_bytes(MARKER_TEXT)
+        flush_to_disk(self.folder)
         swap_in(self.folder, self.out)
         if self.folder.exists():  # the old site, exchanged out
             discard(self.folder, self.out)

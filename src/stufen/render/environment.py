@@ -17,7 +17,9 @@ import jinja2
 from .. import __version__
 from ..config import Config
 from ..dates import MONTH_NAMES, iso, short_date
+from ..errors import Problems
 from ..incremental.store import Store
+from ..output.tree import files_under
 from ..theme import theme_dir
 from .head import head_globals
 from .share import share_links
@@ -88,6 +90,14 @@ def template_dirs(config: Config) -> list[Path]:
     own = config.root / "templates"
     theme = theme_dir() / "templates"
     return [own, theme] if own.is_dir() and own.resolve() != theme.resolve() else [theme]
+
+
+def check_templates(config: Config, problems: Problems) -> None:
+    """The site's templates/ by the rules every read of the author's folders follows (output.tree):
+    Jinja would follow a link to any file on the machine, and render it into a page."""
+    own = config.root / "templates"
+    if own.resolve() != (theme_dir() / "templates").resolve():
+        files_under(own, config.root, problems, skip=lambda name: name.startswith("."))
 
 
 @lru_cache(maxsize=65536)  # every page links to the same few hundred addresses

@@ -101,3 +101,13 @@ def test_an_unreadable_folder_of_posts_is_an_error(site, stufen):
     (root / "content/posts/gone").rmdir()
     code, _, err = stufen(root, "build")
     assert code == 1 and "content/posts/series: cannot read the file: No such file or directory" in err
+
+
+def test_a_template_linked_from_outside_the_site_is_refused(site, stufen, tmp_path):
+    secret = tmp_path / "secret.html"
+    secret.write_text("password")
+    root = site(GOOD)
+    (root / "templates").mkdir()
+    os.symlink(secret, root / "templates/404.html")
+    code, _, err = stufen(root, "build")
+    assert code == 1 and f"templates/404.html: a link to {secret}, outside the site folder" in err

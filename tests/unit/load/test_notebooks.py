@@ -214,6 +214,13 @@ def test_markdown_output_is_rendered_without_raw_html():
     assert '<div class="nb-markdown"><p><strong>bold</strong> &lt;b&gt;raw&lt;/b&gt;</p>\n</div>' in post.html
 
 
+def test_markdown_output_nested_too_deeply_is_an_error_not_a_silent_cut():
+    deep = "".join("  " * level + "- item\n" for level in range(150)) + "\nAfter the list."
+    post, problems = load(notebook(FRONT, code(display({"text/markdown": deep, "text/plain": "md"}))))
+    assert post is None and len(problems) == 1
+    assert problems[0].startswith(f"{SRC}: cell 2: Markdown output, line 100: lists or blockquotes nested too deeply")
+
+
 def test_cell_tags_hide_or_remove_parts():
     out = new_output("stream", name="stdout", text="shown\n")
     cells = [code(out, source="secret = 1"), code(out, source="hidden = 2"), code(out, source="kept = 3")]

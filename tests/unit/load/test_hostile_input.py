@@ -25,7 +25,7 @@ from stufen.errors import ContentError
 from stufen.load.post import KNOWN_KEYS, Settings, load_post
 
 SOURCE = PurePosixPath("content/posts/random.md")
-# STUFEN_FUZZ=5000 pytest tests/unit/test_hostile_input.py searches deeper, with fresh random examples.
+# STUFEN_FUZZ=5000 pytest tests/unit/load/test_hostile_input.py searches deeper, with fresh random examples.
 FUZZ = int(os.environ.get("STUFEN_FUZZ", "0"))
 QUICK = settings(max_examples=FUZZ or 100, derandomize=not FUZZ, database=None, deadline=2000,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import post
 
-SEED = Path(__file__).parent.parent / "fixtures" / "seed-post.md"
+SEED = Path(__file__).parents[2] / "fixtures" / "seed-post.md"
 SEED_AT = "content/posts/2023-08-11-diving-into-machine-learning.md"
 
 
