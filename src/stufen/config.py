@@ -72,6 +72,8 @@ class Config:
     content_dir: str = "content"
     urls: str = "stufen"  # how post URLs are made: "stufen", or "astro-paper-v1"…"-v5" to keep an imported blog's
     aliases: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_ALIASES))  # [aliases]: prefix → folder
+    inline_tags: bool = False  # Obsidian's `#tag` in a post's text is one of its tags (and links to its page)
+    attachments_dir: str = ""  # Obsidian's attachment folder below content/ ("attachments"); "": beside the post
     max_post_mb: int = 20  # a post file larger than this is an error, not a build that reads it (a link to /dev/zero)
 
     @property

@@ -41,6 +41,28 @@ class Link:
     target: str
     line: int
     cell: int | None = None  # in a notebook, the cell `line` counts within
+    context: str = ""  # the sentence the link sits in, for the target's "Linked from" list
+
+
+@dataclass(frozen=True, slots=True)
+class WikiLink:
+    """An Obsidian `[[Target#anchor|alias]]` (or `![[…]]` embed) as the load stage found it.
+
+    The load stage cannot know which post `Target` names (that needs the whole site), so the body holds
+    `placeholder(n)` where the link goes, and the assemble stage replaces it (site/wikilinks.py)."""
+
+    target: str  # as written, "" for [[#Heading]] in the same post
+    anchor: str  # heading text, "^block-id", or ""
+    alias: str | None  # the text after |, as written
+    embed: bool
+    line: int
+    cell: int | None = None
+    context: str = ""  # the sentence the link sits in
+
+    @staticmethod
+    def placeholder(n: int) -> str:
+        """NUL cannot come from Markdown (markdown-it turns it into U+FFFD), so this cannot be forged."""
+        return f"\x00W{n}\x00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +91,8 @@ class Rendered:
     words: int
     problems: tuple[tuple[int, str, str], ...] = ()  # (file line, message, fix): bad LaTeX, nesting too deep
     warnings: tuple[tuple[int, str], ...] = ()  # (file line, message): what of a formula is not shown
+    wikilinks: tuple[WikiLink, ...] = ()  # placeholder n in `html` is wikilinks[n]
+    inline_tags: tuple[str, ...] = ()  # `#tag` written in the text (collected only with inline_tags = true)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +126,10 @@ class Post:
     lines: Mapping[str, int] = field(default_factory=dict)  # front matter key → file line, for later messages
     front_matter_cell: int | None = None  # a notebook's front matter cell: `lines` count within it
     attachments: Mapping[str, bytes] = field(default_factory=dict)  # files beside the page (notebook images)
-    aliases: tuple[str, ...] = ()  # old URLs ("/posts/old/") that get a page redirecting here (site/aliases)
+    wikilinks: tuple[WikiLink, ...] = ()  # placeholder n in `html` is wikilinks[n]; resolved in assemble
+    aliases: tuple[str, ...] = ()  # `aliases:` entries that are paths ("/posts/old/"): old URLs redirecting here
+    names: tuple[str, ...] = ()  # `aliases:` entries that are names (Obsidian's): other names [[wikilinks]] may use
+    css_classes: tuple[str, ...] = ()  # Obsidian's `cssclasses:`, put on the article
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)

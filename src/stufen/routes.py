@@ -16,6 +16,7 @@ check warns about it at its line.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from functools import lru_cache
 from html import escape
@@ -35,6 +36,13 @@ def join(base: str, ref: str) -> str:
         return urljoin(base, ref)
     except ValueError:
         return ref
+
+
+def resolve_path(here: str, path: str) -> str:
+    """A link's path as the browser on page `here` resolves it, normalised ("../x/" → "/posts/x/")."""
+    joined = path if path.startswith("/") else posixpath.join(here, path)
+    normal = posixpath.normpath(joined)
+    return normal + "/" if path.endswith("/") and normal != "/" else normal
 
 
 def is_external(url: str) -> bool:

@@ -41,6 +41,7 @@ _NUMBERS = re.compile(r"\d+")
 class CheckResult:
     files: int
     problems: tuple[ContentError, ...]
+    orphans: tuple[str, ...] = ()  # posts nothing links to that link nowhere: information, not a problem
 
     @property
     def errors(self) -> int:
@@ -48,6 +49,7 @@ class CheckResult:
 
     def format(self) -> str:
         lines = [p.format() for p in self.problems]
+        lines += [f"{source}: info: orphan: no post links to it and it links to no post" for source in self.orphans]
         warnings = len(self.problems) - self.errors
         lines.append(f"Checked {plural(self.files, 'file')}: {plural(self.errors, 'error')}, "
                      f"{plural(warnings, 'warning')}")
@@ -58,7 +60,8 @@ class CheckResult:
                   "severity": "warning" if p.warning else "error", "message": p.message, "hint": p.hint}
                  for p in self.problems]
         return json.dumps({"files": self.files, "errors": self.errors, "warnings": len(items) - self.errors,
-                           "problems": items}, ensure_ascii=False, indent=2)
+                           "problems": items, **({"orphans": list(self.orphans)} if self.orphans else {})},
+                          ensure_ascii=False, indent=2)
 
 
 def check(config: Config, mode: Mode) -> CheckResult:
@@ -76,7 +79,16 @@ def check(config: Config, mode: Mode) -> CheckResult:
     static, assets = static_and_assets(config, problems)
     pages = all_pages(site, problems)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)  # warnings, as in `build`
-    return CheckResult(len(paths), tuple(sorted_problems(problems.items)))
+    return CheckResult(len(paths), tuple(sorted_problems(problems.items)), orphans(site))
+
+
+def orphans(site) -> tuple[str, ...]:
+    """Posts with no link in or out (by wikilink or Markdown link), by file: notes not yet connected. Only
+    in a journal written as connected notes (some post has a [[wikilink]]): elsewhere most posts stand alone."""
+    if not any(p.wikilinks for p in site.posts):
+        return ()
+    return tuple(sorted(str(p.source) for p in site.posts
+                        if p.slug not in site.backlinks and p.slug not in site.linking))
 
 
 def fix_mojibake(config: Config) -> list[tuple[str, int]]:

@@ -3,19 +3,22 @@ and what a post shows beside its page."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ..config import Config
+from ..dates import short_date
 from ..errors import Problems
 from ..markdown.highlight import stylesheet
 from ..output.write import Output, static_files
-from ..routes import output_path, post_file
+from ..routes import output_path, post_file, post_url, under_base
 from ..site.assemble import Site
 from ..theme import theme_dir
 
 # One render-blocking request instead of three: on a slow mobile link each extra stylesheet
 # costs a connection and delays first paint (Lighthouse measured 98 with three files).
 CSS_PARTS = ("assets/style.css", "assets/journal.css")
+PREVIEWS = "previews.json"  # read by assets/preview.js when a link is first pointed at, never when a page loads
 
 
 def static_and_assets(config: Config, problems: Problems) -> tuple[dict[str, Path], list[Output]]:
@@ -42,3 +45,14 @@ def post_attachments(site: Site) -> list[Output]:
     """Files a post shows beside its page: a notebook's output images, at /posts/<slug>/<name>."""
     return [Output(output_path(post_file(post.slug, name)), data)
             for post in site.posts for name, data in sorted(post.attachments.items())]
+
+
+def previews(site: Site) -> list[Output]:
+    """previews.json: each post's title, date and description by its URL, for the link previews
+    (static/assets/preview.js); only when some post links to another, as only those pages load it."""
+    if not site.linking:
+        return []
+    base = site.config.base_path
+    entries = {under_base(base, post_url(p.slug)): {"t": p.title, "d": short_date(p.published), "s": p.description}
+               for p in site.posts}
+    return [Output(PREVIEWS, json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode())]

@@ -10,7 +10,7 @@ from ..output.write import Output
 from ..render.pagememo import PageMemo
 from ..site.assemble import Site
 from ..site.plan import Page
-from .assets import post_attachments
+from .assets import post_attachments, previews
 from .cards import og_images
 from .feeds import feeds
 from .seo import site_files
@@ -21,4 +21,4 @@ def extra_files(site: Site, pages: list[Page], now: datetime, store: Store, prob
     """Feeds (reused from the last build when their posts are unchanged), sitemap, robots.txt, manifest,
     GitHub Pages files, Open Graph cards (with `defer`, read or drawn as they are written), attachments."""
     return [*feeds(site, now, reuse), *site_files(site, pages, now), *og_images(site, store, problems, defer=defer),
-            *post_attachments(site), *site.files]
+            *post_attachments(site), *site.files, *previews(site)]

@@ -29,7 +29,7 @@ from ..site.assemble import Site
 
 _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Repeated or navigational text that would only add noise to results.
-IGNORED = ".toc, .header-anchor, .footnote-backref, .post-footer, .prev-next, .music-card"
+IGNORED = ".toc, .header-anchor, .footnote-backref, .post-footer, .prev-next, .music-card, .backlinks"
 
 
 def index_language(setting: str, site_language: str, posts: Iterable[Post]) -> str:

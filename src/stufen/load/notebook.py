@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 from ..errors import ContentError, shown
 from ..markdown.highlight import highlight_code
 from ..markdown.parser import render_markdown
-from ..model import Link, Rendered
+from ..model import Rendered
 from ..routes import site_link
 from .frontmatter import SourceError, decode, split
 from .nboutputs import IMAGES, decode_image, join_text, render_outputs
@@ -74,7 +74,8 @@ def read_notebook(data: bytes, source) -> Notebook:
     return Notebook(meta, {}, None, cells, language)
 
 
-def render_notebook(notebook: Notebook, source, *, folder: str, unsafe_html: bool = True) -> Body:
+def render_notebook(notebook: Notebook, source, *, folder: str, unsafe_html: bool = True,
+                    inline_tags: bool = False) -> Body:
     """Markdown cells rendered as one document, code cells and their outputs put in their places.
 
     `folder` is the page's URL ("/posts/slug/"), the folder its images are written to.
@@ -100,7 +101,7 @@ def render_notebook(notebook: Notebook, source, *, folder: str, unsafe_html: boo
                              for message, hint in outputs.problems]
             if html:
                 doc.add(number, _MARK.format(number), html, words=len(text.split()))
-    return doc.render(source, unsafe_html)
+    return doc.render(source, unsafe_html, inline_tags)
 
 
 @dataclass
@@ -123,8 +124,8 @@ class _Document:
             self.code[number] = html
             self.code_words += words
 
-    def render(self, source, unsafe_html: bool) -> Body:
-        rendered = render_markdown("\n\n".join(self.chunks), unsafe_html=unsafe_html)
+    def render(self, source, unsafe_html: bool, inline_tags: bool = False) -> Body:
+        rendered = render_markdown("\n\n".join(self.chunks), unsafe_html=unsafe_html, inline_tags=inline_tags)
         html = rendered.html
         for number, cell_html in self.code.items():
             mark = f"<p>{_MARK.format(number)}</p>\n"
@@ -139,10 +140,13 @@ class _Document:
         for doc_line, message in rendered.warnings:
             cell, line = self.where(doc_line)
             self.problems.append(ContentError(source, line, message, warning=True, cell=cell))
-        links = tuple(Link(link.target, self.where(link.line)[1], self.where(link.line)[0]) for link in rendered.links)
+        links = tuple(replace(link, line=self.where(link.line)[1], cell=self.where(link.line)[0])
+                      for link in rendered.links)
+        wikilinks = tuple(replace(link, line=self.where(link.line)[1], cell=self.where(link.line)[0])
+                          for link in rendered.wikilinks)
         first = "" if _MARK_ONLY.match(rendered.first_paragraph) else rendered.first_paragraph
         rendered = replace(rendered, html=html, words=rendered.words - len(self.code) + self.code_words, links=links,
-                           first_paragraph=first)
+                           first_paragraph=first, wikilinks=wikilinks)
         return Body(rendered, self.files, tuple(self.problems))
 
     def where(self, doc_line: int) -> tuple[int | None, int]:

@@ -16,7 +16,7 @@ from ..dates import to_datetime
 from ..errors import ContentError, Problems, did_you_mean, shown
 from ..model import Post, Tag, Track
 from ..output.tree import files_under
-from ..routes import alias_url, post_url, tag_url, url_problem
+from ..routes import alias_url, is_external, post_url, tag_url, url_problem
 from ..slugs import slugify, url_slug
 from .frontmatter import CONTROL_HINT, SourceError, strip_controls
 from .readers import EXTENSIONS, reader_for
@@ -28,7 +28,8 @@ TAGS_PER_POST = 50
 KNOWN_KEYS = (
     "title", "description", "pubDatetime", "modDatetime", "author", "tags", "draft",
     "featured", "slug", "postSlug", "ogImage", "canonicalURL", "hideEditPost",
-    "timezone", "music", "series", "seriesOrder", "aliases",
+    "timezone", "music", "series", "seriesOrder",
+    "aliases", "cssclasses", "publish",  # Obsidian's; its `created`/`updated` stand in for a missing pubDatetime
 )
 # Names other generators use, so a migrating author is told what Stufen calls them.
 _ALIASES = {"date": "pubDatetime", "pubDate": "pubDatetime", "published": "pubDatetime",
@@ -46,6 +47,7 @@ class Settings:
     unsafe_html: bool = True
     posts_dir: str = "content/posts"  # relative to the site folder, as `Post.source` is
     urls: str = "stufen"  # the URL rule (slugs.URL_RULES): Stufen's own, or an AstroPaper version's
+    inline_tags: bool = False  # stufen.toml's inline_tags: `#tag` in the text is a tag
 
 
 def discover(content_dir: Path, problems: Problems | None = None) -> list[Path]:
@@ -71,11 +73,13 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
     problems = [locate(p) for p in problems]
     if any(not p.warning for p in problems):
         return None, tuple(problems)
-    body = reader.render(parts, source, folder=post_url(fields["slug"]), unsafe_html=settings.unsafe_html)
+    body = reader.render(parts, source, folder=post_url(fields["slug"]), unsafe_html=settings.unsafe_html,
+                         inline_tags=settings.inline_tags)
     problems += body.problems
     if any(not p.warning for p in body.problems):
         return None, tuple(problems)
     rendered = body.rendered
+    fields["tags"] = _with_inline_tags(fields["tags"], rendered.inline_tags)
     if not fields["description"]:
         fields["description"] = _shorten(rendered.first_paragraph)
         message = ("no description; using the first paragraph" if rendered.first_paragraph
@@ -85,7 +89,7 @@ def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[P
                                             warning=True)))
     post = Post(source=source, html=rendered.html, toc=rendered.toc, links=rendered.links,
                 ids=rendered.ids, words=rendered.words, lines=dict(parts.key_lines),
-                front_matter_cell=parts.front_matter_cell,
+                front_matter_cell=parts.front_matter_cell, wikilinks=rendered.wikilinks,
                 attachments=body.attachments, **fields)
     return post, tuple(problems)
 
@@ -96,8 +100,9 @@ def _post_fields(meta, lines, source, settings: Settings, problems: list[Content
         problems.append(ContentError(source, lines.get(key, 1), f"{key}: {message}" if key else message,
                                      hint, warning))
 
+    obsidian_dates = "pubDatetime" not in meta and meta.get("created") is not None
     for key in meta:
-        if key not in KNOWN_KEYS:
+        if key not in KNOWN_KEYS and not (obsidian_dates and key in ("created", "updated")):
             hint = (f"did you mean '{_ALIASES[key]}'?" if key in _ALIASES else did_you_mean(key, KNOWN_KEYS))
             problem(key, "unknown key, kept in 'extra'", hint, warning=True)
 
@@ -113,23 +118,32 @@ def _post_fields(meta, lines, source, settings: Settings, problems: list[Content
         problem(None, "title: missing" if meta.get("title") is None else "title: is empty",
                 "every post needs 'title: Your title' in its front matter")
     published = date_field(meta, "pubDatetime", tz, problem)
-    if "pubDatetime" not in meta:
+    updated = date_field(meta, "modDatetime", tz, problem)
+    if obsidian_dates:
+        published = date_field(meta, "created", tz, problem)
+        updated = updated or date_field(meta, "updated", tz, problem)
+        problem("created", "no pubDatetime; using Obsidian's 'created' date" +
+                (" and 'updated'" if meta.get("updated") is not None else ""),
+                "rename 'created' to 'pubDatetime' to say so", warning=True)
+    elif "pubDatetime" not in meta:
         alias = next((k for k in meta if _ALIASES.get(k) == "pubDatetime"), None)
         problem(None, "pubDatetime: missing",
                 f"rename '{alias}' to 'pubDatetime'" if alias else "add e.g. 'pubDatetime: 2024-05-01T09:30:00+02:00'")
     slug = _slug(text_field(meta, "slug", problem) or None, text_field(meta, "postSlug", problem) or None,
                  source.relative_to(settings.posts_dir), settings.urls, title or "", problem)
+    aliases = _names(meta, "aliases", problem)  # paths are old URLs (Hugo's, AstroPaper's); names are Obsidian's
     return {
         "slug": slug,
-        "aliases": _aliases(meta.get("aliases"), problem),
+        "aliases": _aliases([a for a in aliases if _is_address(a)], problem),
+        "names": tuple(a for a in aliases if not _is_address(a)),
         "title": title or "",
         "description": text_field(meta, "description", problem) or "",
         "published": published or datetime.min,
-        "updated": date_field(meta, "modDatetime", tz, problem),
+        "updated": updated,
         "timezone": tz_name,
         "tags": _tags(meta.get("tags"), problem),
         "author": text_field(meta, "author", problem) or settings.author,
-        "draft": _flag(meta, "draft", problem),
+        "draft": _flag(meta, "draft", problem) or ("publish" in meta and not _flag(meta, "publish", problem)),
         "featured": _flag(meta, "featured", problem),
         "og_image": _url(meta, "ogImage", problem),
         "canonical_url": _url(meta, "canonicalURL", problem),
@@ -138,6 +152,7 @@ def _post_fields(meta, lines, source, settings: Settings, problems: list[Content
         "series": text_field(meta, "series", problem),
         "series_order": _number(meta, "seriesOrder", problem),
         "extra": {k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+        "css_classes": tuple(c for n in _names(meta, "cssclasses", problem) for c in n.split()),
     }
 
 
@@ -154,6 +169,29 @@ def text_field(meta, key, problem) -> str | None:
         problem(key, f"expected text; got {shown(value)}", f"put the value in quotes: {key}: \"{written}\"")
         return None
     return _printable(value, key, problem).strip()
+
+
+def _names(meta, key, problem) -> tuple[str, ...]:
+    """Obsidian's list properties (`aliases`, `cssclasses`): a list of text, or one text."""
+    value = meta.get(key)
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, (str, int, float)) for v in items):
+        problem(key, f"expected a list of names; got {shown(value)}", f'write {key}: ["one", "two"]')
+        return ()
+    return tuple(name for v in items if (name := _printable(str(v), key, problem).strip()))
+
+
+def _with_inline_tags(tags: tuple[Tag, ...], inline: tuple[str, ...]) -> tuple[Tag, ...]:
+    """The front matter's tags, then `#tags` from the text (stufen.toml's inline_tags), each once."""
+    known = {t.slug for t in tags}
+    added = []
+    for name in inline:
+        if slugify(name) not in known:
+            known.add(slugify(name))
+            added.append(Tag(name, slugify(name)))
+    return (*tags, *added) if added else tags
 
 
 def _url(meta, key, problem) -> str | None:
@@ -228,17 +266,16 @@ def _tags(value, problem) -> tuple[Tag, ...]:
     return tuple(seen.values())
 
 
-def _aliases(value, problem) -> tuple[str, ...]:
+def _is_address(alias: str) -> bool:
+    """An `aliases:` entry that is an address ("/posts/old/", or a URL, which is an error) rather than a name."""
+    return alias.startswith("/") or is_external(alias)
+
+
+def _aliases(paths: list[str], problem) -> tuple[str, ...]:
     """Old paths of this post (`aliases: ["/posts/old-name/"]`): each gets a page that redirects here."""
-    if value is None:
-        return ()
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-        problem("aliases", f"expected a list of paths; got {shown(value)}", 'write aliases: ["/posts/old-name/"]')
-        return ()
     urls = []
-    for item in items:
-        url = alias_url(_printable(item, "aliases", problem))
+    for item in paths:
+        url = alias_url(item)
         if url is None:
             problem("aliases", f"expected a path on this site such as '/posts/old-name/'; got {item!r}")
         elif url not in urls:

@@ -64,4 +64,4 @@ def settings_for(config: Config) -> Settings:
     """The settings a post's parse depends on (part of its key in the store)."""
     posts_dir = (config.content_path / "posts").relative_to(config.root).as_posix()
     return Settings(timezone=config.timezone, author=config.author, unsafe_html=config.unsafe_html,
-                    posts_dir=posts_dir, urls=config.urls)
+                    posts_dir=posts_dir, urls=config.urls, inline_tags=config.inline_tags)

@@ -23,9 +23,10 @@ class Reader(Protocol):
     def read(self, data: bytes, source: PurePosixPath):
         """The file's parts (front matter first); raises SourceError when it cannot be read."""
 
-    def render(self, parts, source: PurePosixPath, *, folder: str, unsafe_html: bool) -> Body:
+    def render(self, parts, source: PurePosixPath, *, folder: str, unsafe_html: bool,
+               inline_tags: bool = False) -> Body:
         """The body as HTML, its root-relative links marked for the base path (`routes.site_link`);
-        `folder` is the page's URL ("/posts/slug/"), for files beside it."""
+        `folder` is the page's URL ("/posts/slug/"), for files beside it; `inline_tags`: `#tag` is a tag."""
 
 
 class MarkdownReader:
@@ -36,8 +37,10 @@ class MarkdownReader:
     def read(self, data: bytes, source: PurePosixPath) -> SplitFile:
         return split(decode(data, source), source)
 
-    def render(self, parts: SplitFile, source: PurePosixPath, *, folder: str, unsafe_html: bool) -> Body:
-        rendered = render_markdown(parts.body, unsafe_html=unsafe_html, first_line=parts.body_line)
+    def render(self, parts: SplitFile, source: PurePosixPath, *, folder: str, unsafe_html: bool,
+               inline_tags: bool = False) -> Body:
+        rendered = render_markdown(parts.body, unsafe_html=unsafe_html, first_line=parts.body_line,
+                                   inline_tags=inline_tags)
         return Body(rendered, {}, (*(ContentError(source, line, message, hint)
                                      for line, message, hint in rendered.problems),
                                    *(ContentError(source, line, message, warning=True)

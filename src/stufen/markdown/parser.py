@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache, partial
 
 from markdown_it import MarkdownIt
@@ -21,12 +22,14 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
-from ..model import Heading, Link, Rendered
+from ..model import Heading, Link, Rendered, WikiLink
 from ..routes import is_external, site_link
 from ..slugs import heading_id
 from .callouts import callout_plugin
+from .context import link_contexts
 from .highlight import highlight_code
 from .math import MATH_TOKENS, math_plugin, math_text, to_mathml
+from .obsidian import obsidian_plugin, shown_text
 from .rawhtml import raw_html_links
 from .toc import build_toc, find_toc_heading
 
@@ -48,13 +51,15 @@ MAX_NESTING = 200
 
 
 @lru_cache(maxsize=4)
-def make_markdown(unsafe_html: bool = True) -> MarkdownIt:
-    """GFM plus definition lists, heading anchors, MathML math and build-time highlighting."""
+def make_markdown(unsafe_html: bool = True, inline_tags: bool = False) -> MarkdownIt:
+    """GFM plus definition lists, heading anchors, MathML math, build-time highlighting and Obsidian's syntax
+    (`inline_tags`: `#tag` in the text is a tag of the post, stufen.toml's `inline_tags = true`)."""
     md = MarkdownIt("commonmark", {"html": unsafe_html, "typographer": True,
                                    "highlight": highlight_code})
     md.enable(["replacements", "smartquotes"])
     md.core.ruler.at("smartquotes", _bounded_smartquotes)
     md.use(gfm_plugin).use(deflist_plugin).use(math_plugin).use(callout_plugin)
+    md.use(obsidian_plugin, inline_tags=inline_tags)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id,
            permalink=True, permalinkSymbol='<span aria-hidden="true">#</span>')
     md.core.ruler.before("anchor", "unique_heading_ids", _unique_heading_ids)
@@ -116,13 +121,13 @@ def _unique_heading_ids(state: StateCore) -> None:
         token.attrSet("id", slug)
 
 
-def render_markdown(text: str, *, unsafe_html: bool = True, first_line: int = 1) -> Rendered:
+def render_markdown(text: str, *, unsafe_html: bool = True, first_line: int = 1, inline_tags: bool = False) -> Rendered:
     """Render a post body; `first_line` is the file line the body starts on.
 
     Root-relative links are stored marked (`routes.site_link`), not with base_url's path:
     rendering gives them that (`routes.with_base`), so a parsed body is the same for any base_url.
     """
-    md = make_markdown(unsafe_html)
+    md = make_markdown(unsafe_html, inline_tags)
     env: dict = {"problems": []}
     tokens = md.parse(text, env)
     if "too_deep" in env:
@@ -130,7 +135,8 @@ def render_markdown(text: str, *, unsafe_html: bool = True, first_line: int = 1)
                                 f"{MAX_NESTING // 2} lists or {MAX_NESTING - 1} blockquotes inside each other)",
                                 "nest less deeply; the rest of the post would be lost"))
     headings = _headings(tokens)
-    links = _links(tokens, first_line) + raw_html_links(tokens, first_line)
+    links, wikilinks = _links(tokens, first_line)
+    links += raw_html_links(tokens, first_line)
     toc_at = find_toc_heading(tokens)
     if toc_at is not None:
         toc_html = build_toc([h for i, h, top in headings if i > toc_at and top])
@@ -146,6 +152,8 @@ def render_markdown(text: str, *, unsafe_html: bool = True, first_line: int = 1)
         words=len(_WORD.findall(text)),
         problems=tuple(env["problems"]),
         warnings=tuple(env.get("math_warnings", ())),
+        wikilinks=tuple(wikilinks),
+        inline_tags=tuple(env.get("inline_tags", ())),
     )
 
 
@@ -210,21 +218,33 @@ def _heading_label(children) -> tuple[str, str]:
     return "".join(text).strip(), "".join(html).strip()
 
 
-def _links(tokens: list[Token], first_line: int) -> list[Link]:
-    """Collect internal hrefs/srcs with their lines, and mark root-relative ones for the base path."""
-    links = []
+def _links(tokens: list[Token], first_line: int) -> tuple[list[Link], list[WikiLink]]:
+    """Collect internal hrefs/srcs with their lines and sentences, and mark root-relative ones for the base
+    path; and the wikilinks, each numbered for its placeholder."""
+    links, wikilinks = [], []
     for token in tokens:
         if token.type != "inline":
             continue
+        contexts = None
         for child, line in child_lines(token, first_line):
+            if child.type == "wikilink":
+                contexts = contexts if contexts is not None else _contexts(token)
+                child.meta["n"] = len(wikilinks)
+                wikilinks.append(replace(child.meta["link"], line=line, context=contexts.get(id(child), "")))
+                continue
             attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
             target = str(child.attrGet(attr) or "") if attr else ""
             if not target or is_external(target) or child.attrGet("class") == "header-anchor":
                 continue
-            links.append(Link(target, line))
+            contexts = contexts if contexts is not None else _contexts(token)
+            links.append(Link(target, line, context=contexts.get(id(child), "")))
             if target.startswith("/"):
                 child.attrSet(attr, site_link(target))
-    return links
+    return links, wikilinks
+
+
+def _contexts(inline: Token) -> dict[int, str]:
+    return link_contexts(inline, lambda child: shown_text(child.meta["link"]))
 
 
 def _first_paragraph(tokens: list[Token]) -> str:
@@ -236,6 +256,6 @@ def _first_paragraph(tokens: list[Token]) -> str:
 
 
 def _plain_text(children: list[Token]) -> str:
-    return "".join(c.content if c.type != "softbreak" else " " for c in children
-                   if c.type in ("text", "code_inline", "softbreak"))
+    return "".join(shown_text(c.meta["link"]) if c.type == "wikilink" else c.content if c.type != "softbreak"
+                   else " " for c in children if c.type in ("text", "code_inline", "softbreak", "wikilink"))
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..errors import BuildFailed, ConfigError, sorted_problems
+from ..extras.assets import PREVIEWS
 from ..routes import CARDS, NOT_FOUND, file_url, output_path
 
 EVENTS = "/__stufen/events"
@@ -193,10 +194,11 @@ def _loaded_by_pages(path: str) -> bool:
     """Whether a page may load this file (CSS, scripts, images…): a change to one makes tabs reload fully.
 
     Pages themselves are swapped in place, and feeds, the sitemap, robots.txt, the
-    manifest and Open Graph cards are only linked to, never shown.
+    manifest and Open Graph cards are only linked to, never shown; the link previews are
+    fetched when a link is first pointed at (a title edit changes them).
     """
     shown_alone = path.endswith((".html", ".xml", ".txt", ".webmanifest", ".nojekyll"))
-    return not (shown_alone or file_url(path).startswith(CARDS))
+    return not (shown_alone or file_url(path).startswith(CARDS) or path == PREVIEWS)
 
 
 def content_type(name: str) -> str:

@@ -17,7 +17,9 @@ from ..errors import Problems
 from ..model import Post, Tag
 from ..output.write import Output
 from ..routes import post_url, tag_url
+from .backlinks import linked_from
 from .series import SeriesGroup, group_series
+from .wikilinks import resolve_wikilinks
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,9 @@ class Site:
     by_slug: Mapping[str, Post] = field(default_factory=dict)
     series: tuple[SeriesGroup, ...] = ()  # sorted by slug
     files: tuple[Output, ...] = ()  # what posts show beside them: images and their WebP copies (render.media)
+    # slug → ((slug of a post linking to it, the sentence the link is in), …), newest first
+    backlinks: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    linking: frozenset[str] = frozenset()  # posts that link to another post: their pages load the link previews
 
     def series_of(self, post: Post) -> SeriesGroup | None:
         return next((s for s in self.series if post.slug in s.slugs), None)
@@ -55,15 +60,18 @@ class Site:
 
 
 def assemble(posts: Iterable[Post], config: Config, mode: Mode, problems: Problems) -> Site:
-    """Filter, de-duplicate, order and relate the loaded posts."""
+    """Filter, de-duplicate, order and relate the loaded posts; fill in their [[wikilinks]]."""
+    posts = list(posts)
     shown, left_out = _visible(posts, config, mode)
-    unique = unique_slugs(shown, problems)
+    unique, edges = resolve_wikilinks(unique_slugs(shown, problems), posts, config, problems)
     ordered = tuple(sorted(unique, key=lambda p: (-p.sort_date.timestamp(), p.slug)))
     chronological = sorted(unique, key=lambda p: (p.published.timestamp(), p.slug))
     older = {b.slug: a.slug for a, b in zip(chronological, chronological[1:], strict=False)}
     newer = {a.slug: b.slug for a, b in zip(chronological, chronological[1:], strict=False)}
+    backlinks = linked_from(ordered, edges)
     return Site(config, ordered, _group_tags(ordered, problems), older, newer, tuple(left_out),
-                {p.slug: p for p in ordered}, group_series(ordered, problems))
+                {p.slug: p for p in ordered}, group_series(ordered, problems), backlinks=backlinks,
+                linking=frozenset(slug for sources in backlinks.values() for slug, _ in sources))
 
 
 def release(post: Post, config: Config) -> datetime:

@@ -6,12 +6,11 @@ written); `--strict` turns them into failures for CI and deployment.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from ..errors import Problems
-from ..routes import malformed, post_url
+from ..routes import malformed, post_url, resolve_path
 from .assemble import Site
 from .plan import Page
 
@@ -29,7 +28,7 @@ def check_links(site: Site, pages: Iterable[Page], files: Iterable[str], problem
                 continue
             parts = urlsplit(link.target)
             path = unquote(parts.path)
-            target = here if not path else _resolve(here, path)
+            target = here if not path else resolve_path(here, path)
             if not _exists(target, known):
                 problems.warn(post.source, link.line, f"broken link '{link.target}': nothing is built at {target}",
                               _base_hint(target, site.config.base_path, known)
@@ -44,12 +43,6 @@ def _base_hint(target: str, base_path: str, known: set[str]) -> str | None:
     if base_path != "/" and target.startswith(base_path) and _exists("/" + target[len(base_path):], known):
         return f"leave out '{base_path.rstrip('/')}': Stufen adds the base path, write '/{target[len(base_path):]}'"
     return None
-
-
-def _resolve(here: str, path: str) -> str:
-    joined = path if path.startswith("/") else posixpath.join(here, path)
-    normal = posixpath.normpath(joined)
-    return normal + "/" if path.endswith("/") and normal != "/" else normal
 
 
 def _exists(target: str, known: set[str]) -> bool:

@@ -138,6 +138,8 @@ def post_page(site: Site, post: Post) -> Page:
     return Page(post_url(post.slug), "post.html", {
         "title": post.title, "description": post.description, "post": post,
         "older": site.post(older) if older else None, "newer": site.post(newer) if newer else None,
+        "backlinks": [(site.post(slug), context) for slug, context in site.backlinks.get(post.slug, ())],
+        "previews": post.slug in site.linking,
         "series": series, "series_parts": [site.post(s) for s in series.slugs] if series else [],
     })
 
