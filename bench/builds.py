@@ -1,19 +1,28 @@
-"""Build times and peak memory on make_corpus.py corpora, against Pelican in the same run.
+"""Build times and peak memory on make_corpus.py corpora: Stufen, the floor and Pelican, interleaved in one run.
 
-Run: .venv/bin/python bench/builds.py [SIZES…] [--repeat N] [--no-pelican]
-     (default sizes 100 1000 5000; make bench runs it through bench/run.py)
+Run: .venv/bin/python bench/builds.py [--sizes 100 1000 5000] [--repeat N] [--no-pelican]
+     (`make bench` runs it through bench/run.py; default: 3 rounds below 5000 posts, 1 at 5000)
 
-For each size it builds the corpus with `stufen build` in a fresh process:
-cold (no `.stufen-cache/`, no `_site/`), no-change (again, cache warm),
-one-edit (one post's body changed) and "cold, lean" (cold without the search
-index and Open Graph cards, which Pelican does not make), and the same corpus in Pelican's format
-with Pelican (cold, then its cached rebuild after one edit). Every build is a
-subprocess so interpreter start-up and imports count, as they do for an author.
-Times are medians; peak memory is the largest sum of PSS over the build's
-process tree (workers included), sampled every 10 ms.
+The machine is shared, so every comparison is interleaved: in each round every
+contender builds once, in an order that reverses from round to round (A B C, C B A,
+…), and the medians and ratios printed all come from this one run. Every build is a
+fresh process, so interpreter start-up and imports count, as they do for an author.
+For each size:
 
-Pelican runs from its own virtualenv (`.venv-pelican`, made on first use), so
-its pins never touch Stufen's.
+  cold        no cache, no site: Stufen full (search index, a card per post), Stufen lean
+              (`search = false`, `og_cards = false`), bench/floor.py, Pelican with
+              Stufen's page set and Pelican with its defaults
+  no-change   Stufen again with its cache and site in place
+  one-edit    one post's body changed: Stufen (cache + last site), Pelican (its content cache)
+  CI          "fresh install + restored cache, one edit": a fresh copy of the site (content/
+              and stufen.toml, new mtimes and inodes, no _site/), the `.stufen-cache/` of the
+              site copied in as actions/cache restores it, one post edited, built by a copy of
+              Stufen's source tree at another path. It prints how many posts the store had to
+              parse again (1 = only the edited one: the keys are content-addressed)
+
+Peak memory is the largest sum of PSS over the build's process tree (workers,
+Pagefind included), sampled every 10 ms; the largest over the rounds is shown.
+Pelican runs from its own virtualenv (`.venv-pelican`, made on first use).
 """
 
 from __future__ import annotations
@@ -30,29 +39,39 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+# The team's corpus generator, in `shared/` beside the checkout (or beside the folder of worktrees).
+CORPUS = next((p / "shared/bench/make_corpus.py" for p in ROOT.parents if (p / "shared/bench/make_corpus.py").exists()),
+              ROOT.parent / "shared/bench/make_corpus.py")
 PELICAN_VENV = ROOT / ".venv-pelican"
-LEAN_TOML = "search = false\nog_cards = false\n"
 STUFEN_TOML = 'title = "Bench"\nbase_url = "https://bench.example/"\ntimezone = "Europe/Berlin"\n'
-PELICAN_CONF = """\
+LEAN_TOML = "search = false\nog_cards = false\n"
+PELICAN_COMMON = """\
 SITENAME = "Bench"
 SITEURL = ""
 PATH = "content"
 TIMEZONE = "Europe/Berlin"
 DEFAULT_LANG = "en"
-DEFAULT_PAGINATION = 10
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = {load}
 CACHE_PATH = "cache"
-FEED_ALL_ATOM = "feeds/all.atom.xml"
 """
-
-
-def corpus(root: Path, posts: int, flavor: str) -> Path:
-    folder = root / "content" / ("posts" if flavor == "plain" else "")
-    subprocess.run([sys.executable, str(CORPUS), "--posts", str(posts), "--out", str(folder),
-                    "--flavor", flavor], check=True, capture_output=True)
-    return sorted(folder.glob("*.md"))[posts // 2]
+# Pelican's defaults, plus the pagination pelican-quickstart suggests: paginated index, category, author and
+# tag pages, the Atom feeds of all posts and of each category and author (the old README's comparison).
+PELICAN_DEFAULT = PELICAN_COMMON + "DEFAULT_PAGINATION = 10\n"
+# Stufen's page set: one page per post, tag pages, the tags index, archives, index; no pagination, author pages
+# or feeds. Pelican cannot drop categories (an empty CATEGORY_SAVE_AS leaves articles without one and its own
+# writer crashes), so it still writes one category page, `misc`, listing every post.
+PELICAN_SAME = PELICAN_COMMON + """\
+DEFAULT_PAGINATION = False
+DIRECT_TEMPLATES = ["index", "tags", "archives"]
+AUTHOR_SAVE_AS = ""
+DRAFT_SAVE_AS = ""
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+"""
 
 
 def _tree(pid: int) -> list[int]:
@@ -81,11 +100,11 @@ def _pss_kib(pid: int) -> int:
     return 0
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
     """(seconds, peak MiB) of one command; fails loudly if it fails."""
     peak, done = [0], threading.Event()
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def sample() -> None:
         while not done.wait(0.01):
@@ -108,51 +127,85 @@ def edit(post: Path, n: int) -> None:
     post.write_text(f"{text}\n\nEdit {n}: one more sentence about what I learned today.\n", encoding="utf-8")
 
 
-def stufen(root: Path, size: int, repeat: int) -> dict[str, tuple[float, float]]:
-    site = root / f"stufen-{size}"
-    site.mkdir()
-    (site / "stufen.toml").write_text(STUFEN_TOML)
-    post = corpus(site, size, "plain")
-    cmd = [sys.executable, "-m", "stufen", "build"]
-    cold, same, one = [], [], []
-    for _ in range(repeat):
-        shutil.rmtree(site / ".stufen-cache", ignore_errors=True)
-        shutil.rmtree(site / "_site", ignore_errors=True)
-        cold.append(run(cmd, site))
-    for _ in range(repeat):
-        same.append(run(cmd, site))
-    for n in range(repeat):
-        edit(post, n)
-        one.append(run(cmd, site))
-    lean = []  # like for like with generators that draw no cards and build no search index
-    (site / "stufen.toml").write_text(STUFEN_TOML + LEAN_TOML)
-    for _ in range(repeat):
-        shutil.rmtree(site / ".stufen-cache", ignore_errors=True)
-        shutil.rmtree(site / "_site", ignore_errors=True)
-        lean.append(run(cmd, site))
-    return {"cold": _median(cold), "no-change": _median(same), "one-edit": _median(one),
-            "cold, lean": _median(lean)}
+def fresh_copy(source: Path, target: Path) -> None:
+    """A copy with new mtimes and inodes, as a `git clone` or a cache restore on another machine makes."""
+    shutil.copytree(source, target, copy_function=shutil.copy, ignore=shutil.ignore_patterns("__pycache__"))
 
 
-def pelican(root: Path, size: int, repeat: int) -> dict[str, tuple[float, float]]:
-    site = root / f"pelican-{size}"
-    site.mkdir()
-    post = corpus(site, size, "pelican")
-    binary = str(_pelican_venv() / "bin" / "pelican")
+class Stufen:
+    """A Stufen site of the corpus, built by the source tree `src` (a PYTHONPATH)."""
 
-    def build(load: bool) -> tuple[float, float]:
-        (site / "pelicanconf.py").write_text(PELICAN_CONF.format(load=load))
-        return run([binary, "content", "-o", "output", "-s", "pelicanconf.py", "-q"], site)
+    def __init__(self, site: Path, src: Path, lean: bool) -> None:
+        self.site, self.src, self.toml = site, src, STUFEN_TOML + (LEAN_TOML if lean else "")
+        (site / "stufen.toml").write_text(self.toml)
 
-    cold, one = [], []
-    for _ in range(repeat):
-        shutil.rmtree(site / "cache", ignore_errors=True)
-        shutil.rmtree(site / "output", ignore_errors=True)
-        cold.append(build(False))
-    for n in range(repeat):
-        edit(post, n)
-        one.append(build(True))
-    return {"cold": _median(cold), "one-edit": _median(one)}
+    def build(self, site: Path | None = None, src: Path | None = None) -> tuple[float, float]:
+        env = {**os.environ, "PYTHONPATH": str(src or self.src)}
+        return run([sys.executable, "-m", "stufen", "build"], site or self.site, env)
+
+    def cold(self, _n: int) -> tuple[float, float]:
+        shutil.rmtree(self.site / ".stufen-cache", ignore_errors=True)
+        shutil.rmtree(self.site / "_site", ignore_errors=True)
+        return self.build()
+
+    def same(self, _n: int) -> tuple[float, float]:
+        return self.build()
+
+    def one(self, n: int) -> tuple[float, float]:
+        edit(_post(self.site), n)
+        return self.build()
+
+    def ci(self, n: int, fresh_src: Path, misses: list[int]) -> tuple[float, float]:
+        """A fresh clone, the restored cache, one edit, another install: how a CI push builds."""
+        clone = self.site.with_name(self.site.name + f"-ci{n}")
+        fresh_copy(self.site / "content", clone / "content")
+        shutil.copy(self.site / "stufen.toml", clone / "stufen.toml")
+        fresh_copy(self.site / ".stufen-cache", clone / ".stufen-cache")
+        before = _entries(clone / ".stufen-cache" / "posts")
+        edit(_post(clone), 1000 + n)
+        result = self.build(clone, fresh_src)
+        misses.append(len(_entries(clone / ".stufen-cache" / "posts") - before))
+        shutil.rmtree(clone)
+        return result
+
+
+class Pelican:
+    def __init__(self, site: Path, conf: str) -> None:
+        self.site, self.conf, self.binary = site, conf, str(_pelican_venv() / "bin" / "pelican")
+
+    def build(self, load: bool) -> tuple[float, float]:
+        (self.site / "pelicanconf.py").write_text(self.conf.format(load=load))
+        return run([self.binary, "content", "-o", "output", "-s", "pelicanconf.py", "-q"], self.site)
+
+    def cold(self, _n: int) -> tuple[float, float]:
+        shutil.rmtree(self.site / "cache", ignore_errors=True)
+        shutil.rmtree(self.site / "output", ignore_errors=True)
+        return self.build(False)
+
+    def one(self, n: int) -> tuple[float, float]:
+        edit(_post(self.site), n)
+        return self.build(True)
+
+
+class Floor:
+    def __init__(self, site: Path) -> None:
+        self.site = site
+
+    def cold(self, _n: int) -> tuple[float, float]:
+        return run([sys.executable, str(ROOT / "bench" / "floor.py"), str(self.site)], self.site)
+
+
+def _post(site: Path) -> Path:
+    posts = sorted((site / "content").rglob("*.md"))
+    return posts[len(posts) // 2]
+
+
+def _entries(folder: Path) -> set[str]:
+    return {p.name for p in folder.rglob("*") if p.is_file()}
+
+
+def _pages(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
 
 
 def _pelican_venv() -> Path:
@@ -162,29 +215,100 @@ def _pelican_venv() -> Path:
     return PELICAN_VENV
 
 
-def _median(runs: list[tuple[float, float]]) -> tuple[float, float]:
-    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+def interleave(contenders: dict[str, object], rounds: int) -> dict[str, tuple[float, float]]:
+    """Run each callable once per round, the order reversed every other round: (median s, peak MiB) each."""
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in contenders}
+    names = list(contenders)
+    for n in range(rounds):
+        for name in names if n % 2 == 0 else reversed(names):
+            runs[name].append(contenders[name](n))
+    return {name: (statistics.median(t for t, _ in r), max(m for _, m in r)) for name, r in runs.items()}
+
+
+def corpus(root: Path, size: int, flavor: str) -> Path:
+    folder = root / f"corpus-{flavor}"
+    out = folder / "content" / ("posts" if flavor == "plain" else "")
+    subprocess.run([sys.executable, str(CORPUS), "--posts", str(size), "--out", str(out), "--flavor", flavor],
+                   check=True, capture_output=True)
+    return folder
+
+
+def bench(root: Path, size: int, rounds: int, pelican: bool, fresh_src: Path) -> None:
+    plain = corpus(root, size, "plain")
+    flavored = corpus(root, size, "pelican") if pelican else plain
+    sites = {}
+    for name in ("full", "lean", "floor", *(("pelican-same", "pelican-default") if pelican else ())):
+        sites[name] = root / f"{name}-{size}"
+        fresh_copy(flavored if name.startswith("pelican") else plain, sites[name])
+    full = Stufen(sites["full"], ROOT / "src", lean=False)
+    lean = Stufen(sites["lean"], ROOT / "src", lean=True)
+    floor = Floor(sites["floor"])
+    others = {"pelican, Stufen's pages": Pelican(sites["pelican-same"], PELICAN_SAME),
+              "pelican, defaults": Pelican(sites["pelican-default"], PELICAN_DEFAULT)} if pelican else {}
+    load = [os.getloadavg()[0]]
+    rows: list[tuple[str, tuple[float, float]]] = []
+    cold = interleave({"stufen full": full.cold, "stufen lean": lean.cold, "floor": floor.cold,
+                       **{name: p.cold for name, p in others.items()}}, rounds)
+    pages = {"stufen lean": _pages(sites["lean"] / "_site"), "floor": _pages(sites["floor"] / "_floor"),
+             **{name: _pages(p.site / "output") for name, p in others.items()}}
+    rows += [(f"{name} cold", v) for name, v in cold.items()]
+    same = interleave({"stufen full": full.same, "stufen lean": lean.same}, rounds)
+    rows += [(f"{name} no-change", v) for name, v in same.items()]
+    one = interleave({"stufen full": full.one, "stufen lean": lean.one,
+                      **{name: p.one for name, p in others.items()}}, rounds)
+    rows += [(f"{name} one-edit", v) for name, v in one.items()]
+    misses: dict[str, list[int]] = {"stufen full": [], "stufen lean": []}
+    ci = interleave({"stufen full": lambda n: full.ci(n, fresh_src, misses["stufen full"]),
+                     "stufen lean": lambda n: lean.ci(n, fresh_src, misses["stufen lean"])}, rounds)
+    rows += [(f"{name} CI: fresh install + cache, one edit", v) for name, v in ci.items()]
+    load.append(os.getloadavg()[0])
+    _report(size, rounds, rows, cold, one, ci, pages, misses, load)
+
+
+def _report(size, rounds, rows, cold, one, ci, pages, misses, load) -> None:
+    print(f"\n{size} posts, {rounds} round(s); load average (1 min) {load[0]:.1f} before, {load[1]:.1f} after")
+    print(f"{'build':<48} {'median s':>9} {'peak MiB':>9}")
+    for name, (seconds, mib) in rows:
+        print(f"{name:<48} {seconds:>9.2f} {mib:>9.0f}")
+    print("html pages written: " + ", ".join(f"{name} {n}" for name, n in pages.items()))
+    again = "; ".join(f"{name} {'/'.join(map(str, m))}" for name, m in misses.items())
+    print(f"posts parsed again in the CI build, per round: {again}")
+    ratio = [("stufen lean cold / floor", cold["stufen lean"][0] / cold["floor"][0]),
+             ("stufen full cold / floor", cold["stufen full"][0] / cold["floor"][0]),
+             ("stufen full CI one-edit / cold", ci["stufen full"][0] / cold["stufen full"][0]),
+             ("stufen lean CI one-edit / cold", ci["stufen lean"][0] / cold["stufen lean"][0])]
+    for name in ("pelican, Stufen's pages", "pelican, defaults"):
+        if name in cold:
+            ratio += [(f"{name} cold / stufen lean cold", cold[name][0] / cold["stufen lean"][0]),
+                      (f"{name} cold / stufen full cold", cold[name][0] / cold["stufen full"][0]),
+                      (f"{name} one-edit / stufen full one-edit", one[name][0] / one["stufen full"][0])]
+    for name, value in ratio:
+        print(f"  {name:<55} {value:5.2f}x")
+    sys.stdout.flush()
+
+
+def install(folder: Path) -> Path:
+    """Stufen laid out as its wheel installs it (the theme inside the package), at another path, compiled."""
+    fresh_copy(ROOT / "src", folder)
+    fresh_copy(ROOT / "templates", folder / "stufen" / "theme" / "templates")
+    fresh_copy(ROOT / "static" / "assets", folder / "stufen" / "theme" / "static" / "assets")
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(folder)], check=True)  # as pip does
+    return folder
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 5000])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sizes", nargs="+", type=int, default=[100, 1000, 5000])
+    parser.add_argument("--repeat", type=int, help="rounds per size (default 3, and 1 from 5000 posts)")
     parser.add_argument("--no-pelican", action="store_true")
     args = parser.parse_args(argv)
-    print(f"{'posts':>6} {'build':<18} {'median s':>9} {'peak MiB':>9}")
+    print(time.strftime("%Y-%m-%d %H:%M %Z"), f"on {os.cpu_count()} cores; Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="stufen-bench-") as tmp:
+        fresh_src = install(Path(tmp) / "fresh-install")
         for size in args.sizes:
-            ours = stufen(Path(tmp), size, args.repeat)
-            theirs = {} if args.no_pelican else pelican(Path(tmp), size, args.repeat)
-            for name, (seconds, mib) in ours.items():
-                print(f"{size:>6} {'stufen ' + name:<18} {seconds:>9.2f} {mib:>9.0f}")
-            for name, (seconds, mib) in theirs.items():
-                ratio = seconds / ours[name][0]
-                lean = f" ({seconds / ours['cold, lean'][0]:.1f}x lean)" if name == "cold" else ""
-                print(f"{size:>6} {'pelican ' + name:<18} {seconds:>9.2f} {mib:>9.0f}   "
-                      f"stufen is {ratio:.1f}x faster{lean}")
-            sys.stdout.flush()
+            folder = Path(tmp) / str(size)
+            folder.mkdir()
+            bench(folder, size, args.repeat or (3 if size < 5000 else 1), not args.no_pelican, fresh_src)
     return 0
 
 

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TOOLS = {"run", "ab"}  # not benchmarks: this runner, and ab.py (two source trees to compare, given by hand)
+# Not benchmarks: this runner, ab.py (two source trees, given by hand) and floor.py (run by builds.py).
+TOOLS = {"run", "ab", "floor"}
 
 
 def main(names: list[str]) -> int:
