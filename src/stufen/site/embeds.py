@@ -1,8 +1,7 @@
 """What `![[…]]` puts on a page: an image found beside the post (or in the attachments folder), or a
 section of another post's body.
 
-`find_attachment` is the one place an embedded file is looked up, kept apart so it can give way to the
-image resolver ordinary Markdown images get.
+`find_attachment` looks an embedded file up with the resolver ordinary Markdown images get.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from markdown_it.common.utils import escapeHtml
 
 from ..config import Config
+from ..load.media import resolve_local
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
 # Obsidian's image alias: "alt", "400", "400x300" or "alt|400" (Quartz's wikilinkImageEmbedRegex)
@@ -23,16 +23,16 @@ _PERMALINK = re.compile(r' <a class="header-anchor"[^>]*>.*?</a>', re.S)
 
 
 def find_attachment(config: Config, post_source: PurePosixPath, name: str) -> Path | None:
-    """The file `![[name]]` in `post_source` shows: beside the post (Obsidian's "same folder as the note"),
-    else in `attachments_dir` below content/ (its "attachments/" folder). Never outside content/."""
-    content = config.content_path.resolve()
-    folders = [config.root / post_source.parent]
-    if config.attachments_dir:
-        folders.append(config.content_path / config.attachments_dir)
-    for folder in folders:
-        path = (folder / name).resolve()
-        if path.is_relative_to(content) and path.is_file():
-            return path
+    """The file `![[name]]` in `post_source` shows, found by the resolver every post image goes through
+    (`load.media.resolve_local`): beside the post (Obsidian's "same folder as the note") or by an alias,
+    else in `attachments_dir` below content/ (its "attachments/" folder). Never outside the site."""
+    candidates = [post_source]
+    if config.attachments_dir:  # resolved as if the note sat in the attachments folder
+        candidates.append(PurePosixPath(config.content_dir, config.attachments_dir, "note.md"))
+    for source in candidates:
+        found = resolve_local(name, source, config.root, config.aliases, page_links=True)
+        if found is not None and found.file is not None:
+            return found.file
     return None
 
 

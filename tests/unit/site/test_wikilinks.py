@@ -128,11 +128,11 @@ def test_image_embed_beside_the_post_and_in_the_attachments_folder(site, stufen)
 
 def test_missing_image_and_one_outside_content_are_errors(site, stufen):
     code, out, err, root = build(site, stufen, {
-        "content/posts/a.md": post("A", description="d", body="![[nope.png]]\n\n![[../../stufen.toml.png]]"),
-        "stufen.toml.png": "x"})
+        "content/posts/a.md": post("A", description="d", body="![[nope.png]]\n\n![[../../../secret.png]]"),
+        "../secret.png": "x"})  # beside the site folder, not in it: never published
     assert code == 1
     assert "content/posts/a.md:6: ![[nope.png]]: no such image beside the post" in err
-    assert "content/posts/a.md:8: ![[../../stufen.toml.png]]: no such image beside the post" in err
+    assert "content/posts/a.md:8: ![[../../../secret.png]]: no such image beside the post" in err
 
 
 def test_section_embed_once_with_its_source_and_no_second_level(site, stufen):
