@@ -22,7 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "bench" / "make_corpus.py"
+ROOT = Path(__file__).resolve().parents[1]
+# The team's corpus generator, in `shared/` beside the checkout (or beside the folder of worktrees).
+CORPUS = next((p / "shared/bench/make_corpus.py" for p in ROOT.parents if (p / "shared/bench/make_corpus.py").exists()),
+              ROOT.parent / "shared/bench/make_corpus.py")
 TOML = 'title = "Bench"\nbase_url = "https://bench.example/"\ntimezone = "Europe/Berlin"\n'
 LEAN = "search = false\nog_cards = false\n"
 
