@@ -157,6 +157,20 @@ def test_a_created_date_is_kept_and_links_are_told_from_files(tmp_path, stufen):
     assert "attachments_dir" not in (tmp_path / "site/stufen.toml").read_text()
 
 
+def test_unreadable_notes_and_an_empty_choice_are_reported(tmp_path, stufen):
+    write_files(tmp_path / "vault", {".obsidian/app.json": "{}", "Broken.md": "---\npublish: [true\n---\nhi\n"})
+    (tmp_path / "vault/latin.md").write_bytes(b"caf\xe9\n")
+    code, out, err = stufen(tmp_path, "import", str(tmp_path / "vault"), str(tmp_path / "site"))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1:] == [
+        "Not carried over (3), also in import-report.txt:",
+        "  Broken.md:2: front matter not read (invalid YAML: did not find expected ',' or ']' at line 3, in the "
+        "[list] opened here): the note is imported only if --folder or --tag chooses it",
+        "  latin.md:1: not valid UTF-8: byte 0xe9 at offset 3: not read (save it as UTF-8)",
+        "  the vault: no note is marked publish: true: nothing imported (mark notes publish: true, or choose them "
+        "with --folder or --tag)"]
+
+
 def test_vault_options_are_refused_for_another_kind_of_site(tmp_path, stufen):
     write_files(tmp_path / "astro", {"package.json": "{}", "src/data/blog/a.md": "---\ntitle: A\n---\n"})
     code, out, err = stufen(tmp_path, "import", str(tmp_path / "astro"), str(tmp_path / "site"), "--tag", "ml")

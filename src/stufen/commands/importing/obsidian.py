@@ -30,6 +30,7 @@ _DATES = ("pubDatetime", "created")
 class Note:
     path: Path  # in the vault
     rel: PurePosixPath  # below the vault, as it goes below content/posts/
+    text: str
     meta: dict
     rendered: Rendered
     inline_tag: bool = False  # chosen by `--tag` for a `#tag` in its text
@@ -60,7 +61,8 @@ def convert(src: Path, dest: Path, report: ImportReport, folder: str | None = No
         _copy_attachments(note, vault, dest, placed, report)
     if not chosen:
         how = " and ".join(filter(None, [folder and f"under {folder}/", tag and f"tagged #{tag.lstrip('#')}"]))
-        report.note(src, None, f"no note is {how or 'marked publish: true'}: nothing to publish")
+        report.note("the vault", None, f"no note is {how or 'marked publish: true'}: nothing imported (mark "
+                    "notes publish: true, or choose them with --folder or --tag)")
     settings = {"title": src.name}
     if vault.attachment_folder:
         settings["attachments_dir"] = vault.attachment_folder
@@ -84,7 +86,11 @@ def read_vault(src: Path, report: ImportReport) -> Vault:
         if path.suffix.lower() != ".md":
             vault.files[path.resolve()] = path
             continue
-        text = decode(path.read_bytes(), path) if path.stat().st_size else ""
+        try:
+            text = decode(path.read_bytes(), path)
+        except SourceError as exc:
+            report.note(path, exc.problem.line, f"{exc.problem.message}: not read (save it as UTF-8)")
+            continue
         try:
             parts = split(text, path)
             meta, body, first = dict(parts.meta), parts.body, parts.body_line
@@ -93,7 +99,7 @@ def read_vault(src: Path, report: ImportReport) -> Vault:
             if text.startswith("---\n"):
                 report.note(path, exc.problem.line, f"front matter not read ({exc.problem.message}): the note is "
                             "imported only if --folder or --tag chooses it")
-        vault.notes[PurePosixPath(rel.as_posix())] = Note(path, PurePosixPath(rel.as_posix()), meta,
+        vault.notes[PurePosixPath(rel.as_posix())] = Note(path, PurePosixPath(rel.as_posix()), text, meta,
                                                           render_markdown(body, first_line=first, inline_tags=True))
         parts = rel.with_suffix("").parts
         for i in range(len(parts)):  # every name the note answers to: gradient, ml/gradient, notes/ml/gradient
@@ -139,8 +145,7 @@ def _is_tag(name: str, wanted: str) -> bool:
 def _copy_note(note: Note, target: Path, report: ImportReport) -> None:
     """The note's bytes, with a `title:` (its file name, as Obsidian shows it) and a `pubDatetime:` (its
     modification time, reported) added when missing."""
-    text = decode(note.path.read_bytes(), note.path)
-    added = []
+    text, added = note.text, []
     if not note.meta.get("title"):
         added.append(f"title: {json.dumps(note.path.stem, ensure_ascii=False)}")
     if not any(key in note.meta for key in _DATES):
