@@ -136,7 +136,7 @@ def test_a_created_date_is_kept_and_links_are_told_from_files(tmp_path, stufen):
     write_files(tmp_path / "vault", {
         ".obsidian/app.json": "{}",
         "Essay.md": "---\npublish: true\ncreated: 2024-02-02\n---\nSee [[Nowhere]] and ![[plot.png]].\n\n"
-                    "Notes: [[Release v1.2]], [[slides.pdf]].\n",
+                    "Notes: [[Release v1.2]], [[slides.pdf]], ![up](../../slides.pdf).\n",
         "Release v1.2.md": "A note with a dot in its name.\n",
         "img/plot.png": "not really a png",
         "slides.pdf": "%PDF",
@@ -144,12 +144,13 @@ def test_a_created_date_is_kept_and_links_are_told_from_files(tmp_path, stufen):
     code, out, err = stufen(tmp_path, "import", str(tmp_path / "vault"), str(tmp_path / "site"))
     assert (code, err) == (0, "")
     assert out.splitlines()[1:] == [
-        "Not carried over (3), also in import-report.txt:",
+        "Not carried over (4), also in import-report.txt:",
         "  Essay.md:5: [[Nowhere]]: no note in the vault has this name (the build reports it as a missing note)",
         "  Essay.md:7: [[Release v1.2]] links to Release v1.2.md, which is not published: publish it too, or "
         "unlink it (the build reports it as a missing note)",
         "  Essay.md:7: [[slides.pdf]]: copied beside the post, but the build links only notes by [[…]]: write "
-        "[slides.pdf](<slides.pdf>)"]
+        "[slides.pdf](<slides.pdf>)",
+        "  Essay.md:7: ../../slides.pdf: no such file in the vault"]  # as in Obsidian: not outside the vault
     site = tmp_path / "site/content/posts"
     assert (site / "img/plot.png").exists() is False and (site / "plot.png").read_text() == "not really a png"
     assert (site / "slides.pdf").read_text() == "%PDF"

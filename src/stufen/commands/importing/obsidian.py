@@ -226,13 +226,10 @@ def _copy_attachments(note: Note, vault: Vault, dest: Path, placed: dict[Path, P
         if not address or address.startswith("/") or address.lower().endswith(".md"):
             continue
         found = _find(vault, note, address)
-        target = (posts / note.rel.parent / address).resolve()
         if found is None:
             report.note(note.path, link.line, f"{address}: no such file in the vault")
-        elif not target.is_relative_to(posts.resolve()):
-            report.note(note.path, link.line, f"{address}: outside the notes' folders: not copied")
         else:
-            _place(found, target, placed, report)
+            _place(found, posts / note.rel.parent / address, placed, report)
 
 
 def _in_attachment_folder(vault: Vault, path: Path) -> bool:
@@ -255,7 +252,12 @@ def _find(vault: Vault, note: Note, name: str) -> Path | None:
 
 
 def _place(found: Path, target: Path, placed: dict[Path, Path], report: ImportReport) -> None:
-    """Copy once; a place another file already took keeps the first, and the report says so."""
+    """Copy once; a place another file already took keeps the first, and the report says so. A link that
+    climbs out of the notes' folders (`../../x.png`) would place it outside content/: it is not copied."""
+    target = target.resolve()
+    if not target.is_relative_to(report.dest / "content"):
+        report.note(found, None, "not copied: a link to it leads out of the vault's folders")
+        return
     if target in placed:
         if placed[target] != found:
             report.note(found, None, f"not copied: {target.relative_to(report.dest).as_posix()} already holds "
