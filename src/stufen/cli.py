@@ -129,11 +129,14 @@ def check_command(root: Path, fmt: str, fix: bool, strict: bool) -> None:
 @cli.command("import")
 @click.argument("src", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("dest", type=click.Path(path_type=Path))
-def import_command(src: Path, dest: Path) -> None:
-    """Turn another generator's site (AstroPaper v1–v5) in SRC into a Stufen site in the new folder DEST."""
+@click.option("--folder", metavar="NAME", help="A vault: publish the notes under this folder.")
+@click.option("--tag", metavar="TAG", help="A vault: publish the notes with this tag (front matter or #tag).")
+def import_command(src: Path, dest: Path, folder: str | None, tag: str | None) -> None:
+    """Turn another generator's site (AstroPaper v1–v5) or an Obsidian vault in SRC into a Stufen site in the
+    new folder DEST. From a vault, the notes with `publish: true` (or those --folder/--tag choose)."""
     from .commands.importing import import_site
 
-    click.echo(import_site(src, dest).format())
+    click.echo(import_site(src, dest, folder=folder, tag=tag).format())
 
 
 @cli.command("clean")

@@ -17,7 +17,8 @@ class Source:
 
     name: str
     detect: Callable[[Path], bool]
-    convert: Callable[[Path, Path, ImportReport], None]
+    convert: Callable[..., None]  # (src, dest, report, **options)
+    options: tuple[str, ...] = ()  # the command-line options that apply to this kind only (a vault's --folder)
 
 
 @dataclass
