@@ -15,8 +15,6 @@ process, e.g. to debug or profile a build).
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 import multiprocessing
 import os
@@ -24,6 +22,8 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TypeVar
+
+from ..output.atomic import libc_function
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -89,6 +89,7 @@ class Workers:
             return
         global _STATE
         _STATE = state
+        libc_function("prctl")  # looked up here, once: every worker inherits it
         gc.freeze()  # the workers' collections then skip what they inherit: it stays shared, not copied
         try:
             self.pool = ProcessPoolExecutor(max_workers=cores(), mp_context=multiprocessing.get_context("fork"),
@@ -138,11 +139,9 @@ def _tie_to_parent(parent: int) -> None:
     """In each worker: die with the build (a `kill -9` of it must not leave workers running for minutes),
     and leave Ctrl-C to the build, which stops the workers itself (no traceback per worker)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the pool's own checks end idle workers later
-        pass
+    prctl = libc_function("prctl")
+    if prctl is not None:  # elsewhere the pool's own checks end idle workers later
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the build died before the request took effect
         os._exit(1)
 

@@ -9,9 +9,8 @@ next write from a process with the same id.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -31,13 +30,27 @@ def flush_to_disk(folder: Path) -> None:
     """Make everything written below `folder` durable before it is swapped in, so a power cut after the
     swap cannot leave a published site of empty files: one `syncfs` of its file system (Linux), not an
     fsync per file. Elsewhere a no-op: the next build still notices a torn file by its size."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        syncfs = libc.syncfs
-    except (OSError, AttributeError):
+    syncfs = libc_function("syncfs")
+    if syncfs is None:
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
         syncfs(fd)
     finally:
         os.close(fd)
+
+
+def libc_function(name: str):
+    """A C library function Stufen uses where the OS has it (Linux: syncfs, renameat2, prctl); None elsewhere."""
+    libc = _libc()
+    return getattr(libc, name, None) if libc is not None else None
+
+
+@lru_cache(maxsize=1)  # find_library runs ldconfig: once per process, not per build step or worker
+def _libc():
+    import ctypes.util  # here, not at start-up: `stufen build` with nothing changed never needs it
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None

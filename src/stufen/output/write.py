@@ -8,8 +8,6 @@ never replaced, and one output path can never be written twice.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import os
 import shutil
@@ -20,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, Problems, printable_path
-from .atomic import flush_to_disk, write_atomic
+from .atomic import flush_to_disk, libc_function, write_atomic
 from .tree import files_under
 
 MARKER = ".stufen-site"
@@ -332,11 +330,7 @@ def _recover(out: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Linux renameat2(RENAME_EXCHANGE): both paths swap in one step. False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = libc_function("renameat2")
     if renameat2 is None:
         return False
     at_fdcwd, rename_exchange = -100, 2
