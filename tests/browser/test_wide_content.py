@@ -30,6 +30,19 @@ Some prose before the table.
 
 <iframe width="800" height="450" title="A wide frame" src="about:blank"></iframe>
 
+- level 1 of a deep outline
+  - level 2 of a deep outline
+    - level 3 of a deep outline
+      - level 4 of a deep outline
+        - level 5 of a deep outline
+          - level 6 of a deep outline
+            - level 7 of a deep outline
+              - level 8 of a deep outline
+                - level 9 of a deep outline
+                  - level 10 of a deep outline
+                    - level 11 of a deep outline
+                      - level 12 of a deep outline
+
 <svg width="800" height="100" viewBox="0 0 800 100" role="img" aria-label="A wide drawing">
 <rect width="800" height="100" fill="#888"/></svg>
 
