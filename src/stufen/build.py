@@ -37,7 +37,7 @@ from .render.media import place_media
 from .render.memo import Digests, Fingerprints, template_files
 from .render.pagememo import PageMemo
 from .render.pages import RenderJob, render_into
-from .report import Report
+from .report import Report, phase
 from .site.assemble import Mode, assemble, next_release
 from .site.links import check_links
 from .site.pages import all_pages
@@ -90,6 +90,7 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
     return report
 
 
+@phase("plan")
 def environment(config: Config, store: Store, session: Session | None, nav: dict) -> jinja2.Environment:
     """The Jinja environment with the navigation globals `nav`. The dev server keeps one per settings
     and set of template files, so compiled templates survive rebuilds (Jinja re-checks each template's
@@ -105,6 +106,7 @@ def environment(config: Config, store: Store, session: Session | None, nav: dict
     return env
 
 
+@phase("plan")
 def page_memo(store: Store, out: Path, env: jinja2.Environment, settings: object,
               session: Session | None) -> PageMemo | None:
     """The last build's pages for this one to reuse: from the session, or the store (none without either).
@@ -128,20 +130,22 @@ def publish(job: RenderJob, assets: list[Output], writer: FreshFolder | InPlace,
     drawn = sum(isinstance(a, Pending) for a in assets)
     compile_all(job.env)  # the workers inherit the templates compiled
     with writer:
-        with Workers(job, wanted=writer.forks and worth_a_pool(len(job.pages), RENDER_MS)) as workers:
+        with phase("render"), Workers(job, wanted=writer.forks and worth_a_pool(len(job.pages), RENDER_MS)) as workers:
             writer.add(indexed.tap(render_into(workers, problems)))
         problems.raise_if_errors(strict)
         with Workers(None, wanted=worth_a_pool(drawn, CARD_MS)) as drawers, threads(1) as background:
             start_drawing(assets, drawers)  # forked before the index's thread starts
             indexing = background.submit(index, writer.folder) if index is not None else None
             try:
-                writer.add(assets)
+                with phase("cards, feeds"):
+                    writer.add(assets)
             finally:
                 if indexing is not None:
                     wait([indexing])
             if indexing is not None:
                 indexing.result()
-        writer.publish()
+        with phase("publish"):
+            writer.publish()
 
 
 def remember(reuse: PageMemo | None, store: Store, session: Session | None, index: Indexer | None) -> None:

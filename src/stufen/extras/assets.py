@@ -11,6 +11,7 @@ from ..dates import short_date
 from ..errors import Problems
 from ..markdown.highlight import stylesheet
 from ..output.write import Output, static_files
+from ..report import phase
 from ..routes import output_path, post_file, post_url, under_base
 from ..site.assemble import Site
 from ..theme import theme_dir
@@ -21,6 +22,7 @@ CSS_PARTS = ("assets/style.css", "assets/journal.css")
 PREVIEWS = "previews.json"  # read by assets/preview.js when a link is first pointed at, never when a page loads
 
 
+@phase("plan")
 def static_and_assets(config: Config, problems: Problems) -> tuple[dict[str, Path], list[Output]]:
     """Static files (theme's, then the site's) and generated assets: what links may point at besides pages."""
     static = static_files([(theme_dir() / "static" / "assets", "assets/", theme_dir()),

@@ -32,6 +32,7 @@ from ..incremental.buildid import build_id
 from ..incremental.pool import CARD_MS, Later, Workers, parallel_map
 from ..incremental.store import Store, read_sealed, seal_into
 from ..output.write import Output, Pending
+from ..report import stage
 from ..routes import CARD_SIZE, SITE_CARD, og_path, output_path
 from ..site.assemble import Site
 from ..theme import theme_dir
@@ -129,6 +130,7 @@ def _draw_job(args: tuple[Card, tuple[str, ...]]) -> bytes:
     return draw_card(*args)
 
 
+@stage("cards")
 def draw_card(card: Card, fonts: Sequence[str] = FONTS) -> bytes:
     """The card as an 8-bit palette PNG: a third of the bytes of RGB to compress, so ~4x faster to encode
     (a card with colour emoji is RGB).
@@ -232,6 +234,7 @@ def _wrap(text: str, size: int, fonts: Sequence[str], width: int, rtl: bool) -> 
     return [*lines, line.rstrip()] if line.strip() else lines or [""]
 
 
+@stage("cards")
 def og_images(site: Site, store: Store, problems: Problems, fonts: Sequence[str] = FONTS,
               defer: bool = False) -> list[Output]:
     """A card for every shown post without `ogImage`, and one for the site unless `og_image` is set.

@@ -27,6 +27,7 @@ from ..load.post import TAGS_PER_POST
 from ..model import Post
 from ..output.write import Output
 from ..render.pagememo import PageMemo
+from ..report import stage
 from ..routes import (
     ATOM_FEED,
     HOME,
@@ -54,6 +55,7 @@ _ANCHOR, _TOC, _CLOSE_DETAILS = '<a class="header-anchor"', '<details class="toc
 _HEADING_CLOSE = re.compile(r"</h([1-6])>")
 
 
+@stage("feeds")
 def feeds(site: Site, now: datetime, reuse: PageMemo | None = None) -> list[Output]:
     """The site's Atom and RSS feeds and one Atom feed per tag; `now` dates an empty feed.
 

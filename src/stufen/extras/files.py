@@ -8,6 +8,7 @@ from ..errors import Problems
 from ..incremental.store import Store
 from ..output.write import Output
 from ..render.pagememo import PageMemo
+from ..report import phase
 from ..site.assemble import Site
 from ..site.plan import Page
 from .assets import post_attachments, previews
@@ -16,6 +17,7 @@ from .feeds import feeds
 from .seo import site_files
 
 
+@phase("extras")
 def extra_files(site: Site, pages: list[Page], now: datetime, store: Store, problems: Problems,
                 reuse: PageMemo | None, defer: bool) -> list[Output]:
     """Feeds (reused from the last build when their posts are unchanged), sitemap, robots.txt, manifest,

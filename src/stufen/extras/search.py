@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache, partial
 from pathlib import Path
@@ -24,6 +25,7 @@ from ..incremental.pool import threads
 from ..incremental.store import Store
 from ..model import Post
 from ..output.write import INDEXED, Linked, Output, Placed
+from ..report import add_taken, phase, stage
 from ..routes import MAX_SHARDS, shard_count
 from ..site.assemble import Site
 
@@ -80,6 +82,7 @@ def indexer(config: Config, site: Site, pages: IndexedPages, store: Store) -> Ca
                    cache=store.place("shards"))
 
 
+@phase("search")
 def build_index(folder: Path, language: str, pages: IndexedPages, shards: int,
                 cache: Path | None = None, *, output: Path | None = None, nice: bool = False) -> None:
     """Index `pages` into `folder/pagefind/<n>/` (or `output/<n>/`), one Pagefind bundle per shard.
@@ -121,6 +124,7 @@ def _shard_key(pages: list[tuple[str, bytes]], language: str) -> str:
     return digest.hexdigest()
 
 
+@stage("search")
 def _index_shard(folder: Path, store: Path, key: str, pages: list[tuple[str, bytes]], language: str,
                  nice: bool) -> None:
     scratch = store / f".{key}.{os.getpid()}"
@@ -147,9 +151,21 @@ def _run_pagefind(site: Path, output: Path, language: str, nice: bool = False) -
         command = ["nice", "-n", "10", *command]
     # A background run (the dev server's) gets its own session: Ctrl-C in the terminal is for the
     # server, which lets the run finish, rather than for Pagefind, which would die mid-write.
-    result = subprocess.run(command, capture_output=True, text=True, start_new_session=nice)
-    if result.returncode != 0:
-        raise ConfigError(f"search index: Pagefind failed: {(result.stderr or result.stdout).strip()}")
+    with tempfile.TemporaryFile() as said:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=said, stderr=said,
+                                   start_new_session=nice)
+        try:
+            _, status, usage = os.wait4(process.pid, 0)  # waited for here, for its CPU time (the profile's)
+        except BaseException:  # interrupted: Pagefind must not outlive the build
+            process.kill()
+            process.wait()
+            raise
+        process.returncode = os.waitstatus_to_exitcode(status)
+        add_taken({"search": usage.ru_utime + usage.ru_stime})
+        if process.returncode != 0:
+            said.seek(0)
+            message = said.read().decode("utf-8", "replace").strip()
+            raise ConfigError(f"search index: Pagefind failed: {message}")
 
 
 def _manifest(bundle: Path) -> str:

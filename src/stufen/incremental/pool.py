@@ -24,6 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TypeVar
 
 from ..output.atomic import libc_function
+from ..report import add_taken, taken
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -99,11 +100,11 @@ class Workers:
             gc.unfreeze()
             _STATE = None
 
-    def submit(self, fn: Callable[[object, T], R], item: T) -> Future[R] | Later[R]:
+    def submit(self, fn: Callable[[object, T], R], item: T) -> Counted[R] | Later[R]:
         """`fn(state, item)` in a worker; `fn` must be a module-level function, `item` and its result picklable."""
         if self.pool is None:
             return Later(fn, self.state, item)
-        return self.pool.submit(_call_with_state, (fn, item))
+        return Counted(self.pool.submit(_call_with_state, (fn, item)))
 
     def map(self, fn: Callable[[object, T], R], items: Sequence[T]) -> Iterator[R]:
         """`fn(state, item)` for each item, all submitted now; the results come back in order."""
@@ -119,6 +120,22 @@ class Workers:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class Counted:
+    """A job of a worker process: its result, once the CPU time the worker spent on it is counted here
+    (`report.stage`: the profile covers every process)."""
+
+    def __init__(self, future: Future):
+        self._future = future
+        self._counted = False
+
+    def result(self):
+        value, counts = self._future.result()
+        if not self._counted:
+            self._counted = True
+            add_taken(counts)
+        return value
 
 
 class Later:
@@ -139,6 +156,7 @@ def _tie_to_parent(parent: int) -> None:
     """In each worker: die with the build (a `kill -9` of it must not leave workers running for minutes),
     and leave Ctrl-C to the build, which stops the workers itself (no traceback per worker)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    taken()  # the counts inherited from the build are its own: send back only this worker's
     prctl = libc_function("prctl")
     if prctl is not None:  # elsewhere the pool's own checks end idle workers later
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -151,7 +169,7 @@ _PR_SET_PDEATHSIG = 1
 
 def _call_with_state(job):
     fn, item = job
-    return fn(_STATE, item)
+    return fn(_STATE, item), taken()
 
 
 def threads(count: int | None = None) -> ThreadPoolExecutor:

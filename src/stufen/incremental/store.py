@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..model import Heading, Link, Post, Tag, Track
 from ..output.atomic import write_atomic
+from ..report import stage
 from .buildid import build_id
 
 CACHE_DIR = ".stufen-cache"
@@ -71,6 +72,7 @@ class Store:
         self.stamps[path] = (stamp, parts, key)
         return key, data
 
+    @stage("cache I/O")
     def get(self, key: str):
         """A parsed post by its key, from memory or disk (None: not stored, or unreadable)."""
         if key in self.memory:
@@ -102,6 +104,7 @@ class Store:
         return None if self.folder is None else self.folder / name
 
 
+@stage("cache I/O")
 def seal_into(path: Path | None, data: bytes) -> None:
     """Store `data` at `path` (atomically, sealed with its digest); a failed write is only a miss later."""
     if path is None:
@@ -112,6 +115,7 @@ def seal_into(path: Path | None, data: bytes) -> None:
         pass
 
 
+@stage("cache I/O")
 def read_sealed(path: Path) -> bytes | None:
     """The bytes sealed at `path`; None when it is missing, unreadable, torn or altered."""
     try:

@@ -14,6 +14,7 @@ import frontmatter
 import yaml
 
 from ..errors import ContentError
+from ..report import stage
 
 # python-frontmatter's `---` line. Its split and load are not used, since they drop what every message here
 # needs: `parse` strips the text (shifting every line after a leading blank line) and returns {} for a file
@@ -81,6 +82,7 @@ def decode(data: bytes, path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+@stage("front matter")
 def split(text: str, path) -> SplitFile:
     """Separate the `---` YAML block from the body, keeping every key's line number."""
     if not text.strip():

@@ -16,6 +16,7 @@ from ..dates import to_datetime
 from ..errors import ContentError, Problems, did_you_mean, shown
 from ..model import Post, Tag, Track
 from ..output.tree import files_under
+from ..report import stage
 from ..routes import alias_url, is_external, post_url, tag_url, url_problem
 from ..slugs import slugify, url_slug
 from .frontmatter import CONTROL_HINT, SourceError, strip_controls
@@ -60,6 +61,7 @@ def discover(content_dir: Path, problems: Problems | None = None) -> list[Path]:
     return sorted(paths, key=lambda p: p.parts)  # the order of Path comparison, without its slow __lt__
 
 
+@stage("load")
 def load_post(data: bytes, source: PurePosixPath, settings: Settings) -> tuple[Post | None, tuple[ContentError, ...]]:
     """Validate and render one post, Markdown or notebook, on one path; a Post only when there were no errors."""
     reader = reader_for(source)

@@ -10,10 +10,12 @@ from ..errors import Problems
 from ..incremental.pool import LOAD_MS, parallel_map
 from ..incremental.store import Store, seal_into
 from ..model import Post
+from ..report import phase
 from ..slugs import valid_utf8
 from .post import Settings, load_post
 
 
+@phase("load")
 def load_all(paths: list[Path], config: Config, store: Store, problems: Problems) -> list[Post]:
     """Load every post, from the store where the bytes are unchanged, in parallel when many are not."""
     settings = settings_for(config)

@@ -19,6 +19,7 @@ from pygments.token import STANDARD_TYPES
 from pygments.token import Token as PygmentsToken
 from pygments.util import ClassNotFound
 
+from ..report import stage
 from .contrast import luminance, readable
 
 _FORMATTER = HtmlFormatter(nowrap=True)
@@ -32,6 +33,7 @@ def _lexer(lang: str) -> Lexer | None:
         return None
 
 
+@stage("highlighting")
 def highlight_code(code: str, lang: str, attrs: str = "") -> str:
     """A complete `<pre>` block; markdown-it uses it as-is because it starts with `<pre`."""
     name = lang.split()[0].lower() if lang else ""

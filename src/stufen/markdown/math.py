@@ -21,6 +21,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.dollarmath.index import math_inline_dollar
 
+from ..report import stage
 from .mathcompat import finish, prepare
 from .mathsource import read_source
 
@@ -95,6 +96,7 @@ def _backtick_runs(src: str) -> dict[int, list[int]]:
     return runs
 
 
+@stage("math")
 def _render(token: Token, display: bool, env: dict, tag: str = "div") -> str:
     latex = token.content.strip()
     html, problem, warnings = convert_formula(latex, display)

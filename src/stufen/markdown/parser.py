@@ -23,6 +23,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
 from ..model import Heading, Link, Rendered, WikiLink
+from ..report import stage
 from ..routes import is_external, site_link
 from ..slugs import heading_id
 from .callouts import callout_plugin
@@ -121,6 +122,7 @@ def _unique_heading_ids(state: StateCore) -> None:
         token.attrSet("id", slug)
 
 
+@stage("markdown")
 def render_markdown(text: str, *, unsafe_html: bool = True, first_line: int = 1, inline_tags: bool = False) -> Rendered:
     """Render a post body; `first_line` is the file line the body starts on.
 

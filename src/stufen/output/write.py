@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, Problems, printable_path
+from ..report import stage
 from .atomic import flush_to_disk, libc_function, write_atomic
 from .tree import files_under
 
@@ -113,6 +114,7 @@ class FreshFolder:
         self._seen: set[str] = set()
         self._made: set[Path] = set()
 
+    @stage("writes")
     def __enter__(self) -> FreshFolder:
         _recover(self.out)
         if self.folder.exists():
@@ -136,6 +138,7 @@ class FreshFolder:
         self.count = len(self.static)
         return self
 
+    @stage("writes")
     def add(self, outputs: Iterable[Output]) -> None:
         for item in _unique(outputs, self.static, self._seen):
             if isinstance(item, Linked):
@@ -146,6 +149,7 @@ class FreshFolder:
                 _in_folder(self.folder / item.path, self._made).write_bytes(item.data)
             self.count += 1
 
+    @stage("writes")
     def publish(self) -> None:
         (self.folder / MARKER).write_bytes(MARKER_TEXT)
         flush_to_disk(self.folder)
@@ -228,9 +232,11 @@ class InPlace:
     def __enter__(self) -> InPlace:
         return self
 
+    @stage("writes")
     def add(self, outputs: Iterable[Output]) -> None:
         self.outputs += _unique(outputs, self.static, self._seen)
 
+    @stage("writes")
     def publish(self) -> None:
         self.count, self.written = write_changed(self.outputs, self.static, self.out, self.state)
 

@@ -20,6 +20,7 @@ from ..dates import MONTH_NAMES, iso, short_date
 from ..errors import Problems
 from ..incremental.store import Store
 from ..output.tree import files_under
+from ..report import phase, stage
 from ..routes import ABOUT, MUSIC, ROADMAP, SERIES, absolute_url, url
 from ..theme import theme_dir
 from .head import head_globals
@@ -76,6 +77,7 @@ def _bytecode_cache(folder: Path, config: Config) -> jinja2.BytecodeCache | None
     return jinja2.FileSystemBytecodeCache(str(folder), f"{Store.key('templates', config)[:24]}-%s.cache")
 
 
+@stage("render")
 def compile_all(env: jinja2.Environment) -> None:
     """Load every template now, so forked render workers inherit them compiled rather than each
     compiling its own; a broken one is left for rendering to report with its line."""
@@ -93,6 +95,7 @@ def template_dirs(config: Config) -> list[Path]:
     return [own, theme] if own.is_dir() and own.resolve() != theme.resolve() else [theme]
 
 
+@phase("plan")
 def check_templates(config: Config, problems: Problems) -> None:
     """The site's templates/ by the rules every read of the author's folders follows (output.tree):
     Jinja would follow a link to any file on the machine, and render it into a page."""

@@ -25,6 +25,7 @@ from ..load.media import LocalFile, resolve_local
 from ..markdown.rawhtml import URL_ATTRIBUTE
 from ..model import Link, Post
 from ..output.write import Output
+from ..report import phase
 from ..routes import post_url, site_link, url
 from ..site.assemble import Site
 from .images import image_size
@@ -54,6 +55,7 @@ class _Placed:
     problems: tuple[ContentError, ...]
 
 
+@phase("plan")
 def place_media(site: Site, store: Store, problems: Problems) -> Site:
     """`site` with each post's local files resolved, published (`Site.files`) and its images sized."""
     config = site.config

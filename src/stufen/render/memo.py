@@ -19,6 +19,7 @@ from jinja2 import meta
 
 from ..incremental.buildid import build_id
 from ..model import Post
+from ..report import stage
 from .environment import template_dirs
 
 
@@ -76,9 +77,11 @@ class Fingerprints:
         self.settings = repr((build_id(), settings)).encode()
         self.templates: dict[str, bytes] = {}
 
+    @stage("fingerprints")
     def of(self, page) -> bytes:
         return self.of_value((page.url, page.template, dict(page.context)), self.template(page.template))
 
+    @stage("fingerprints")
     def of_value(self, value: object, salt: bytes = b"") -> bytes:
         """The fingerprint of any picklable value under these settings, posts standing in by digest."""
         buffer = io.BytesIO()

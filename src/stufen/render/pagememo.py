@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..output.atomic import write_atomic
 from ..output.write import INDEXED, Linked, Output, marker_identity
+from ..report import stage
 from ..site.plan import Page
 from .memo import Fingerprints
 
@@ -71,6 +72,7 @@ class PageMemo:
         return marker_identity(self.out), pages
 
 
+@stage("cache I/O")
 def load(file: Path | None) -> Record | None:
     """The record `save` left in `file`; None when there is none, or a torn one (every page is rendered)."""
     if file is None:
@@ -82,6 +84,7 @@ def load(file: Path | None) -> Record | None:
         return None
 
 
+@stage("cache I/O")
 def save(file: Path | None, record: Record) -> None:
     if file is None:
         return

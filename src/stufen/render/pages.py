@@ -18,12 +18,14 @@ import jinja2
 from ..errors import ContentError, Problems
 from ..incremental.pool import Workers
 from ..output.write import INDEXED, Output, Placed
+from ..report import stage
 from ..site.plan import Page
 from .pagememo import PageMemo
 
 Finish = Callable[[bytes], bytes]  # what a build does to every rendered page (build.py: image sizes)
 
 
+@stage("render")
 def render_page(env: jinja2.Environment, page: Page, finish: Finish | None = None) -> bytes:
     html = env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
     return finish(html) if finish is not None else html
@@ -101,11 +103,12 @@ def _render_chunk(state, bounds: tuple[int, int]):
     for item in iter_render(job.pages[bounds[0]:bounds[1]], job.env, Problems(), reuse=reuse, finish=job.finish,
                             failures=failures):
         if type(item) is Output:
-            target = job.folder / item.path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(item.data)
+            with stage("writes"):
+                target = job.folder / item.path
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                target.write_bytes(item.data)
             indexed = INDEXED in item.data
             item = Placed(item.path, b"", hashlib.sha256(item.data).digest() if indexed else b"", indexed)
         placed.append(item)

@@ -16,6 +16,7 @@ from ..dates import short_date
 from ..errors import Problems
 from ..model import Post, Tag
 from ..output.write import Output
+from ..report import phase
 from ..routes import post_url, tag_url
 from .backlinks import linked_from
 from .series import SeriesGroup, group_series
@@ -59,6 +60,7 @@ class Site:
         return self.by_slug[slug]
 
 
+@phase("plan")
 def assemble(posts: Iterable[Post], config: Config, mode: Mode, problems: Problems) -> Site:
     """Filter, de-duplicate, order and relate the loaded posts; fill in their [[wikilinks]]."""
     posts = list(posts)

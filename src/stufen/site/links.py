@@ -10,11 +10,13 @@ from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from ..errors import Problems
+from ..report import phase
 from ..routes import malformed, post_url, resolve_path
 from .assemble import Site
 from .plan import Page
 
 
+@phase("plan")
 def check_links(site: Site, pages: Iterable[Page], files: Iterable[str], problems: Problems) -> None:
     known = {page.url for page in pages} | {"/" + f for f in files}
     ids = {post_url(p.slug): p.ids for p in site.posts}

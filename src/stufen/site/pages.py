@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import Problems
+from ..report import phase
 from .about import about_pages, load_about
 from .aliases import alias_pages
 from .assemble import Site
@@ -10,6 +11,7 @@ from .plan import Page, plan, unique_pages
 from .roadmap import load_roadmap, roadmap_pages
 
 
+@phase("plan")
 def all_pages(site: Site, problems: Problems) -> list[Page]:
     """The plan from posts, plus the roadmap and About pages, each URL once, then the posts' redirect pages."""
     config = site.config

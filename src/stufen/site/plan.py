@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import Problems
 from ..model import Post
+from ..report import phase
 from ..routes import (
     ARCHIVES,
     HOME,
@@ -108,6 +109,7 @@ def describe(page: Page) -> str:
     return f"the page {page.url}"
 
 
+@phase("plan")
 def unique_files(static: Mapping[str, Path], built: Sequence[str], root: Path,
                  problems: Problems) -> dict[str, Path]:
     """Static files minus those at a path Stufen builds (a page, a feed, robots.txt): each is an error."""
