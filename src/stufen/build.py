@@ -114,6 +114,7 @@ def page_memo(store: Store, out: Path, env: jinja2.Environment, settings: object
     if session is None and store.folder is None:
         return None
     digests = session.digests if session is not None else Digests()
+    digests.name_loaded(store.loaded())
     record_ = session.pages if session is not None else pagememo.load(store.place(pagememo.FILE))
     return PageMemo(out, Fingerprints(digests, env, settings), record_)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import shutil
+from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
 
@@ -86,6 +87,10 @@ class Store:
             self.hits += 1
             self.memory[key] = value
         return value
+
+    def loaded(self) -> Iterator[tuple[str, object]]:
+        """(key, post) for every post this store has given out: read, or stored after parsing."""
+        return ((key, value[0]) for key, value in self.memory.items() if type(key) is str and value[0] is not None)
 
     def entry(self, kind: str, key: str) -> Path | None:
         """Where the entry `kind/key` lives on disk, for a worker process to `seal_into` (None: memory only)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import jinja2
@@ -39,6 +40,15 @@ class Digests:
             known = (post, canonical_digest(post))
         self._live[id(post)] = known
         return known[1]
+
+    def name_loaded(self, loaded: Iterable[tuple[str, Post]]) -> None:
+        """Posts as the store gave them, with their keys: a loaded post is a pure function of its key (the
+        file's bytes, the settings, Stufen's own code), so the key is its digest, with nothing to hash.
+        A post changed after loading is another object, hashed in full when it is met."""
+        for key, post in loaded:
+            known = self._digests.get(id(post))
+            if known is None or known[0] is not post:
+                self._live[id(post)] = (post, bytes.fromhex(key))
 
     def finish(self) -> None:
         """Forget posts this build did not use, so memory tracks the site, not its history."""

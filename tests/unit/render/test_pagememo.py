@@ -122,3 +122,19 @@ def test_feeds_are_rebuilt_only_when_their_posts_change(site, stufen):
     assert "Body 2, edited." in (root / "_site/feed.xml").read_text()
     assert stufen(root, "build", "--no-cache")[0] == 0
     assert "Body 2, edited." in (root / "_site/tags/t0/feed.xml").read_text()
+
+
+def test_a_loaded_post_stands_for_its_store_key_and_a_changed_copy_is_hashed(tmp_path):
+    from dataclasses import replace
+    from pathlib import PurePosixPath
+
+    from stufen.load.post import Settings, load_post
+    loaded = load_post(post("T", description="d").encode(), PurePosixPath("content/posts/a.md"), Settings())[0]
+    changed = replace(loaded, title="Other")  # as the site stage does to a post whose images it sized
+    digests = memo.Digests()
+    digests.name_loaded([("ab" * 32, loaded)])
+    assert digests.post_digest(loaded) == bytes.fromhex("ab" * 32)  # its key: nothing hashed
+    assert digests.post_digest(changed) == memo.canonical_digest(changed)
+    digests.finish()
+    digests.name_loaded([("cd" * 32, loaded)])  # a later build of the session: the first name stays
+    assert digests.post_digest(loaded) == bytes.fromhex("ab" * 32)
