@@ -131,7 +131,8 @@ def publish(job: RenderJob, assets: list[Output], writer: FreshFolder | InPlace,
     drawn = sum(isinstance(a, Pending) for a in assets)
     compile_all(job.env)  # the workers inherit the templates compiled
     with writer:
-        with phase("render"), Workers(job, wanted=writer.forks and worth_a_pool(len(job.pages), RENDER_MS)) as workers:
+        fresh = job.reuse.to_render(job.pages) if job.reuse is not None else len(job.pages)
+        with phase("render"), Workers(job, wanted=writer.forks and worth_a_pool(fresh, RENDER_MS)) as workers:
             writer.add(indexed.tap(render_into(workers, problems)))
         problems.raise_if_errors(strict)
         with Workers(None, wanted=worth_a_pool(drawn, CARD_MS)) as drawers, threads(1) as background:

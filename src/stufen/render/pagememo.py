@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..output.atomic import write_atomic
@@ -45,9 +45,22 @@ class PageMemo:
         self.seen: dict[bytes, tuple[str, bytes, bool]] = {}
         self.reused = 0
         self.rendered: list[str] = []  # URLs of the pages this build rendered (the rest were reused)
+        self._prints: dict[int, bytes] = {}  # id(page) → fingerprint, for pages fingerprinted ahead
+
+    def to_render(self, pages: Sequence[Page]) -> int:
+        """How many of `pages` have no page of the last build to reuse: what deciding whether rendering is
+        worth worker processes needs. It fingerprints every page, once: workers forked later inherit them.
+        With nothing to compare with (a first build) it is all of them, and nothing is fingerprinted here."""
+        if not self.known:
+            return len(pages)
+        prints = self._prints
+        for page in pages:
+            prints[id(page)] = self.fingerprints.of(page)
+        return sum(prints[id(page)] not in self.known for page in pages)
 
     def output(self, page: Page, render: Callable[[], bytes]) -> Output:
-        output = self._output(page.output_path, self.fingerprints.of(page), render)
+        key = self._prints.get(id(page))
+        output = self._output(page.output_path, key if key is not None else self.fingerprints.of(page), render)
         if type(output) is Output:
             self.rendered.append(page.url)
         return output
