@@ -29,7 +29,9 @@ from .incremental.store import Store
 from .incremental.uptodate import record
 from .load.post import discover
 from .load.posts import load_all
-from .output.write import FreshFolder, InPlace, Output, Pending, Written, check_out_dir
+from .output.inplace import InPlace, Written
+from .output.swap import FreshFolder
+from .output.write import Output, Pending, check_out_dir
 from .render import pagememo
 from .render.environment import check_templates, compile_all, make_env, nav_globals
 from .render.finish import finish_page
@@ -38,6 +40,7 @@ from .render.memo import Digests, Fingerprints, template_files
 from .render.pagememo import PageMemo
 from .render.pages import RenderJob, render_into
 from .report import Report, phase
+from .routes import SEARCH_BUNDLE
 from .site.assemble import Mode, assemble, next_release
 from .site.links import check_links
 from .site.pages import all_pages
@@ -78,7 +81,8 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     indexed = IndexedPages()
     index = indexer(config, site, indexed, cache)
-    writer = FreshFolder(out, static) if session is None else InPlace(out, static, session.written)
+    index_folder = (SEARCH_BUNDLE.strip("/"),)  # the search index writes into the new site itself
+    writer = FreshFolder(out, static, beside=index_folder) if session is None else InPlace(out, static, session.written)
     finish = partial(finish_page, files=static, base_path=config.base_path)  # image sizes, then the base path
     job = RenderJob(pages, env, writer.folder, reuse, finish)
     publish(job, assets, writer, problems, strict, indexed, index if session is None else None)

@@ -17,7 +17,7 @@ import jinja2
 
 from ..errors import ContentError, Problems
 from ..incremental.pool import Workers
-from ..output.write import INDEXED, Output, Placed
+from ..output.write import INDEXED, Output, Placed, in_folder, write_new
 from ..report import stage
 from ..site.plan import Page
 from .pagememo import PageMemo
@@ -104,11 +104,7 @@ def _render_chunk(state, bounds: tuple[int, int]):
                             failures=failures):
         if type(item) is Output:
             with stage("writes"):
-                target = job.folder / item.path
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                target.write_bytes(item.data)
+                write_new(in_folder(job.folder / item.path, made), item.data)
             indexed = INDEXED in item.data
             item = Placed(item.path, b"", hashlib.sha256(item.data).digest() if indexed else b"", indexed)
         placed.append(item)

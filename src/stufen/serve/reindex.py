@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..output.write import swap_in
+from ..output.swap import swap_in
 
 Job = Callable[..., None]  # job(site folder, output=folder to write the index to)
 INDEX = "pagefind"
@@ -92,6 +92,8 @@ def refresh(folder: Path, job: Job) -> None:
     try:
         job(folder, output=fresh)
         fresh.mkdir(exist_ok=True)  # no page to index (no posts, or templates that mark none): an empty index
-        swap_in(fresh, folder / INDEX)
+        old = swap_in(fresh, folder / INDEX)
+        if old is not None and old != fresh:
+            shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)

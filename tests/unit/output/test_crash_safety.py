@@ -71,7 +71,8 @@ def test_killed_builds_leave_the_old_or_the_new_site_complete(tmp_path):
         if not list(root.glob("._site.stufen-trash-*")):
             break
         time.sleep(0.05)
-    assert sorted(p.name for p in root.iterdir()) == [".stufen-cache", "_site", "content"]
+    # the site the last build replaced is kept as the spare the next build fills (output.swap.FreshFolder)
+    assert sorted(p.name for p in root.iterdir()) == ["._site.stufen-spare", ".stufen-cache", "_site", "content"]
     assert "old" in outcomes, outcomes  # the kills really landed inside builds
 
 
