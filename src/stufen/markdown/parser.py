@@ -50,15 +50,21 @@ _TABLE_WRAP = '<div class="table-wrap" tabindex="0">\n'
 MAX_NESTING = 200
 
 
-@lru_cache(maxsize=4)
-def make_markdown(unsafe_html: bool = True, inline_tags: bool = False) -> MarkdownIt:
+@lru_cache(maxsize=8)
+def make_markdown(unsafe_html: bool = True, inline_tags: bool = False, www_links: bool = True) -> MarkdownIt:
     """GFM plus definition lists, heading anchors, MathML math, build-time highlighting and Obsidian's syntax
-    (`inline_tags`: `#tag` in the text is a tag of the post, stufen.toml's `inline_tags = true`)."""
+    (`inline_tags`: `#tag` in the text is a tag of the post, stufen.toml's `inline_tags = true`).
+
+    `www_links=False` is the same parser without GFM's `www.` autolinks, for a body where none can be
+    (`may_have_www_links`): that rule makes every "w" stop markdown-it's text scanner and try every inline
+    rule there: about a fifth of parsing an English post."""
     md = MarkdownIt("commonmark", {"html": unsafe_html, "typographer": True,
                                    "highlight": highlight_code})
     md.enable(["replacements", "smartquotes"])
     md.core.ruler.at("smartquotes", _bounded_smartquotes)
     md.use(gfm_plugin).use(deflist_plugin).use(math_plugin).use(callout_plugin)
+    if not www_links:
+        _without_www_links(md)
     md.use(obsidian_plugin, inline_tags=inline_tags)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id,
            permalink=True, permalinkSymbol='<span aria-hidden="true">#</span>')
@@ -71,6 +77,26 @@ def make_markdown(unsafe_html: bool = True, inline_tags: bool = False) -> Markdo
     md.add_render_rule("table_close", lambda self, tokens, i, options, env:
                        self.renderToken(tokens, i, options, env) + "</div>\n")
     return md
+
+
+def _without_www_links(md: MarkdownIt) -> None:
+    """Take back what the gfm_autolink plugin's `www.` rule added: the rule and "w" as a text terminator.
+    The pattern is `[…]` of re.escape'd characters, where a "w" is only ever the literal letter."""
+    md.disable("gfm_autolink_www")
+    md.inline.terminator_re = re.compile(md.inline.terminator_re.pattern.replace("w", ""))
+
+
+def may_have_www_links(text: str) -> bool:
+    """Whether parsing `text` without the `www.` autolink rule could change its HTML: exactly when "www." is
+    in the text, ignoring case.
+
+    Why that is exact: the rule starts only at a literal, lower-case "www." of an inline token's source. Every
+    inline source is cut from the body's lines (joined by newlines, a table cell's escaped pipe without its
+    backslash, blanks for tabs), except a callout's default title: its type lower-cased (`[!(WWW.x.org]`),
+    and lower-casing makes no "w" or "." of another character. No other inline rule can start at a "w" (each
+    checks its own first character; tests/unit/markdown/test_www_links.py runs every registered rule there),
+    so the extra stops at each "w" give the same tokens."""
+    return "www." in text.lower()
 
 
 def _task_item(self, tokens: list[Token], idx: int, options, env) -> str:
@@ -127,7 +153,7 @@ def render_markdown(text: str, *, unsafe_html: bool = True, first_line: int = 1,
     Root-relative links are stored marked (`routes.site_link`), not with base_url's path:
     rendering gives them that (`routes.with_base`), so a parsed body is the same for any base_url.
     """
-    md = make_markdown(unsafe_html, inline_tags)
+    md = make_markdown(unsafe_html, inline_tags, may_have_www_links(text))
     env: dict = {"problems": []}
     tokens = md.parse(text, env)
     if "too_deep" in env:
