@@ -12,8 +12,6 @@ import html
 import re
 from functools import partial
 
-from markdown_it.token import Token
-
 from ..model import Link
 from ..routes import is_external, malformed, site_link
 
@@ -22,23 +20,9 @@ _TAG = re.compile(r"<!--.*?(?:-->|\Z)|<(?:script|style)\b[^<>]*>.*?(?:</(?:scrip
 URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 
 
-def raw_html_links(tokens: list[Token], first_line: int) -> list[Link]:
-    """Mark root-relative href/src in html_block and html_inline tokens for the base path; return their links."""
-    links: list[Link] = []
-    for token in tokens:
-        if token.type == "html_block":
-            token.content = _rewrite(token.content, first_line + (token.map[0] if token.map else 0), links)
-        elif token.type == "inline" and token.children:
-            line = first_line + (token.map[0] if token.map else 0)
-            for child in token.children:
-                if child.type == "html_inline":
-                    child.content = _rewrite(child.content, line, links)
-                line += child.content.count("\n") + (child.type in ("softbreak", "hardbreak"))
-    return links
-
-
-def _rewrite(text: str, line: int, links: list[Link]) -> str:
-    """`text` with its root-relative links marked; `line` is the file line `text` starts on."""
+def rewrite_links(text: str, line: int, links: list[Link]) -> str:
+    """`text`, an html_block's or html_inline's content, with its root-relative links marked for the base path;
+    adds its internal links to `links`. `line` is the file line `text` starts on (markdown.walk calls this)."""
     if "=" not in text:
         return text
     out, done, counted = [], 0, 0

@@ -18,14 +18,9 @@ from ..model import Heading
 _TOC_TITLE = re.compile(r"^(table[ -]of[ -])?contents?$|^toc$", re.IGNORECASE)
 
 
-def find_toc_heading(tokens: Sequence[Token]) -> int | None:
-    """Index of the first top-level heading_open whose text asks for a TOC, if any."""
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open" and token.level == 0:
-            text = "".join(c.content for c in tokens[i + 1].children or () if c.type == "text")
-            if _TOC_TITLE.match(text.strip()):
-                return i
-    return None
+def is_toc_title(children: Sequence[Token]) -> bool:
+    """Whether a heading's text (its inline children) asks for a TOC: "Table of contents", "Contents", "toc"."""
+    return bool(_TOC_TITLE.match("".join(c.content for c in children if c.type == "text").strip()))
 
 
 def build_toc(headings: Sequence[Heading]) -> str:
