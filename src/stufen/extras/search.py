@@ -105,12 +105,15 @@ def build_index(folder: Path, language: str, pages: IndexedPages, shards: int,
     groups = [group for group in groups if group]  # fewer pages than shards: the page skips the missing
     store = cache if cache is not None else folder / ".pagefind-scratch"
     keys = [_shard_key(group, language) for group in groups]
-    todo = [(key, group) for key, group in zip(keys, groups, strict=True) if not _intact(store / key)]
+    todo = [(key, group) for key, group in zip(keys, groups, strict=True) if not (store / key / _COMPLETE).is_file()]
     with threads() as pool:  # each job is a Pagefind process
         for future in [pool.submit(_index_shard, folder, store, key, group, language, nice) for key, group in todo]:
             future.result()
-    for n, key in enumerate(keys):
-        _copy_tree(store / key, output / str(n))
+    for n, (key, group) in enumerate(zip(keys, groups, strict=True)):
+        if not _copy_intact(store / key, output / str(n)):  # damaged in the store since: index it again
+            _index_shard(folder, store, key, group, language, nice)
+            if not _copy_intact(store / key, output / str(n)):
+                raise ConfigError(f"search index: the shard stored in {store / key} is damaged as soon as written")
     if cache is None:
         shutil.rmtree(store, ignore_errors=True)
     else:
@@ -180,24 +183,33 @@ def _manifest(bundle: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _intact(bundle: Path) -> bool:
-    """True when a stored bundle is complete and every file still has the bytes it was indexed with."""
+def _copy_intact(source: Path, target: Path) -> bool:
+    """Copy the bundle under `source` to `target`, minus Pagefind's UI, checking each file against the
+    bundle's seal as it is read (one read of the store, not one to check and one to copy). False, with
+    nothing left at `target`, when the bundle is incomplete or a file is not what was indexed. A copy,
+    never a link: a published file edited in place must not reach back into the store."""
     try:
-        return _manifest(bundle) == (bundle / _COMPLETE).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        sealed = dict(line.split("\0") for line in (source / _COMPLETE).read_text(encoding="utf-8").splitlines())
+        seen = 0
+        for folder, _, files in os.walk(source):
+            into = target / Path(folder).relative_to(source)
+            into.mkdir(parents=True, exist_ok=True)
+            for name in files:
+                if name == _COMPLETE:
+                    continue
+                path = Path(folder) / name
+                data = path.read_bytes()
+                if hashlib.sha256(data).hexdigest() != sealed.get(path.relative_to(source).as_posix()):
+                    raise ValueError(path)
+                seen += 1
+                if not UI_FILES.match(name):
+                    (into / name).write_bytes(data)
+        if seen != len(sealed):
+            raise ValueError(source)
+    except (OSError, UnicodeDecodeError, ValueError):
+        shutil.rmtree(target, ignore_errors=True)
         return False
-
-
-def _copy_tree(source: Path, target: Path) -> None:
-    """Copy the bundle under `source` to `target`, minus Pagefind's UI. A copy, never a link: a published
-    file edited in place must not reach back into the store."""
-    for folder, _, files in os.walk(source):
-        into = target / Path(folder).relative_to(source)
-        into.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            if name == _COMPLETE or UI_FILES.match(name):
-                continue
-            shutil.copyfile(Path(folder) / name, into / name)
+    return True
 
 
 def _prune(cache: Path, keep: set[str]) -> None:
