@@ -22,5 +22,6 @@ def extra_files(site: Site, pages: list[Page], now: datetime, store: Store, prob
                 reuse: PageMemo | None, defer: bool) -> list[Output]:
     """Feeds (reused from the last build when their posts are unchanged), sitemap, robots.txt, manifest,
     GitHub Pages files, Open Graph cards (with `defer`, read or drawn as they are written), attachments."""
-    return [*feeds(site, now, reuse), *site_files(site, pages, now), *og_images(site, store, problems, defer=defer),
+    return [*feeds(site, now, reuse), *site_files(site, pages, now),
+            *og_images(site, store, problems, defer=defer, reuse=reuse),
             *post_attachments(site), *site.files, *previews(site)]

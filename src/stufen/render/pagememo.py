@@ -46,6 +46,7 @@ class PageMemo:
         self.reused = 0
         self.rendered: list[str] = []  # URLs of the pages this build rendered (the rest were reused)
         self._prints: dict[int, bytes] = {}  # id(page) → fingerprint, for pages fingerprinted ahead
+        self._elsewhere: dict[bytes, str] = {}  # fingerprint → path of a file made elsewhere, this build
 
     def to_render(self, pages: Sequence[Page]) -> int:
         """How many of `pages` have no page of the last build to reuse: what deciding whether rendering is
@@ -69,18 +70,41 @@ class PageMemo:
         """A file that is not a page (a feed): `inputs` must be everything its bytes depend on."""
         return self._output(path, self.fingerprints.of_value(inputs, b"file"), render)
 
+    def made_elsewhere(self, output: Output, inputs: object) -> Output:
+        """A file whose bytes come later, from elsewhere (an Open Graph card, read from the store or drawn
+        by a worker as it is written): the last build's file when `inputs` are unchanged and it is intact,
+        else `output` itself, whose digest the record takes from the file once it is written."""
+        key = self.fingerprints.of_value(inputs, b"made")
+        linked = self._linked(output.path, key)
+        if linked is not None:
+            return linked
+        self._elsewhere[key] = output.path
+        return output
+
     def _output(self, path: str, key: bytes, render: Callable[[], bytes]) -> Output:
+        linked = self._linked(path, key)
+        if linked is not None:
+            return linked
+        data = render()
+        self.seen[key] = (path, hashlib.sha256(data).digest(), INDEXED in data)
+        return Output(path, data)
+
+    def _linked(self, path: str, key: bytes) -> Linked | None:
         known, here = self.known.get(key), _identity(self.out / path)
         if known is not None and here is not None and known[0] == path and known[3:] == (here,):
             self.seen[key] = known[:3]
             self.reused += 1
             return Linked(path, b"", self.out / path, known[1], known[2])
-        data = render()
-        self.seen[key] = (path, hashlib.sha256(data).digest(), INDEXED in data)
-        return Output(path, data)
+        return None
 
     def record(self) -> Record:
         """This build's pages, each with its file's identity (call once the new site is in place)."""
+        for key, path in self._elsewhere.items():
+            try:
+                self.seen[key] = (path, hashlib.sha256((self.out / path).read_bytes()).digest(), False)
+            except OSError:
+                pass  # not there after all: it is made again next time
+        self._elsewhere = {}
         pages = {key: (*seen, _identity(self.out / seen[0])) for key, seen in self.seen.items()}
         return marker_identity(self.out), pages
 

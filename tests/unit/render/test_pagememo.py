@@ -138,3 +138,18 @@ def test_a_loaded_post_stands_for_its_store_key_and_a_changed_copy_is_hashed(tmp
     digests.finish()
     digests.name_loaded([("cd" * 32, loaded)])  # a later build of the session: the first name stays
     assert digests.post_digest(loaded) == bytes.fromhex("ab" * 32)
+
+
+def test_an_unchanged_open_graph_card_is_the_last_sites_file_and_an_edited_title_gets_a_new_one(site, stufen):
+    root = site(POSTS)
+    assert stufen(root, "build")[0] == 0
+    cards = {path.relative_to(root / "_site").as_posix(): path.stat().st_ino
+             for path in (root / "_site").rglob("*.png")}
+    assert len(cards) == len(POSTS) + 1  # a card per post, and the site's
+    retitled = POSTS["content/posts/p2.md"].replace("title: Post 2", "title: Post two")
+    (root / "content/posts/p2.md").write_text(retitled)
+    assert stufen(root, "build")[0] == 0
+    changed = sorted(rel for rel, inode in cards.items() if (root / "_site" / rel).stat().st_ino != inode)
+    assert len(changed) == 1 and "p2" in changed[0], changed
+    assert stufen(root, "build", "--no-cache", "--out", "ref")[0] == 0
+    assert files(root / "_site") == files(root / "ref")
