@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from time import perf_counter
@@ -72,7 +72,8 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
     nav = nav_globals({page.url for page in pages})  # header and footer link only to pages that exist
     check_templates(config, problems)
     env = environment(config, cache, session, nav)
-    reuse = page_memo(cache, out, env, (config, static_stamp(static), nav), session)
+    # a page's bytes do not depend on where the site folder is: a checkout at another path reuses its pages
+    reuse = page_memo(cache, out, env, (replace(config, root=Path()), static_stamp(static), nav), session)
     assets += extra_files(site, pages, mode.now, cache, problems, reuse, defer=session is None)
     static = unique_files(static, [*(a.path for a in assets), *(p.output_path for p in pages)], config.root, problems)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)

@@ -122,3 +122,19 @@ def test_feeds_are_rebuilt_only_when_their_posts_change(site, stufen):
     assert "Body 2, edited." in (root / "_site/feed.xml").read_text()
     assert stufen(root, "build", "--no-cache")[0] == 0
     assert "Body 2, edited." in (root / "_site/tags/t0/feed.xml").read_text()
+
+
+def test_a_restored_site_is_reused_by_its_bytes_and_a_page_changed_in_it_is_rendered(site, stufen, tmp_path):
+    import shutil
+
+    root = site(POSTS)
+    assert stufen(root, "build")[0] == 0
+    # a CI cache restore: the store and the site copied elsewhere, with new inodes and mtimes (another marker)
+    copy = tmp_path / "restored"
+    shutil.copytree(root, copy, copy_function=shutil.copy)
+    page = copy / "_site/posts/p1/index.html"
+    page.write_bytes(page.read_bytes().replace(b"Body 1.", b"Body 7."))  # same size, other bytes
+    before = pages(copy / "_site")
+    assert stufen(copy, "build")[0] == 0
+    assert rendered_since(before, copy / "_site") == ["/posts/p1/"]  # the others' bytes were checked: linked
+    assert files(copy / "_site") == files(root / "_site")
