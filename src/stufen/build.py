@@ -24,6 +24,7 @@ from .extras.assets import static_and_assets, static_stamp
 from .extras.cards import start_drawing
 from .extras.files import extra_files
 from .extras.search import IndexedPages, indexer
+from .incremental import prune
 from .incremental.pool import CARD_MS, RENDER_MS, Workers, threads, worth_a_pool
 from .incremental.store import Store
 from .incremental.uptodate import record
@@ -64,6 +65,7 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
     with the result so the next `stufen build` of the same inputs can answer "nothing changed"."""
     started, problems = perf_counter(), Problems()
     check_out_dir(out, config.root)
+    prune.begin(cache.folder if session is None else None)  # the dev server's builds never prune
     posts = load_all(discover(config.content_path, problems), config, cache, problems)
     site = assemble(posts, config, mode, problems)
     site = place_media(site, cache, problems)  # files beside posts and in alias folders; images sized
@@ -88,6 +90,7 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
                     site.left_out, tuple(w.format() for w in problems.warnings), writer.written)
     if stamp and site.posts:  # an empty site's feeds are dated "now": always rebuilt
         record(cache.folder, stamp, out, next_release(posts, config, mode), report)
+    prune.prune(cache.folder if session is None else None)  # the site is out: drop what no recent build used
     return report
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import ConfigError
 from ..incremental.pool import threads
+from ..incremental.prune import touch
 from ..incremental.store import Store
 from ..model import Post
 from ..output.write import INDEXED, Linked, Output, Placed
@@ -106,8 +107,14 @@ def build_index(folder: Path, language: str, pages: IndexedPages, shards: int,
     with threads() as pool:  # each job is a Pagefind process
         for future in [pool.submit(_index_shard, folder, store, key, group, language, nice) for key, group in todo]:
             future.result()
-    for n, key in enumerate(keys):
-        _copy_tree(store / key, output / str(n))
+    for n, (key, group) in enumerate(zip(keys, groups, strict=True)):
+        touch(store / key)  # used: the store's pruning keeps it
+        try:
+            _copy_tree(store / key, output / str(n))
+        except FileNotFoundError:  # pruned meanwhile by a `stufen build` beside the dev server: made again
+            shutil.rmtree(output / str(n), ignore_errors=True)
+            _index_shard(folder, store, key, group, language, nice)
+            _copy_tree(store / key, output / str(n))
     if cache is None:
         shutil.rmtree(store, ignore_errors=True)
     else:
