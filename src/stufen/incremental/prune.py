@@ -69,8 +69,8 @@ def unused(folder: Path, cutoff: int) -> int:
     """Remove every entry of the store `folder` whose mtime is before `cutoff` (ns); how many were removed."""
     removed = 0
     for kind in FILES:
-        for shelf in _scan(folder / kind):
-            for entry in _scan(Path(shelf.path)):
+        for shelf in _scan(os.path.join(folder, kind)):
+            for entry in _scan(shelf.path):
                 if _older(entry, cutoff):
                     try:
                         os.unlink(entry.path)
@@ -78,22 +78,23 @@ def unused(folder: Path, cutoff: int) -> int:
                     except OSError:
                         pass  # gone already (another build), or not ours to remove: left
     for kind in FOLDERS:
-        for entry in _scan(folder / kind):
+        for entry in _scan(os.path.join(folder, kind)):
             if entry.is_dir(follow_symlinks=False) and _older(entry, cutoff):
                 shutil.rmtree(entry.path, ignore_errors=True)
                 removed += 1
     return removed
 
 
-def touch(path: Path) -> None:
-    """Note that an entry was just used (its mtime is now), so pruning keeps it; a read-only store is left as is."""
+def touch(file: Path | int) -> None:
+    """Note that an entry (a path, or an open file's descriptor) was just used: its mtime is now, so pruning
+    keeps it. A store that cannot be written is left as it is."""
     try:
-        os.utime(path)
+        os.utime(file)
     except OSError:
         pass
 
 
-def _scan(folder: Path) -> list[os.DirEntry]:
+def _scan(folder: str) -> list[os.DirEntry]:
     try:
         with os.scandir(folder) as entries:
             return list(entries)

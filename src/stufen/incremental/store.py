@@ -118,11 +118,12 @@ def read_sealed(path: Path) -> bytes | None:
     """The bytes sealed at `path`; None when it is missing, unreadable, torn or altered. A read is a use:
     the entry is touched, so pruning keeps it (see `prune`)."""
     try:
-        data = unseal(path.read_bytes())
+        with open(path, "rb") as handle:
+            data = unseal(handle.read())
+            if data is not None:
+                touch(handle.fileno())
     except OSError:
         return None
-    if data is not None:
-        touch(path)
     return data
 
 
