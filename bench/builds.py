@@ -170,7 +170,7 @@ class Stufen:
         result = self.build(clone, fresh_src)
         rendered = sum(1 for path, inode in _inodes(clone / "_site").items() if inodes.get(path) != inode)
         misses.append((len(_entries(clone / ".stufen-cache" / "posts") - before), rendered))
-        shutil.rmtree(clone)
+        shutil.rmtree(clone, ignore_errors=True)  # the replaced site is still being removed in the background
         return result
 
 
