@@ -15,10 +15,12 @@ For each size:
   no-change   Stufen again with its cache and site in place
   one-edit    one post's body changed: Stufen (cache + last site), Pelican (its content cache)
   CI          "fresh install + restored cache, one edit": a fresh copy of the site (content/
-              and stufen.toml, new mtimes and inodes, no _site/), the `.stufen-cache/` of the
-              site copied in as actions/cache restores it, one post edited, built by a copy of
-              Stufen's source tree at another path. It prints how many posts the store had to
-              parse again (1 = only the edited one: the keys are content-addressed)
+              and stufen.toml, new mtimes and inodes), `.stufen-cache/` and `_site/` of the site
+              copied in as the Pages workflow's actions/cache entry restores them, one post
+              edited, built by a copy of Stufen's source tree at another path. It prints how
+              many posts the store had to parse again (1 = only the edited one: the keys are
+              content-addressed) and how many pages were rendered again (the others are
+              hard-linked from the restored site, once their bytes are checked)
 
 Peak memory is the largest sum of PSS over the build's process tree (workers,
 Pagefind included), sampled every 10 ms; the largest over the rounds is shown.
@@ -43,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = next((p / "shared/bench/make_corpus.py" for p in ROOT.parents if (p / "shared/bench/make_corpus.py").exists()),
               ROOT.parent / "shared/bench/make_corpus.py")
 PELICAN_VENV = ROOT / ".venv-pelican"
+RESTORED = (".stufen-cache", "_site")  # the paths of the Pages workflow's actions/cache entry
 STUFEN_TOML = 'title = "Bench"\nbase_url = "https://bench.example/"\ntimezone = "Europe/Berlin"\n'
 LEAN_TOML = "search = false\nog_cards = false\n"
 PELICAN_COMMON = """\
@@ -163,17 +166,19 @@ class Stufen:
         edit(_post(self.site), n)
         return self.build()
 
-    def ci(self, n: int, fresh_src: Path, misses: list[int]) -> tuple[float, float]:
-        """A fresh clone, the restored cache, one edit, another install: how a CI push builds."""
+    def ci(self, n: int, fresh_src: Path, misses: list[tuple[int, int]]) -> tuple[float, float]:
+        """A fresh clone, the restored cache and last site, one edit, another install: how a CI push builds."""
         clone = self.site.with_name(self.site.name + f"-ci{n}")
         fresh_copy(self.site / "content", clone / "content")
         shutil.copy(self.site / "stufen.toml", clone / "stufen.toml")
-        fresh_copy(self.site / ".stufen-cache", clone / ".stufen-cache")
-        before = _entries(clone / ".stufen-cache" / "posts")
+        for restored in RESTORED:  # what .github/workflows/pages.yml restores
+            fresh_copy(self.site / restored, clone / restored)
+        before, inodes = _entries(clone / ".stufen-cache" / "posts"), _inodes(clone / "_site")
         edit(_post(clone), 1000 + n)
         result = self.build(clone, fresh_src)
-        misses.append(len(_entries(clone / ".stufen-cache" / "posts") - before))
-        shutil.rmtree(clone)
+        rendered = sum(1 for path, inode in _inodes(clone / "_site").items() if inodes.get(path) != inode)
+        misses.append((len(_entries(clone / ".stufen-cache" / "posts") - before), rendered))
+        shutil.rmtree(clone, ignore_errors=True)  # the replaced site is still being removed in the background
         return result
 
 
@@ -214,6 +219,11 @@ def _entries(folder: Path) -> set[str]:
 
 def _pages(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.html"))
+
+
+def _inodes(folder: Path) -> dict[Path, int]:
+    """Each page of a site with its inode: a page reused from the last site is a hard link to it."""
+    return {path: path.stat().st_ino for path in folder.rglob("*.html")}
 
 
 def _pelican_venv() -> Path:
@@ -265,7 +275,7 @@ def bench(root: Path, size: int, rounds: int, pelican: bool, fresh_src: Path) ->
     one = interleave({"stufen full": full.one, "stufen lean": lean.one,
                       **{name: p.one for name, p in others.items()}}, rounds)
     rows += [(f"{name} one-edit", v) for name, v in one.items()]
-    misses: dict[str, list[int]] = {"stufen full": [], "stufen lean": []}
+    misses: dict[str, list[tuple[int, int]]] = {"stufen full": [], "stufen lean": []}
     ci = interleave({"stufen full": lambda n: full.ci(n, fresh_src, misses["stufen full"]),
                      "stufen lean": lambda n: lean.ci(n, fresh_src, misses["stufen lean"])}, rounds)
     rows += [(f"{name} CI: fresh install + cache, one edit", v) for name, v in ci.items()]
@@ -307,8 +317,10 @@ def _report(size, rounds, rows, cold, one, ci, pages, misses, load) -> None:
     for name, (seconds, mib) in rows:
         print(f"{name:<48} {seconds:>9.2f} {mib:>9.0f}")
     print("html pages written: " + ", ".join(f"{name} {n}" for name, n in pages.items()))
-    again = "; ".join(f"{name} {'/'.join(map(str, m))}" for name, m in misses.items())
+    again = "; ".join(f"{name} {'/'.join(str(m[0]) for m in ms)}" for name, ms in misses.items())
     print(f"posts parsed again in the CI build, per round: {again}")
+    again = "; ".join(f"{name} {'/'.join(str(m[1]) for m in ms)}" for name, ms in misses.items())
+    print(f"html pages rendered again in the CI build, per round: {again}")
     ratio = [("stufen lean cold / floor", cold["stufen lean"][0] / cold["floor"][0]),
              ("stufen full cold / floor", cold["stufen full"][0] / cold["floor"][0]),
              ("stufen full CI one-edit / cold", ci["stufen full"][0] / cold["stufen full"][0]),

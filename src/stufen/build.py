@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from time import perf_counter
@@ -24,6 +24,7 @@ from .extras.assets import static_and_assets, static_stamp
 from .extras.cards import start_drawing
 from .extras.files import extra_files
 from .extras.search import IndexedPages, indexer
+from .incremental import prune
 from .incremental.pool import CARD_MS, RENDER_MS, Workers, threads, worth_a_pool
 from .incremental.store import Store
 from .incremental.uptodate import record
@@ -67,6 +68,7 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
     with the result so the next `stufen build` of the same inputs can answer "nothing changed"."""
     started, problems = perf_counter(), Problems()
     check_out_dir(out, config.root)
+    prune.begin(cache.folder if session is None else None)  # the dev server's builds never prune
     posts = load_all(discover(config.content_path, problems), config, cache, problems)
     site = assemble(posts, config, mode, problems)
     site = place_media(site, cache, problems)  # files beside posts and in alias folders; images sized
@@ -75,7 +77,8 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
     nav = nav_globals({page.url for page in pages})  # header and footer link only to pages that exist
     check_templates(config, problems)
     env = environment(config, cache, session, nav)
-    reuse = page_memo(cache, out, env, (config, static_stamp(static), nav), session)
+    # a page's bytes do not depend on where the site folder is: a checkout at another path reuses its pages
+    reuse = page_memo(cache, out, env, (replace(config, root=Path()), static_stamp(static), nav), session)
     assets += extra_files(site, pages, mode.now, cache, problems, reuse, defer=session is None)
     static = unique_files(static, [*(a.path for a in assets), *(p.output_path for p in pages)], config.root, problems)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
@@ -91,6 +94,7 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
                     site.left_out, tuple(w.format() for w in problems.warnings), writer.written)
     if stamp and site.posts:  # an empty site's feeds are dated "now": always rebuilt
         record(cache.folder, stamp, out, next_release(posts, config, mode), report)
+    prune.prune(cache.folder if session is None else None)  # the site is out: drop what no recent build used
     return report
 
 

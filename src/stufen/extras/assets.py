@@ -3,7 +3,9 @@ and what a post shows beside its page."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from ..config import Config
@@ -37,10 +39,21 @@ def bundle_css(static: dict[str, Path], config: Config) -> Output:
     return Output("assets/style.css", "\n".join(part.rstrip("\n") for part in parts).encode() + b"\n")
 
 
-def static_stamp(static: dict[str, Path]) -> tuple[tuple[str, int, int], ...]:
-    """Static files by size and mtime: a page may embed what it reads of them (part of the page memo's key)."""
-    stats = ((rel, path.stat()) for rel, path in sorted(static.items()))
-    return tuple((rel, info.st_size, info.st_mtime_ns) for rel, info in stats)
+def static_stamp(static: dict[str, Path]) -> tuple[tuple[str, bytes], ...]:
+    """Static files by the sha256 of their bytes: a page may embed what it reads of them (part of the page
+    memo's key). By bytes, not mtime: a fresh checkout and install (CI) has new mtimes but the same files."""
+    return tuple((rel, _file_digest(path)) for rel, path in sorted(static.items()))
+
+
+def _file_digest(path: Path) -> bytes:
+    info = path.stat()
+    return _digest(path, info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+@lru_cache(maxsize=4096)  # by identity: the dev server hashes a static file once, until it changes
+def _digest(path: Path, _size: int, _mtime_ns: int, _inode: int) -> bytes:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").digest()
 
 
 def post_attachments(site: Site) -> list[Output]:

@@ -30,6 +30,7 @@ from ..dates import short_date
 from ..errors import Problems
 from ..incremental.buildid import build_id
 from ..incremental.pool import CARD_MS, Later, Workers, parallel_map
+from ..incremental.prune import touch
 from ..incremental.store import Store, read_sealed, seal_into
 from ..output.write import Output, Pending
 from ..render.pagememo import PageMemo
@@ -261,8 +262,12 @@ def og_images(site: Site, store: Store, problems: Problems, fonts: Sequence[str]
     images = cached_cards([card for _, card, _ in cards], store, fonts, defer=defer)
     outputs = [_output(output_path(path), image) for (path, _, _), image in zip(cards, images, strict=True)]
     if defer and reuse is not None:
-        outputs = [reuse.made_elsewhere(output, ("card", card_key(card, fonts)))
-                   for output, (_, card, _) in zip(outputs, cards, strict=True)]
+        made = [reuse.made_elsewhere(output, ("card", card_key(card, fonts)))
+                for output, (_, card, _) in zip(outputs, cards, strict=True)]
+        for output, kept in zip(outputs, made, strict=True):
+            if kept is not output and isinstance(output, Pending) and output.job.args[2] is not None:
+                touch(output.job.args[2])  # linked from the last site, its entry unread: still in use, kept
+        outputs = made
     return outputs
 
 

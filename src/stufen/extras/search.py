@@ -22,6 +22,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import ConfigError
 from ..incremental.pool import threads
+from ..incremental.prune import touch
 from ..incremental.store import Store
 from ..model import Post
 from ..output.write import INDEXED, Linked, Output, Placed
@@ -110,7 +111,8 @@ def build_index(folder: Path, language: str, pages: IndexedPages, shards: int,
         for future in [pool.submit(_index_shard, folder, store, key, group, language, nice) for key, group in todo]:
             future.result()
     for n, (key, group) in enumerate(zip(keys, groups, strict=True)):
-        if not _copy_intact(store / key, output / str(n)):  # damaged in the store since: index it again
+        touch(store / key)  # used: the store's pruning keeps it
+        if not _copy_intact(store / key, output / str(n)):  # damaged or pruned since: index it again
             _index_shard(folder, store, key, group, language, nice)
             if not _copy_intact(store / key, output / str(n)):
                 raise ConfigError(f"search index: the shard stored in {store / key} is damaged as soon as written")

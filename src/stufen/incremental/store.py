@@ -11,6 +11,7 @@ across rebuilds as well. What lives here, each kind in its own folder:
     shards/<key>/    a Pagefind index bundle, by the digests of the pages it indexes
     pages.pickle     the last build's pages by fingerprint (render/pagememo.py)
     last-build.json  the "nothing changed" record (incremental/uptodate.py)
+    last-build-started  when the last whole build started: what pruning keeps (incremental/prune.py)
     jinja/           compiled templates (Jinja's own bytecode cache)
 
 Entries are sealed with a digest of their bytes and checked on every read, so a
@@ -33,6 +34,7 @@ from ..model import Heading, Link, Post, Tag, Track
 from ..output.atomic import write_atomic
 from ..report import stage
 from .buildid import build_id
+from .prune import touch
 
 CACHE_DIR = ".stufen-cache"
 # A Post pickled before a field was added would load without it (slots) and fail later: its shape, and that of
@@ -122,11 +124,16 @@ def seal_into(path: Path | None, data: bytes) -> None:
 
 @stage("cache I/O")
 def read_sealed(path: Path) -> bytes | None:
-    """The bytes sealed at `path`; None when it is missing, unreadable, torn or altered."""
+    """The bytes sealed at `path`; None when it is missing, unreadable, torn or altered. A read is a use:
+    the entry is touched, so pruning keeps it (see `prune`)."""
     try:
-        return unseal(path.read_bytes())
+        with open(path, "rb") as handle:
+            data = unseal(handle.read())
+            if data is not None:
+                touch(handle.fileno())
     except OSError:
         return None
+    return data
 
 
 def unseal(blob: bytes) -> bytes | None:

@@ -6,10 +6,15 @@ each page's path and digest, together with the identity of the site's marker
 file. The next build fingerprints every page; one whose fingerprint is known
 is not rendered but hard-linked from the site it was written into (`stufen
 build`, which writes a new folder and swaps it in), or left where it is (the dev
-server, which rewrites only changed files, each atomically). A known page is only
-trusted while that same site, by its marker, is still in place, and that file by
-its size, mtime and inode (a page deleted or edited in the site by hand is
-rendered again).
+server, which rewrites only changed files, each atomically).
+
+A known page is trusted in one of two ways. Locally, while the same site is in
+place (its marker file's identity) and the file is the one that was written (its
+size, mtime and inode): nothing is read. Otherwise, when the file at its path has
+the recorded size, its bytes are read and trusted only if their sha256 is the
+recorded digest: a site restored from a CI cache (new inodes and mtimes, another
+marker) is a site by its content, and a page deleted or edited in the site by hand
+is rendered again either way.
 """
 
 from __future__ import annotations
@@ -40,8 +45,8 @@ class PageMemo:
     def __init__(self, out: Path, fingerprints: Fingerprints, record: Record | None):
         self.out = out
         self.fingerprints = fingerprints
-        self.known = record[1] if record is not None and record[0] is not None \
-            and record[0] == marker_identity(out) else {}
+        self.known = record[1] if record is not None else {}
+        self.same_site = record is not None and record[0] is not None and record[0] == marker_identity(out)
         self.seen: dict[bytes, tuple[str, bytes, bool]] = {}
         self.reused = 0
         self.rendered: list[str] = []  # URLs of the pages this build rendered (the rest were reused)
@@ -90,12 +95,26 @@ class PageMemo:
         return Output(path, data)
 
     def _linked(self, path: str, key: bytes) -> Linked | None:
-        known, here = self.known.get(key), _identity(self.out / path)
-        if known is not None and here is not None and known[0] == path and known[3:] == (here,):
+        known = self.known.get(key)
+        if known is not None and known[0] == path and self._intact(path, known[1], known[3]):
             self.seen[key] = known[:3]
             self.reused += 1
             return Linked(path, b"", self.out / path, known[1], known[2])
         return None
+
+    def _intact(self, path: str, digest: bytes, identity: tuple[int, int, int] | None) -> bool:
+        """Whether the file at `path` still has the bytes recorded: the very file written (same site, same
+        identity), or one of the same size whose sha256 is `digest` (read and hashed)."""
+        here = _identity(self.out / path)
+        if here is None or identity is None or here[0] != identity[0]:
+            return False
+        if self.same_site and here == identity:
+            return True
+        try:
+            with open(self.out / path, "rb") as handle:
+                return hashlib.file_digest(handle, "sha256").digest() == digest
+        except OSError:
+            return False
 
     def record(self) -> Record:
         """This build's pages, each with its file's identity (call once the new site is in place)."""

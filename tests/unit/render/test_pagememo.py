@@ -153,3 +153,19 @@ def test_an_unchanged_open_graph_card_is_the_last_sites_file_and_an_edited_title
     assert len(changed) == 1 and "p2" in changed[0], changed
     assert stufen(root, "build", "--no-cache", "--out", "ref")[0] == 0
     assert files(root / "_site") == files(root / "ref")
+
+
+def test_a_restored_site_is_reused_by_its_bytes_and_a_page_changed_in_it_is_rendered(site, stufen, tmp_path):
+    import shutil
+
+    root = site(POSTS)
+    assert stufen(root, "build")[0] == 0
+    # a CI cache restore: the store and the site copied elsewhere, with new inodes and mtimes (another marker)
+    copy = tmp_path / "restored"
+    shutil.copytree(root, copy, copy_function=shutil.copy)
+    page = copy / "_site/posts/p1/index.html"
+    page.write_bytes(page.read_bytes().replace(b"Body 1.", b"Body 7."))  # same size, other bytes
+    before = pages(copy / "_site")
+    assert stufen(copy, "build")[0] == 0
+    assert rendered_since(before, copy / "_site") == ["/posts/p1/"]  # the others' bytes were checked: linked
+    assert files(copy / "_site") == files(root / "_site")
