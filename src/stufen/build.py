@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from concurrent.futures import wait
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -25,7 +24,7 @@ from .extras.assets import static_and_assets, static_stamp
 from .extras.cards import start_drawing
 from .extras.files import extra_files
 from .extras.search import IndexedPages, indexer
-from .incremental.pool import CARD_MS, RENDER_MS, Workers, threads, worth_a_pool
+from .incremental.pool import CARD_MS, RENDER_MS, Workers, worth_a_pool
 from .incremental.store import Store
 from .incremental.uptodate import record
 from .load.post import discover
@@ -124,13 +123,13 @@ def page_memo(store: Store, out: Path, env: jinja2.Environment, settings: object
 def publish(job: RenderJob, assets: list[Output], writer: FreshFolder | InPlace, problems: Problems, strict: bool,
             indexed: IndexedPages, index: Indexer | None, rendered: Callable[[], None] | None = None) -> None:
     """Render the pages into the writer (by forked workers, where it lets them write and the site is
-    large), then, while the search index is built in the background, draw the Open Graph cards and
-    write them and the feeds; publish only when all of it is there.
+    large), then draw the Open Graph cards and write them and the feeds, then build the search index;
+    publish only when all of it is there.
 
-    The cards get workers of their own: those that rendered the pages are hundreds of megabytes
-    each by then (a 5000-post journal), and drawing beside the index would add them to its peak.
-    `rendered` runs once the pages are written, after this lets go of the job (the posts and their
-    bodies), before the card drawers fork and Pagefind starts.
+    Each step has the cores to itself, one after the other, so their memory never adds up: the render
+    workers share the posts with this process, which lets go of them (`rendered`) before the card
+    drawers fork; and Pagefind, one process per core of ~120 MiB each at 5000 posts, starts once the
+    drawers are gone. On a machine whose cores each step keeps busy, overlapping them saved no time.
     """
     drawn = sum(isinstance(a, Pending) for a in assets)
     compile_all(job.env)  # the workers inherit the templates compiled
@@ -141,16 +140,11 @@ def publish(job: RenderJob, assets: list[Output], writer: FreshFolder | InPlace,
         if rendered is not None:
             rendered()
         problems.raise_if_errors(strict)
-        with Workers(None, wanted=worth_a_pool(drawn, CARD_MS)) as drawers, threads(1) as background:
-            start_drawing(assets, drawers)  # forked before the index's thread starts
-            indexing = background.submit(index, writer.folder) if index is not None else None
-            try:
-                writer.add(assets)
-            finally:
-                if indexing is not None:
-                    wait([indexing])
-            if indexing is not None:
-                indexing.result()
+        with Workers(None, wanted=worth_a_pool(drawn, CARD_MS)) as drawers:
+            start_drawing(assets, drawers)
+            writer.add(assets)
+        if index is not None:
+            index(writer.folder)
         writer.publish()
 
 
