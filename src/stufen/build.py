@@ -9,8 +9,8 @@ beside the old site, by forked workers when the site is large, and swapped in).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
-from concurrent.futures import wait
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -25,11 +25,12 @@ from .extras.cards import start_drawing
 from .extras.files import extra_files
 from .extras.search import IndexedPages, indexer
 from .incremental import prune
-from .incremental.pool import CARD_MS, RENDER_MS, Workers, threads, worth_a_pool
+from .incremental.pool import CARD_MS, RENDER_MS, Workers, worth_a_pool
 from .incremental.store import Store
 from .incremental.uptodate import record
 from .load.post import discover
 from .load.posts import load_all
+from .output.atomic import libc_function
 from .output.inplace import InPlace, Written
 from .output.swap import FreshFolder
 from .output.write import Output, Pending, check_out_dir
@@ -87,13 +88,16 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
     index_folder = (SEARCH_BUNDLE.strip("/"),)  # the search index writes into the new site itself
     writer = FreshFolder(out, static, beside=index_folder) if session is None else InPlace(out, static, session.written)
     finish = partial(finish_page, files=static, base_path=config.base_path)  # image sizes, then the base path
-    job = RenderJob(pages, env, writer.folder, reuse, finish)
-    publish(job, assets, writer, problems, strict, indexed, index if session is None else None)
+    counts = (len(site.posts), len(site.tags), len(pages)), site.left_out, next_release(posts, config, mode)
+    job = [RenderJob(pages, env, writer.folder, reuse, finish)]
+    del posts, site, pages  # the job is the one holder of the posts now: `publish` lets go once the pages are written
+    publish(job.pop(), assets, writer, problems, strict, indexed, index if session is None else None,
+            partial(let_go, cache, reuse) if session is None else None)
     remember(reuse, cache, session, index)
-    report = Report(len(site.posts), len(site.tags), len(pages), writer.count, perf_counter() - started,
-                    site.left_out, tuple(w.format() for w in problems.warnings), writer.written)
-    if stamp and site.posts:  # an empty site's feeds are dated "now": always rebuilt
-        record(cache.folder, stamp, out, next_release(posts, config, mode), report)
+    report = Report(*counts[0], writer.count, perf_counter() - started,
+                    counts[1], tuple(w.format() for w in problems.warnings), writer.written)
+    if stamp and counts[0][0]:  # an empty site's feeds are dated "now": always rebuilt
+        record(cache.folder, stamp, out, counts[2], report)
     prune.prune(cache.folder if session is None else None)  # the site is out: drop what no recent build used
     return report
 
@@ -128,13 +132,15 @@ def page_memo(store: Store, out: Path, env: jinja2.Environment, settings: object
 
 
 def publish(job: RenderJob, assets: list[Output], writer: FreshFolder | InPlace, problems: Problems, strict: bool,
-            indexed: IndexedPages, index: Indexer | None) -> None:
+            indexed: IndexedPages, index: Indexer | None, rendered: Callable[[], None] | None = None) -> None:
     """Render the pages into the writer (by forked workers, where it lets them write and the site is
-    large), then, while the search index is built in the background, draw the Open Graph cards and
-    write them and the feeds; publish only when all of it is there.
+    large), then draw the Open Graph cards and write them and the feeds, then build the search index;
+    publish only when all of it is there.
 
-    The cards get workers of their own: those that rendered the pages are hundreds of megabytes
-    each by then (a 5000-post journal), and drawing beside the index would add them to its peak.
+    Each step has the cores to itself, one after the other, so their memory never adds up: the render
+    workers share the posts with this process, which lets go of them (`rendered`) before the card
+    drawers fork; and Pagefind, one process per core of ~120 MiB each at 5000 posts, starts once the
+    drawers are gone. On a machine whose cores each step keeps busy, overlapping them saved no time.
     """
     drawn = sum(isinstance(a, Pending) for a in assets)
     compile_all(job.env)  # the workers inherit the templates compiled
@@ -142,20 +148,31 @@ def publish(job: RenderJob, assets: list[Output], writer: FreshFolder | InPlace,
         fresh = job.reuse.to_render(job.pages) if job.reuse is not None else len(job.pages)
         with phase("render"), Workers(job, wanted=writer.forks and worth_a_pool(fresh, RENDER_MS)) as workers:
             writer.add(indexed.tap(render_into(workers, problems)))
+        del job, workers
+        if rendered is not None:
+            rendered()
         problems.raise_if_errors(strict)
-        with Workers(None, wanted=worth_a_pool(drawn, CARD_MS)) as drawers, threads(1) as background:
-            start_drawing(assets, drawers)  # forked before the index's thread starts
-            indexing = background.submit(index, writer.folder) if index is not None else None
-            try:
-                with phase("cards, feeds"):
-                    writer.add(assets)
-            finally:
-                if indexing is not None:
-                    wait([indexing])
-            if indexing is not None:
-                indexing.result()
+        with Workers(None, wanted=worth_a_pool(drawn, CARD_MS)) as drawers:
+            start_drawing(assets, drawers)
+            with phase("cards, feeds"):
+                writer.add(assets)
+        if index is not None:
+            index(writer.folder)
         with phase("publish"):
             writer.publish()
+
+
+def let_go(store: Store, reuse: PageMemo | None) -> None:
+    """`stufen build`, once its pages are written: drop every post (the store's memory and the page memo's
+    digests hold them too) and hand the freed memory back to the OS, so that the card drawers, Pagefind
+    and this process do not carry the bodies through the rest of the build (~130 MiB at 5000 posts)."""
+    store.memory.clear()
+    if reuse is not None:
+        reuse.forget_posts()
+    gc.collect()
+    trim = libc_function("malloc_trim")  # glibc: returns the free pages inside its heap, not only at its top
+    if trim is not None:
+        trim(0)
 
 
 def remember(reuse: PageMemo | None, store: Store, session: Session | None, index: Indexer | None) -> None:

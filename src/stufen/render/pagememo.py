@@ -28,7 +28,7 @@ from ..output.atomic import write_atomic
 from ..output.write import INDEXED, Linked, Output, marker_identity
 from ..report import stage
 from ..site.plan import Page
-from .memo import Fingerprints
+from .memo import Digests, Fingerprints
 
 FILE = "pages.pickle"  # in the store: `stufen build`'s record of its last site
 
@@ -115,6 +115,12 @@ class PageMemo:
                 return hashlib.file_digest(handle, "sha256").digest() == digest
         except OSError:
             return False
+
+    def forget_posts(self) -> None:
+        """Once every page is written: drop what holds posts (their digests, the pages' fingerprints by
+        object), so a large journal's bodies can be freed before the rest of the build."""
+        self.fingerprints.digests = Digests()
+        self._prints = {}
 
     def record(self) -> Record:
         """This build's pages, each with its file's identity (call once the new site is in place)."""

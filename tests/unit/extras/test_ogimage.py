@@ -243,3 +243,11 @@ def test_runs_in_other_fonts_are_ordered_as_the_bidi_algorithm_orders_them():
     placed, _ = cardtext.layout("Learn مرحبا 世界", 72, FONTS)
     assert [run.text for run, _, _ in placed] == ["Learn مرحبا ", "世界"]
 
+
+
+def test_a_deferred_card_hands_its_bytes_over_and_keeps_none(tmp_path):
+    card = Card("Title", "Journal", "1 May 2024")
+    (draw,) = cached_cards([card], Store(tmp_path), defer=True)
+    first = draw.result()
+    assert draw.job is None  # 5000 cards of ~20 KiB would otherwise stay in the build's memory
+    assert first == cached_card(card) and draw.result() == first  # asked again: read back from the store

@@ -165,3 +165,12 @@ def test_a_first_about_page_or_series_rerenders_every_page_with_its_link(journal
     home = (session.out / "index.html").read_text()
     assert '<a href="/about/">About</a>' in home and '<a href="/series/">Series</a>' in home
     assert files_of(session.out) == cold(journal, "cold")
+
+
+def test_a_build_without_a_session_keeps_no_post_in_memory(journal):
+    """`stufen build` lets go of the posts once the pages are written (their bodies are most of its
+    memory); the next build reads them back from the store on disk, parsing none again."""
+    disk = Store(journal / ".stufen-cache")
+    first = cold(journal, "first", disk)
+    assert disk.memory == {} and disk.misses == 4
+    assert cold(journal, "second", disk) == first and (disk.hits, disk.misses) == (4, 4)
