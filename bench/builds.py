@@ -351,6 +351,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-pelican", action="store_true")
     args = parser.parse_args(argv)
     print(time.strftime("%Y-%m-%d %H:%M %Z"), f"on {os.cpu_count()} cores; Python {sys.version.split()[0]}")
+    # An author's Stufen runs from bytecode (pip compiles it; an editable install writes it on first use), as
+    # Pelican's does; an environment with PYTHONDONTWRITEBYTECODE would otherwise compile src/ on every build.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
     with tempfile.TemporaryDirectory(prefix="stufen-bench-") as tmp:
         fresh_src = install(Path(tmp) / "fresh-install")
         for size in args.sizes:
