@@ -86,6 +86,7 @@ class Fingerprints:
         self.env = env
         self.settings = repr((build_id(), settings)).encode()
         self.templates: dict[str, bytes] = {}
+        self.sources: set[str] = set()  # the template sources this build parsed or looked up, for `references`
 
     @stage("fingerprints")
     def of(self, page) -> bytes:
@@ -129,8 +130,20 @@ class Fingerprints:
             todo += refs
         return seen
 
+    def references(self) -> tuple[str, dict[str, list[str | None]]]:
+        """Each template source this build used → the templates it names: kept with the page memo's record,
+        so the next `stufen build` does not parse every template again to fingerprint its pages. Under
+        Stufen's build id: another Stufen may parse templates differently."""
+        return build_id(), {source: self.digests._refs[source] for source in self.sources}
+
+    def known_references(self, references: tuple[str, dict[str, list[str | None]]]) -> None:
+        """Take `references()` of an earlier build, when made by this Stufen."""
+        if references[0] == build_id():
+            self.digests._refs.update(references[1])
+
     def _references(self, source: str) -> list[str | None]:
         known = self.digests._refs
+        self.sources.add(source)
         if source not in known:
             try:
                 known[source] = list(meta.find_referenced_templates(self.env.parse(source)))

@@ -32,8 +32,10 @@ from .memo import Digests, Fingerprints
 
 FILE = "pages.pickle"  # in the store: `stufen build`'s record of its last site
 
-# (marker identity of the site, {fingerprint: (path, digest, indexed, file identity)})
-Record = tuple[tuple[int, int, int] | None, dict[bytes, tuple[str, bytes, bool, tuple[int, int, int] | None]]]
+# (marker identity of the site, {fingerprint: (path, digest, indexed, file identity)},
+#  (build id, {template source: the templates it names}))
+Record = tuple[tuple[int, int, int] | None, dict[bytes, tuple[str, bytes, bool, tuple[int, int, int] | None]],
+               tuple[str, dict[str, list[str | None]]]]
 
 
 class PageMemo:
@@ -46,6 +48,8 @@ class PageMemo:
         self.out = out
         self.fingerprints = fingerprints
         self.known = record[1] if record is not None else {}
+        if record is not None:  # a template's references follow from its source: no need to parse it again
+            fingerprints.known_references(record[2])
         self.same_site = record is not None and record[0] is not None and record[0] == marker_identity(out)
         self.seen: dict[bytes, tuple[str, bytes, bool]] = {}
         self.reused = 0
@@ -119,7 +123,7 @@ class PageMemo:
     def forget_posts(self) -> None:
         """Once every page is written: drop what holds posts (their digests, the pages' fingerprints by
         object), so a large journal's bodies can be freed before the rest of the build."""
-        self.fingerprints.digests = Digests()
+        self.fingerprints.digests = Digests(_refs=self.fingerprints.digests._refs)
         self._prints = {}
 
     def record(self) -> Record:
@@ -131,7 +135,7 @@ class PageMemo:
                 pass  # not there after all: it is made again next time
         self._elsewhere = {}
         pages = {key: (*seen, _identity(self.out / seen[0])) for key, seen in self.seen.items()}
-        return marker_identity(self.out), pages
+        return marker_identity(self.out), pages, self.fingerprints.references()
 
 
 @stage("cache I/O")
@@ -141,9 +145,10 @@ def load(file: Path | None) -> Record | None:
         return None
     try:
         with open(file, "rb") as handle:
-            return pickle.load(handle)
+            record = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
         return None
+    return record if isinstance(record, tuple) and len(record) == 3 else None  # another Stufen's: not ours
 
 
 @stage("cache I/O")

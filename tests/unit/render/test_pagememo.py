@@ -60,6 +60,28 @@ def test_a_template_or_static_change_renders_the_pages_that_use_it(site, stufen)
     assert len(rendered_since(before, root / "_site")) > 10
 
 
+def test_a_build_takes_the_templates_references_from_the_record_and_parses_only_changed_ones(site, stufen,
+                                                                                              monkeypatch):
+    root = site({**POSTS, "templates/404.html": '{% extends "base.html" %}{% block main %}Lost{% endblock %}',
+                 "templates/part.html": "Part"})
+    assert stufen(root, "build")[0] == 0
+    parsed = []
+    find = memo.meta.find_referenced_templates
+    monkeypatch.setattr(memo.meta, "find_referenced_templates", lambda ast: parsed.append(ast) or find(ast))
+    (root / "content/posts/p2.md").write_text(POSTS["content/posts/p2.md"].replace("Body 2.", "Body 2, edited."))
+    assert stufen(root, "build")[0] == 0
+    assert parsed == []  # every template's references came with the last build's record
+    (root / "templates/404.html").write_text(
+        '{% extends "base.html" %}{% block main %}{% include "part.html" %}{% endblock %}')
+    assert stufen(root, "build")[0] == 0
+    assert len(parsed) == 2  # only the changed source and the template it now includes, unused until now
+    before = pages(root / "_site")
+    (root / "templates/part.html").write_text("Part, edited")
+    assert stufen(root, "build")[0] == 0
+    assert rendered_since(before, root / "_site") == ["/404.html"]  # its new reference is followed
+    assert "Part, edited" in (root / "_site/404.html").read_text()
+
+
 def test_linked_pages_are_byte_identical_to_rendered_ones(site, stufen):
     root = site(POSTS)
     assert stufen(root, "build", "--no-cache")[0] == 0
