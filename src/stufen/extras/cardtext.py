@@ -81,8 +81,8 @@ def missing_glyphs(text: str, fonts: Sequence[str] = FONTS) -> str:
 @lru_cache(maxsize=8192)  # every post's card text on every rebuild while serving
 def _missing_glyphs(text: str, fonts: tuple[str, ...]) -> str:
     loaded = _installed(fonts)
-    drawn = (ch for ch in text if ch.isprintable() and not ch.isspace() and not _droppable(ch))
-    return "".join(dict.fromkeys(ch for ch in drawn if _font_for(ch, loaded) is None))
+    drawn = (ch for ch in dict.fromkeys(text) if ch.isprintable() and not ch.isspace() and not _droppable(ch))
+    return "".join(ch for ch in drawn if _font_for(ch, loaded) is None)
 
 
 def drawable(text: str, fonts: Sequence[str] = FONTS) -> str:
