@@ -8,13 +8,23 @@ loading one asks `reader_for(path)`. Nothing else looks at a post's extension.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Protocol
 
 from ..errors import ContentError
 from ..markdown.parser import render_markdown
+from ..model import Rendered
 from .frontmatter import SplitFile, decode, split
-from .notebook import Body, read_notebook, render_notebook
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A post's rendered body, the files it carries (a notebook's output images) and its problems."""
+
+    rendered: Rendered
+    attachments: dict[str, bytes]
+    problems: tuple[ContentError, ...]
 
 
 class Reader(Protocol):
@@ -51,8 +61,19 @@ class NotebookReader:
     """A Jupyter notebook: front matter in a first raw cell or the metadata, cells rendered without a kernel."""
 
     extensions = (".ipynb",)
-    read = staticmethod(read_notebook)
-    render = staticmethod(render_notebook)
+
+    @staticmethod
+    def read(data: bytes, source: PurePosixPath):
+        # imported here: the notebook reader (with Pillow and nh3, ~20 ms) loads only for a site that has a notebook
+        from .notebook import read_notebook
+
+        return read_notebook(data, source)
+
+    @staticmethod
+    def render(parts, source: PurePosixPath, *, folder: str, unsafe_html: bool, inline_tags: bool = False) -> Body:
+        from .notebook import render_notebook  # loaded already: `parts` came from `read`
+
+        return render_notebook(parts, source, folder=folder, unsafe_html=unsafe_html, inline_tags=inline_tags)
 
 
 READERS: tuple[Reader, ...] = (MarkdownReader(), NotebookReader())
