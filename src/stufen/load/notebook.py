@@ -22,10 +22,10 @@ from pathlib import PurePosixPath
 from ..errors import ContentError, shown
 from ..markdown.highlight import highlight_code
 from ..markdown.parser import render_markdown
+from ..model import Body
 from ..routes import site_link
 from .frontmatter import SourceError, decode, split
 from .nboutputs import IMAGES, decode_image, join_text, render_outputs
-from .readers import Body
 
 _MARK = "\ue000{}\ue000"  # a private-use character no author types, around the cell number
 _MARK_ONLY = re.compile("^\ue000\\d+\ue000$")

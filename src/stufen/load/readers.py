@@ -8,23 +8,13 @@ loading one asks `reader_for(path)`. Nothing else looks at a post's extension.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Protocol
 
 from ..errors import ContentError
 from ..markdown.parser import render_markdown
-from ..model import Rendered
+from ..model import Body
 from .frontmatter import SplitFile, decode, split
-
-
-@dataclass(frozen=True, slots=True)
-class Body:
-    """A post's rendered body, the files it carries (a notebook's output images) and its problems."""
-
-    rendered: Rendered
-    attachments: dict[str, bytes]
-    problems: tuple[ContentError, ...]
 
 
 class Reader(Protocol):
