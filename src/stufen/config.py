@@ -7,6 +7,7 @@ names the line and, for a misspelling, suggests the key that was meant.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -14,8 +15,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
-
-from pygments.styles import get_all_styles
 
 from .errors import ConfigError, did_you_mean
 from .routes import WEB_SCHEMES, post_url, url_problem
@@ -32,7 +31,23 @@ SHARE_SERVICES = {
     "email": ("Email", "mailto:?subject={title}&body={url}"),
 }
 
-CODE_STYLES = frozenset(get_all_styles())
+
+def known_style(name: str) -> bool:
+    """Whether `name` is an installed Pygments style (a `*_code_style` setting must name one)."""
+    # imported here: most sites set no code style, and the styles load only when one is shown
+    from pygments.styles import STYLE_MAP
+
+    return name in STYLE_MAP or name in code_styles()  # the built-in ones need no scan of plugins
+
+
+@functools.cache
+def code_styles() -> frozenset[str]:
+    """Every installed Pygments style, plugins included: listing them scans every installed package's
+    entry points (~40 ms), so only a name that is not built in is looked up here."""
+    from pygments.styles import get_all_styles
+
+    return frozenset(get_all_styles())
+
 
 CONFIG_FILE = "stufen.toml"
 # Astro's `@/assets/…` (AstroPaper's tsconfig maps `@/*` to src/, and `stufen import` copies src/assets/ to assets/)
@@ -202,8 +217,8 @@ def _check(key: str, value):
     if key == "urls" and value not in URL_RULES:
         hint = did_you_mean(value, URL_RULES) or "known: " + ", ".join(URL_RULES)
         raise ValueError(f"unknown URL rule {value!r} ({hint})")
-    if key.endswith("_code_style") and value not in CODE_STYLES:
-        hint = did_you_mean(value, CODE_STYLES) or "see `pygmentize -L styles`"
+    if key.endswith("_code_style") and not known_style(value):
+        hint = did_you_mean(value, code_styles()) or "see `pygmentize -L styles`"
         raise ValueError(f"unknown Pygments style {value!r} ({hint})")
     if key == "base_url":
         return _check_base_url(value)

@@ -13,6 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .errors import ContentError
 
 _YOUTUBE = re.compile(r"^https?://(?:www\.|m\.|music\.)?(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/)"
                       r"|youtu\.be/)([A-Za-z0-9_-]{11})(?:[?&#/]|$)")
@@ -93,6 +97,16 @@ class Rendered:
     warnings: tuple[tuple[int, str], ...] = ()  # (file line, message): what of a formula is not shown
     wikilinks: tuple[WikiLink, ...] = ()  # placeholder n in `html` is wikilinks[n]
     inline_tags: tuple[str, ...] = ()  # `#tag` written in the text (collected only with inline_tags = true)
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """What a reader (load/readers.py) makes of a post's body: the rendered body, the files it carries
+    (a notebook's output images) and its problems."""
+
+    rendered: Rendered
+    attachments: dict[str, bytes]
+    problems: tuple[ContentError, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,11 +16,10 @@ process, e.g. to debug or profile a build).
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from ..output.atomic import libc_function
@@ -52,7 +51,13 @@ def cores() -> int:
 
 def worth_a_pool(items: int, ms_each: float) -> bool:
     """True when `items` of work costing `ms_each` should go to worker processes."""
-    return items * ms_each >= WORTH_A_POOL_MS and cores() >= 2 and "fork" in multiprocessing.get_all_start_methods()
+    return items * ms_each >= WORTH_A_POOL_MS and cores() >= 2 and _can_fork()
+
+
+def _can_fork() -> bool:
+    import multiprocessing  # here: only work worth a pool pays for importing it (~8 ms); a small rebuild has none
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def parallel_map(fn: Callable[[T], R], items: Sequence[T], *, ms_each: float) -> list[R]:
@@ -86,8 +91,11 @@ class Workers:
 
     def __init__(self, state: object, *, wanted: bool = True):
         self.state, self.pool = state, None
-        if not wanted or cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if not wanted or cores() < 2 or not _can_fork():
             return
+        import multiprocessing  # loaded by `_can_fork` already
+        from concurrent.futures import ProcessPoolExecutor
+
         global _STATE
         _STATE = state
         libc_function("prctl")  # looked up here, once: every worker inherits it

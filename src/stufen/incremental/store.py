@@ -23,6 +23,7 @@ build slower, so write errors are swallowed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 import shutil
@@ -30,16 +31,24 @@ from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
 
-from ..model import Heading, Link, Post, Tag, Track
 from ..output.atomic import write_atomic
 from ..report import stage
 from .buildid import build_id
 from .prune import touch
 
 CACHE_DIR = ".stufen-cache"
-# A Post pickled before a field was added would load without it (slots) and fail later: its shape, and that of
-# the records it holds, is in every key.
-_SHAPE = repr([(f.name, f.type) for cls in (Post, Heading, Link, Tag, Track) for f in fields(cls)]).encode()
+
+
+@functools.cache
+def _shape() -> bytes:
+    """A Post pickled before a field was added would load without it (slots) and fail later: its shape, and
+    that of the records it holds, is in every key."""
+    # imported here: "nothing changed" needs no key, and the records cost ~10 ms of dataclasses to import
+    from ..model import Heading, Link, Post, Tag, Track
+
+    return repr([(f.name, f.type) for cls in (Post, Heading, Link, Tag, Track) for f in fields(cls)]).encode()
+
+
 _SEAL = 32  # bytes of sha256 in front of every entry
 
 
@@ -56,7 +65,7 @@ class Store:
     @staticmethod
     def key(*parts: object) -> str:
         """The key of a result made from `parts` (bytes as they are, anything else by its repr) by this Stufen."""
-        digest = hashlib.sha256(build_id().encode() + _SHAPE)
+        digest = hashlib.sha256(build_id().encode() + _shape())
         for part in parts:
             digest.update(part if isinstance(part, bytes) else repr(part).encode())
             digest.update(b"\0")

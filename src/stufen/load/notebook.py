@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 from ..errors import ContentError, shown
 from ..markdown.highlight import highlight_code
 from ..markdown.parser import render_markdown
-from ..model import Rendered
+from ..model import Body
 from ..routes import site_link
 from .frontmatter import SourceError, decode, split
 from .nboutputs import IMAGES, decode_image, join_text, render_outputs
@@ -50,13 +50,6 @@ class Notebook:
         if self.front_matter_cell is None:
             return replace(problem, line=None)
         return replace(problem, cell=self.front_matter_cell)
-
-
-@dataclass(frozen=True, slots=True)
-class Body:
-    rendered: Rendered
-    attachments: dict[str, bytes]
-    problems: tuple[ContentError, ...]
 
 
 def read_notebook(data: bytes, source) -> Notebook:

@@ -13,8 +13,8 @@ from typing import Protocol
 
 from ..errors import ContentError
 from ..markdown.parser import render_markdown
+from ..model import Body
 from .frontmatter import SplitFile, decode, split
-from .notebook import Body, read_notebook, render_notebook
 
 
 class Reader(Protocol):
@@ -51,8 +51,19 @@ class NotebookReader:
     """A Jupyter notebook: front matter in a first raw cell or the metadata, cells rendered without a kernel."""
 
     extensions = (".ipynb",)
-    read = staticmethod(read_notebook)
-    render = staticmethod(render_notebook)
+
+    @staticmethod
+    def read(data: bytes, source: PurePosixPath):
+        # imported here: the notebook reader (with Pillow and nh3, ~20 ms) loads only for a site that has a notebook
+        from .notebook import read_notebook
+
+        return read_notebook(data, source)
+
+    @staticmethod
+    def render(parts, source: PurePosixPath, *, folder: str, unsafe_html: bool, inline_tags: bool = False) -> Body:
+        from .notebook import render_notebook  # loaded already: `parts` came from `read`
+
+        return render_notebook(parts, source, folder=folder, unsafe_html=unsafe_html, inline_tags=inline_tags)
 
 
 READERS: tuple[Reader, ...] = (MarkdownReader(), NotebookReader())

@@ -17,8 +17,6 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote
 
-from PIL import Image, UnidentifiedImageError
-
 from ..routes import site_link
 
 _IMG = re.compile(rb"<img\b[^>]*>")
@@ -56,6 +54,8 @@ def _size(path: Path, mtime: float) -> tuple[int, int] | None:
             return None
         width, height = found.group(1, 2) if found.group(1) else found.group(3, 4)
         return round(float(width)), round(float(height))
+    from PIL import Image, UnidentifiedImageError  # Pillow (~40 ms) loads with the first picture measured
+
     try:
         with warnings.catch_warnings():  # only the header is read: a huge image is no bomb here
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

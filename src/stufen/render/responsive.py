@@ -13,8 +13,6 @@ import io
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from ..incremental.pool import parallel_map
 from ..incremental.store import Store, seal_into
 
@@ -55,6 +53,8 @@ def webp_copies(images: list[tuple[bytes, tuple[int, ...]]], store: Store) -> li
 def _encode(job: tuple[bytes, tuple[tuple[int, Path | None], ...]]) -> dict[int, bytes]:
     """An image's copies at each width, each sealed into its store entry here (in the worker, when there are
     workers); an unreadable image, or an animated one, gets none."""
+    from PIL import Image, ImageOps, UnidentifiedImageError  # Pillow (~40 ms) loads with the first picture
+
     data, wanted = job
     made = {}
     try:

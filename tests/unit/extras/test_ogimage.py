@@ -16,7 +16,8 @@ from stufen.config import Config
 from stufen.errors import Problems
 from stufen.extras import cards as ogimage
 from stufen.extras import cardtext
-from stufen.extras.cards import FONTS, Card, Colours, cached_cards, card_key, missing_glyphs, og_images, theme_colours
+from stufen.extras.cards import FONTS, Card, Colours, cached_cards, card_key, og_images, theme_colours
+from stufen.extras.cardtext import missing_glyphs
 from stufen.incremental.store import Store
 from stufen.load.post import Settings, load_post
 from stufen.site.assemble import Mode, assemble
