@@ -182,3 +182,40 @@ def test_a_restored_site_is_linked_once_its_bytes_are_checked(site, stufen, monk
     for path, inode in restored.items():
         assert (after[path] == inode) == (not path.startswith("pagefind/2/")), path
     assert_store_apart(root)
+
+
+def test_an_index_of_linked_and_copied_shards_is_a_cold_builds(site, stufen, monkeypatch, tmp_path):
+    """Builds one after the other (through the recycled spare, shards linked from the site before): shards added,
+    dropped, edited, and search turned off and on again leave exactly the files and folders of a cold build."""
+    runs = []
+    root = shard_site(site, monkeypatch, runs)
+
+    def tree(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None
+                for p in sorted(folder.glob("pagefind/**/*"))}
+
+    def build_and_compare(n):
+        assert stufen(root, "build")[0] == 0
+        cold = tmp_path / f"cold{n}"
+        shutil.copytree(root, cold, ignore=shutil.ignore_patterns("_site", ".*"))
+        assert stufen(cold, "build")[0] == 0
+        assert tree(root / "_site") == tree(cold / "_site")
+        assert_store_apart(root)
+
+    build_and_compare(0)
+    for n in range(5, 8):  # 8 posts: 4 shards
+        (root / f"content/posts/p{n}.md").write_text(post(f"Post {n}", description="d", body=f"Body {n}"))
+    build_and_compare(1)
+    for n in range(1, 7):  # 2 posts: one shard
+        (root / f"content/posts/p{n}.md").unlink()
+    build_and_compare(2)
+    (root / "content/posts/p7.md").write_text(post("Post 7", description="d", body="Body 7, edited"))
+    build_and_compare(3)
+    (root / "stufen.toml").write_text("search = false\n")
+    build_and_compare(4)
+    (root / "stufen.toml").write_text("search = true\n")
+    for n in range(1, 5):
+        (root / f"content/posts/p{n}.md").write_text(post(f"Post {n}", description="d", body=f"Body {n} again"))
+    build_and_compare(5)
+    edit_about(root, 1)
+    build_and_compare(6)
