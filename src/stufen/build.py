@@ -84,7 +84,7 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
     static = unique_files(static, [*(a.path for a in assets), *(p.output_path for p in pages)], config.root, problems)
     check_links(site, pages, [*static, *(a.path for a in assets)], problems)
     indexed = IndexedPages()
-    index = indexer(config, site, indexed, cache)
+    index = indexer(config, site, indexed, cache, reuse if session is None else None)  # served: indexed apart
     index_folder = (SEARCH_BUNDLE.strip("/"),)  # the search index writes into the new site itself
     writer = FreshFolder(out, static, beside=index_folder) if session is None else InPlace(out, static, session.written)
     finish = partial(finish_page, files=static, base_path=config.base_path)  # image sizes, then the base path

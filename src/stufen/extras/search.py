@@ -25,7 +25,8 @@ from ..incremental.pool import threads
 from ..incremental.prune import touch
 from ..incremental.store import Store
 from ..model import Post
-from ..output.write import INDEXED, Linked, Output, Placed
+from ..output.write import INDEXED, Linked, Output, Placed, in_folder, link_or_copy, unlink_any
+from ..render.pagememo import PageMemo
 from ..report import add_taken, phase, stage
 from ..routes import MAX_SHARDS, shard_count
 from ..site.assemble import Site
@@ -74,25 +75,31 @@ class IndexedPages:
             yield item
 
 
-def indexer(config: Config, site: Site, pages: IndexedPages, store: Store) -> Callable[..., None] | None:
-    """What indexes a written site (`indexer(...)(folder)`), its shards cached in the store; None with search off."""
+def indexer(config: Config, site: Site, pages: IndexedPages, store: Store,
+            reuse: PageMemo | None = None) -> Callable[..., None] | None:
+    """What indexes a written site (`indexer(...)(folder)`), its shards cached in the store; None with search off.
+    `reuse`: the last site's files (`stufen build`'s page memo), whose unchanged shards are linked."""
     if not config.search:
         return None
     language = index_language(config.search_language, config.language, site.posts)
     return partial(build_index, language=language, pages=pages, shards=shard_count(len(site.posts)),
-                   cache=store.place("shards"))
+                   cache=store.place("shards"), reuse=reuse)
 
 
 @phase("search")
 def build_index(folder: Path, language: str, pages: IndexedPages, shards: int,
-                cache: Path | None = None, *, output: Path | None = None, nice: bool = False) -> None:
+                cache: Path | None = None, *, output: Path | None = None, nice: bool = False,
+                reuse: PageMemo | None = None) -> None:
     """Index `pages` into `folder/pagefind/<n>/` (or `output/<n>/`), one Pagefind bundle per shard.
 
     Pagefind cannot update an index, so each shard is built whole (from the written
-    pages, linked into a scratch folder) into the cache under a key of its inputs and
-    linked into the site: an unchanged shard costs a few links, and an edit
-    re-indexes the hundred or so posts of its shard. Shards build in parallel;
-    `nice` runs Pagefind at low CPU priority and in its own session (the dev server indexes in the
+    pages, copied into a scratch folder) into the cache under a key of its inputs and
+    copied into the site: an edit re-indexes the hundred or so posts of its shard.
+    With `reuse` (the page memo of `stufen build`, whose site is `folder`), a shard
+    that the last site holds at the same place, intact, is hard-linked from it, file by
+    file, as its unchanged pages are: it costs a stat and a link per file, and nothing
+    of the store is read but its seal. Shards build in parallel; `nice` runs Pagefind
+    at low CPU priority and in its own session (the dev server indexes in the
     background while the browser reloads).
     """
     output = folder / "pagefind" if output is None else output
@@ -112,9 +119,9 @@ def build_index(folder: Path, language: str, pages: IndexedPages, shards: int,
             future.result()
     for n, (key, group) in enumerate(zip(keys, groups, strict=True)):
         touch(store / key)  # used: the store's pruning keeps it
-        if not _copy_intact(store / key, output / str(n)):  # damaged or pruned since: index it again
+        if not _place(store / key, output / str(n), folder, reuse):  # damaged or pruned since: index it again
             _index_shard(folder, store, key, group, language, nice)
-            if not _copy_intact(store / key, output / str(n)):
+            if not _place(store / key, output / str(n), folder, reuse):
                 raise ConfigError(f"search index: the shard stored in {store / key} is damaged as soon as written")
     if cache is None:
         shutil.rmtree(store, ignore_errors=True)
@@ -185,13 +192,45 @@ def _manifest(bundle: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _copy_intact(source: Path, target: Path) -> bool:
+def _place(bundle: Path, target: Path, site: Path, reuse: PageMemo | None) -> bool:
+    """Put the shard stored at `bundle` at `target` in `site`, minus Pagefind's UI: the last site's files,
+    linked, where `reuse` finds them all intact at the same place; else a checked copy of the store's.
+    False, with nothing left at `target`, when the store's bundle is damaged or gone."""
+    sealed = _seal(bundle)
+    if sealed is None:
+        return False
+    unlink_any(target)  # nothing is written through: a spare's leftover would be a link to a live file
+    shipped = [] if reuse is None else [((target / rel).relative_to(site).as_posix(), digest)
+                                        for rel, digest in sealed.items() if not UI_FILES.match(rel.rpartition("/")[2])]
+    last = reuse.last_bundle(shipped, bundle.name) if reuse is not None else None
+    if last is not None:
+        made: set[Path] = set()
+        for source, (path, _) in zip(last, shipped, strict=True):
+            link_or_copy(source, in_folder(site / path, made))
+        return True
+    if not _copy_intact(bundle, target, sealed):
+        return False
+    if reuse is not None:
+        reuse.made_bundle(shipped, bundle.name)
+    return True
+
+
+def _seal(bundle: Path) -> dict[str, bytes] | None:
+    """The seal of a stored bundle (`_manifest`): each file's path in it → the sha256 of its bytes; None when
+    it is missing or unreadable."""
+    try:
+        lines = (bundle / _COMPLETE).read_text(encoding="utf-8").splitlines()
+        return {rel: bytes.fromhex(digest) for rel, digest in (line.split("\0") for line in lines)}
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _copy_intact(source: Path, target: Path, sealed: dict[str, bytes]) -> bool:
     """Copy the bundle under `source` to `target`, minus Pagefind's UI, checking each file against the
     bundle's seal as it is read (one read of the store, not one to check and one to copy). False, with
     nothing left at `target`, when the bundle is incomplete or a file is not what was indexed. A copy,
     never a link: a published file edited in place must not reach back into the store."""
     try:
-        sealed = dict(line.split("\0") for line in (source / _COMPLETE).read_text(encoding="utf-8").splitlines())
         seen = 0
         for folder, _, files in os.walk(source):
             into = target / Path(folder).relative_to(source)
@@ -201,14 +240,14 @@ def _copy_intact(source: Path, target: Path) -> bool:
                     continue
                 path = Path(folder) / name
                 data = path.read_bytes()
-                if hashlib.sha256(data).hexdigest() != sealed.get(path.relative_to(source).as_posix()):
+                if hashlib.sha256(data).digest() != sealed.get(path.relative_to(source).as_posix()):
                     raise ValueError(path)
                 seen += 1
                 if not UI_FILES.match(name):
                     (into / name).write_bytes(data)
         if seen != len(sealed):
             raise ValueError(source)
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, ValueError):
         shutil.rmtree(target, ignore_errors=True)
         return False
     return True

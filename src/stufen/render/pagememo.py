@@ -6,7 +6,9 @@ each page's path and digest, together with the identity of the site's marker
 file. The next build fingerprints every page; one whose fingerprint is known
 is not rendered but hard-linked from the site it was written into (`stufen
 build`, which writes a new folder and swaps it in), or left where it is (the dev
-server, which rewrites only changed files, each atomically).
+server, which rewrites only changed files, each atomically). Other files are
+kept the same way: feeds (`output_for`), Open Graph cards (`made_elsewhere`) and
+the search index's shards, whole bundles of files (`last_bundle`).
 
 A known page is trusted in one of two ways. Locally, while the same site is in
 place (its marker file's identity) and the file is the one that was written (its
@@ -89,6 +91,23 @@ class PageMemo:
             return linked
         self._elsewhere[key] = output.path
         return output
+
+    def last_bundle(self, files: Sequence[tuple[str, bytes]], inputs: object) -> list[Path] | None:
+        """A bundle of files made elsewhere from `inputs` (a search shard: each file's path and digest),
+        placed by the caller: the last build's files, to link, when every one of them is known at its path
+        with its digest and is intact; else None, and the caller makes the bundle anew (`made_bundle`)."""
+        keys = [self.fingerprints.of_value((inputs, path), b"bundle") for path, _ in files]
+        for key, (path, digest) in zip(keys, files, strict=True):
+            known = self.known.get(key)
+            if known is None or known[:2] != (path, digest) or not self._intact(path, digest, known[3]):
+                return None
+        self.seen.update((key, (path, digest, False)) for key, (path, digest) in zip(keys, files, strict=True))
+        return [self.out / path for path, _ in files]
+
+    def made_bundle(self, files: Sequence[tuple[str, bytes]], inputs: object) -> None:
+        """The bundle `last_bundle` could not give, now written with these digests: this build's record."""
+        for path, digest in files:
+            self.seen[self.fingerprints.of_value((inputs, path), b"bundle")] = (path, digest, False)
 
     def _output(self, path: str, key: bytes, render: Callable[[], bytes]) -> Output:
         linked = self._linked(path, key)

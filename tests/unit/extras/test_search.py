@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from pathlib import PurePosixPath
 
-from conftest import post
+import pytest
+
+from conftest import files, post
 from stufen.extras.search import index_language, shard_of
 from stufen.load.post import Settings, load_post
 from stufen.routes import MAX_SHARDS, shard_count
@@ -87,3 +90,132 @@ def test_a_site_without_posts_builds_with_the_search_cache_on(site, stufen):
     (root / "content/posts").mkdir()  # an empty posts folder: a journal yet to start (no folder is an error)
     assert stufen(root, "build")[0] == 0
     assert (root / "_site/search/index.html").is_file()
+
+
+def shard_site(site, monkeypatch, runs: list):
+    """Five posts in three shards and an about page (editing it rebuilds the site but no shard); Pagefind's
+    runs are counted in `runs`."""
+    from stufen import routes
+    from stufen.extras import search
+    monkeypatch.setattr(routes, "SHARD_POSTS", 2)
+    real = search._run_pagefind
+    monkeypatch.setattr(search, "_run_pagefind", lambda *args: (runs.append(args), real(*args)))
+    files = {f"content/posts/p{n}.md": post(f"Post {n}", description="d", body=f"Body {n} Hesse") for n in range(5)}
+    return site({**files, "content/about.md": "---\ntitle: About\n---\nHi.\n"})
+
+
+def edit_about(root, n: int) -> None:
+    (root / "content/about.md").write_text(f"---\ntitle: About\n---\nHi, edit {n}.\n")
+
+
+def shard_files(folder) -> dict[str, int]:
+    """The search index of a site: each file by path → its inode."""
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in sorted(folder.glob("pagefind/**/*"))
+            if p.is_file()}
+
+
+def assert_store_apart(root) -> None:
+    """No file of the store is a file of the site or of its spare: a hand edit cannot reach the store."""
+    stored = {p.stat().st_ino for p in (root / ".stufen-cache").rglob("*") if p.is_file()}
+    published = {p.stat().st_ino for folder in (root / "_site", root / "._site.stufen-spare") if folder.exists()
+                 for p in folder.rglob("*") if p.is_file()}
+    assert stored and published and not stored & published
+
+
+def test_an_unchanged_shard_is_linked_from_the_live_site_not_read_from_the_store(site, stufen, monkeypatch):
+    runs = []
+    root = shard_site(site, monkeypatch, runs)
+    assert stufen(root, "build")[0] == 0
+    first, index = shard_files(root / "_site"), files(root / "_site/pagefind")
+    assert len(runs) == 3 and {path.split("/")[1] for path in first} == {"0", "1", "2"}
+    for stored in (root / ".stufen-cache/shards").glob("*/*.json"):  # read from the store, they would not pass
+        stored.write_bytes(b"{}")
+    for n in range(1, 3):
+        edit_about(root, n)
+        assert stufen(root, "build")[0] == 0
+        assert len(runs) == 3  # no shard indexed again, though the store's are now damaged
+        assert shard_files(root / "_site") == first  # the very files of the last site: linked
+        assert files(root / "_site/pagefind") == index
+        assert_store_apart(root)
+
+
+@pytest.mark.parametrize("edit", [lambda data: bytes([data[0] ^ 1]) + data[1:], lambda data: data + b" "],
+                         ids=["same size", "other size"])
+def test_a_shard_edited_in_the_live_site_is_copied_from_the_store(site, stufen, monkeypatch, edit):
+    runs = []
+    root = shard_site(site, monkeypatch, runs)
+    assert stufen(root, "build")[0] == 0
+    before, index = shard_files(root / "_site"), files(root / "_site/pagefind")
+    edited = root / "_site/pagefind/1/pagefind-entry.json"
+    with open(edited, "r+b") as handle:  # in place: the same inode, a new mtime
+        data = handle.read()
+        handle.seek(0)
+        handle.write(edit(data))
+    edit_about(root, 1)
+    assert stufen(root, "build")[0] == 0
+    assert len(runs) == 3  # the store's copy was intact: nothing indexed again
+    assert files(root / "_site/pagefind") == index
+    after = shard_files(root / "_site")
+    for path, inode in before.items():  # shard 1 copied whole from the store; the others linked
+        assert (after[path] == inode) == (not path.startswith("pagefind/1/")), path
+    assert_store_apart(root)
+
+
+def test_a_restored_site_is_linked_once_its_bytes_are_checked(site, stufen, monkeypatch):
+    """A site restored from a CI cache (every file a copy: new inodes and mtimes, another marker) is trusted by its
+    bytes: an intact shard is linked from it, one whose bytes differ (at the same size) is copied from the store."""
+    runs = []
+    root = shard_site(site, monkeypatch, runs)
+    assert stufen(root, "build")[0] == 0
+    index = files(root / "_site/pagefind")
+    shutil.copytree(root / "_site", root / "restored", copy_function=shutil.copyfile)
+    shutil.rmtree(root / "_site")
+    (root / "restored").rename(root / "_site")
+    tampered = root / "_site/pagefind/2/pagefind-entry.json"
+    tampered.write_bytes(bytes([tampered.read_bytes()[0] ^ 1]) + tampered.read_bytes()[1:])
+    restored = shard_files(root / "_site")
+    edit_about(root, 1)
+    assert stufen(root, "build")[0] == 0
+    assert len(runs) == 3
+    assert files(root / "_site/pagefind") == index
+    after = shard_files(root / "_site")
+    for path, inode in restored.items():
+        assert (after[path] == inode) == (not path.startswith("pagefind/2/")), path
+    assert_store_apart(root)
+
+
+def test_an_index_of_linked_and_copied_shards_is_a_cold_builds(site, stufen, monkeypatch, tmp_path):
+    """Builds one after the other (through the recycled spare, shards linked from the site before): shards added,
+    dropped, edited, and search turned off and on again leave exactly the files and folders of a cold build."""
+    runs = []
+    root = shard_site(site, monkeypatch, runs)
+
+    def tree(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None
+                for p in sorted(folder.glob("pagefind/**/*"))}
+
+    def build_and_compare(n):
+        assert stufen(root, "build")[0] == 0
+        cold = tmp_path / f"cold{n}"
+        shutil.copytree(root, cold, ignore=shutil.ignore_patterns("_site", ".*"))
+        assert stufen(cold, "build")[0] == 0
+        assert tree(root / "_site") == tree(cold / "_site")
+        assert_store_apart(root)
+
+    build_and_compare(0)
+    for n in range(5, 8):  # 8 posts: 4 shards
+        (root / f"content/posts/p{n}.md").write_text(post(f"Post {n}", description="d", body=f"Body {n}"))
+    build_and_compare(1)
+    for n in range(1, 7):  # 2 posts: one shard
+        (root / f"content/posts/p{n}.md").unlink()
+    build_and_compare(2)
+    (root / "content/posts/p7.md").write_text(post("Post 7", description="d", body="Body 7, edited"))
+    build_and_compare(3)
+    (root / "stufen.toml").write_text("search = false\n")
+    build_and_compare(4)
+    (root / "stufen.toml").write_text("search = true\n")
+    for n in range(1, 5):
+        (root / f"content/posts/p{n}.md").write_text(post(f"Post {n}", description="d", body=f"Body {n} again"))
+    build_and_compare(5)
+    edit_about(root, 1)
+    build_and_compare(6)
