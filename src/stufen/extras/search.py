@@ -36,13 +36,20 @@ _HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaf
 IGNORED = ".toc, .header-anchor, .footnote-backref, .post-footer, .prev-next, .music-card, .backlinks"
 
 
-def index_language(setting: str, site_language: str, posts: Iterable[Post]) -> str:
-    """The language the whole index is built in: the setting, or the best one for these posts."""
+def index_language(setting: str, site_language: str, posts: Iterable[Post], reuse: PageMemo | None = None) -> str:
+    """The language the whole index is built in: the setting, or the best one for these posts. With `reuse`,
+    a post the last build scanned is not scanned again (the bodies of 1000 posts take ~0.1 s)."""
     if setting != "auto":
         return setting
-    if any(_has_han_or_kana(post.title) or _has_han_or_kana(post.html) for post in posts):
-        return "zh"
-    return site_language.split("-")[0].lower()
+    if reuse is None:
+        found = any(_cjk_post(post) for post in posts)
+    else:
+        found = any(reuse.remembered(("han or kana", post), partial(_cjk_post, post)) for post in posts)
+    return "zh" if found else site_language.split("-")[0].lower()
+
+
+def _cjk_post(post: Post) -> bool:
+    return _has_han_or_kana(post.title) or _has_han_or_kana(post.html)
 
 
 @lru_cache(maxsize=8192)  # while serving, an unchanged post's body is the same string: scanned once
@@ -81,7 +88,7 @@ def indexer(config: Config, site: Site, pages: IndexedPages, store: Store,
     `reuse`: the last site's files (`stufen build`'s page memo), whose unchanged shards are linked."""
     if not config.search:
         return None
-    language = index_language(config.search_language, config.language, site.posts)
+    language = index_language(config.search_language, config.language, site.posts, reuse)
     return partial(build_index, language=language, pages=pages, shards=shard_count(len(site.posts)),
                    cache=store.place("shards"), reuse=reuse)
 

@@ -35,9 +35,9 @@ from .memo import Digests, Fingerprints
 FILE = "pages.pickle"  # in the store: `stufen build`'s record of its last site
 
 # (marker identity of the site, {fingerprint: (path, digest, indexed, file identity)},
-#  (build id, {template source: the templates it names}))
+#  (build id, {template source: the templates it names}), {fingerprint: a value `remembered`})
 Record = tuple[tuple[int, int, int] | None, dict[bytes, tuple[str, bytes, bool, tuple[int, int, int] | None]],
-               tuple[str, dict[str, list[str | None]]]]
+               tuple[str, dict[str, list[str | None]]], dict[bytes, object]]
 
 
 class PageMemo:
@@ -53,6 +53,8 @@ class PageMemo:
         if record is not None:  # a template's references follow from its source: no need to parse it again
             fingerprints.known_references(record[2])
         self.same_site = record is not None and record[0] is not None and record[0] == marker_identity(out)
+        self._values: dict[bytes, object] = record[3] if record is not None else {}
+        self._values_now: dict[bytes, object] = {}
         self.seen: dict[bytes, tuple[str, bytes, bool]] = {}
         self.reused = 0
         self.rendered: list[str] = []  # URLs of the pages this build rendered (the rest were reused)
@@ -109,6 +111,14 @@ class PageMemo:
         for path, digest in files:
             self.seen[self.fingerprints.of_value((inputs, path), b"bundle")] = (path, digest, False)
 
+    def remembered(self, inputs: object, compute: Callable[[], object]) -> object:
+        """`compute()`, a small value that is a function of `inputs` alone (posts stand in by digest), or the
+        last build's value for the same inputs: what costs a scan of every post's body on every build."""
+        key = self.fingerprints.of_value(inputs, b"value")
+        value = self._values[key] if key in self._values else compute()
+        self._values_now[key] = value
+        return value
+
     def _output(self, path: str, key: bytes, render: Callable[[], bytes]) -> Output:
         linked = self._linked(path, key)
         if linked is not None:
@@ -154,7 +164,7 @@ class PageMemo:
                 pass  # not there after all: it is made again next time
         self._elsewhere = {}
         pages = {key: (*seen, _identity(self.out / seen[0])) for key, seen in self.seen.items()}
-        return marker_identity(self.out), pages, self.fingerprints.references()
+        return marker_identity(self.out), pages, self.fingerprints.references(), self._values_now
 
 
 @stage("cache I/O")
@@ -167,7 +177,7 @@ def load(file: Path | None) -> Record | None:
             record = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
         return None
-    return record if isinstance(record, tuple) and len(record) == 3 else None  # another Stufen's: not ours
+    return record if isinstance(record, tuple) and len(record) == 4 else None  # another Stufen's: not ours
 
 
 @stage("cache I/O")

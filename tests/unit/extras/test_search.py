@@ -29,6 +29,26 @@ def test_index_language_follows_the_posts():
     assert index_language("fr", "en", [loaded("机器学习")]) == "fr"
 
 
+def test_a_build_scans_for_chinese_and_japanese_only_the_posts_the_last_build_did_not(site, stufen, monkeypatch):
+    from stufen.extras import search
+
+    root = site({"content/posts/a.md": post("Alpha", description="d", body="Hermann Hesse"),
+                 "content/posts/b.md": post("Beta", description="d", body="Stufen")})
+    assert stufen(root, "build")[0] == 0
+    scanned = []
+    scan = search._cjk_post
+    monkeypatch.setattr(search, "_cjk_post", lambda p: scanned.append(p.title) or scan(p))
+    (root / "content/posts/b.md").write_text(post("Beta", description="d", body="Stufen, 深度学习"))
+    assert stufen(root, "build")[0] == 0
+    assert scanned == ["Beta"]  # the unchanged post's answer came with the last build's record
+    entry = json.loads((root / "_site/pagefind/0/pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["zh"]  # …and the edited one turned the index Chinese
+    (root / "content/posts/b.md").write_text(post("Beta", description="d", body="Stufen"))
+    assert stufen(root, "build")[0] == 0
+    entry = json.loads((root / "_site/pagefind/0/pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["en"]
+
+
 def test_build_writes_one_index_and_a_search_page(site, stufen):
     root = site({"content/posts/a.md": post("Alpha", description="d", body="Hermann Hesse"),
                  "content/posts/b.md": post("机器学习入门", description="d", body="深度学习")})
