@@ -113,7 +113,11 @@ class PageMemo:
 
     def remembered(self, inputs: object, compute: Callable[[], object]) -> object:
         """`compute()`, a small value that is a function of `inputs` alone (posts stand in by digest), or the
-        last build's value for the same inputs: what costs a scan of every post's body on every build."""
+        last build's value for the same inputs: what costs a scan of every post's body on every build.
+        A first build, with nothing to compare with, only computes: fingerprinting a post it has not
+        loaded from the store would cost a digest of its whole body."""
+        if not self.known:
+            return compute()
         key = self.fingerprints.of_value(inputs, b"value")
         value = self._values[key] if key in self._values else compute()
         self._values_now[key] = value

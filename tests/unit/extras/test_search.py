@@ -38,6 +38,10 @@ def test_a_build_scans_for_chinese_and_japanese_only_the_posts_the_last_build_di
     scanned = []
     scan = search._cjk_post
     monkeypatch.setattr(search, "_cjk_post", lambda p: scanned.append(p.title) or scan(p))
+    (root / "content/posts/b.md").write_text(post("Beta", description="d", body="Stufen, edited"))
+    assert stufen(root, "build")[0] == 0
+    assert sorted(scanned) == ["Alpha", "Beta"]  # a cold build fingerprints nothing, so it remembered nothing
+    scanned.clear()
     (root / "content/posts/b.md").write_text(post("Beta", description="d", body="Stufen, 深度学习"))
     assert stufen(root, "build")[0] == 0
     assert scanned == ["Beta"]  # the unchanged post's answer came with the last build's record
