@@ -100,7 +100,7 @@ def build_index(folder: Path, language: str, pages: IndexedPages, shards: int,
     """Index `pages` into `folder/pagefind/<n>/` (or `output/<n>/`), one Pagefind bundle per shard.
 
     Pagefind cannot update an index, so each shard is built whole (from the written
-    pages, copied into a scratch folder) into the cache under a key of its inputs and
+    pages, linked into a scratch folder) into the cache under a key of its inputs and
     copied into the site: an edit re-indexes the hundred or so posts of its shard.
     With `reuse` (the page memo of `stufen build`, whose site is `folder`), a shard
     that the last site holds at the same place, intact, is hard-linked from it, file by
@@ -150,11 +150,14 @@ def _index_shard(folder: Path, store: Path, key: str, pages: list[tuple[str, byt
     shutil.rmtree(scratch, ignore_errors=True)
     try:
         for path, digest in pages:
-            data = (folder / path).read_bytes()
-            if hashlib.sha256(data).digest() != digest:  # rewritten since (the dev server): not what the key says
-                raise ConfigError(f"search index: {path} changed while it was being indexed")
-            (scratch / "site" / path).parent.mkdir(parents=True, exist_ok=True)
-            (scratch / "site" / path).write_bytes(data)
+            page = scratch / "site" / path
+            page.parent.mkdir(parents=True, exist_ok=True)
+            # A link, not a copy: Pagefind only reads it, and a page is never rewritten in place (a rewrite
+            # replaces the file), so the bytes checked here through the link are the bytes indexed.
+            link_or_copy(folder / path, page)
+            with open(page, "rb") as handle:
+                if hashlib.file_digest(handle, "sha256").digest() != digest:  # rewritten since (the dev server)
+                    raise ConfigError(f"search index: {path} changed while it was being indexed")
         _run_pagefind(scratch / "site", scratch / "index", language, nice)
         (scratch / "index" / _COMPLETE).write_text(_manifest(scratch / "index"), encoding="utf-8")
         shutil.rmtree(store / key, ignore_errors=True)
