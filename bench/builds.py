@@ -30,6 +30,7 @@ Pelican runs from its own virtualenv (`.venv-pelican`, made on first use).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import statistics
@@ -335,6 +336,17 @@ def _report(size, rounds, rows, cold, one, ci, pages, misses, load) -> None:
     sys.stdout.flush()
 
 
+def code_stamp() -> str:
+    """A digest of Stufen's code and theme in this checkout. An edit to them during a run changes the build id,
+    so every later "no change" or "one edit" build would silently be a cold one: the run is then refused."""
+    digest = hashlib.sha256()
+    for top in ("src", "templates", "static"):
+        for path in sorted((ROOT / top).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(ROOT)}\0".encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def install(folder: Path) -> Path:
     """Stufen laid out as its wheel installs it (the theme inside the package), at another path, compiled."""
     fresh_copy(ROOT / "src", folder)
@@ -354,12 +366,16 @@ def main(argv: list[str]) -> int:
     # An author's Stufen runs from bytecode (pip compiles it; an editable install writes it on first use), as
     # Pelican's does; an environment with PYTHONDONTWRITEBYTECODE would otherwise compile src/ on every build.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
+    stamp = code_stamp()
     with tempfile.TemporaryDirectory(prefix="stufen-bench-") as tmp:
         fresh_src = install(Path(tmp) / "fresh-install")
         for size in args.sizes:
             folder = Path(tmp) / str(size)
             folder.mkdir()
             bench(folder, size, args.repeat or (3 if size < 5000 else 1), not args.no_pelican, fresh_src)
+            if code_stamp() != stamp:
+                sys.exit(f"Stufen's code or theme changed during the {size}-post run: its figures compare other "
+                         "builds than they say (a changed build id makes every later build a cold one); run again")
     return 0
 
 
