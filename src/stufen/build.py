@@ -138,9 +138,10 @@ def publish(job: RenderJob, assets: list[Output], writer: FreshFolder | InPlace,
     publish only when all of it is there.
 
     Each step has the cores to itself, one after the other, so their memory never adds up: the render
-    workers share the posts with this process, which lets go of them (`rendered`) before the card
-    drawers fork; and Pagefind, one process per core of ~120 MiB each at 5000 posts, starts once the
-    drawers are gone. On a machine whose cores each step keeps busy, overlapping them saved no time.
+    workers share the posts with this process, which lets go of them (`rendered`; only when cards or an
+    index follow, since it costs a full garbage collection) before the card drawers fork; and Pagefind,
+    one process per core of ~120 MiB each at 5000 posts, starts once the drawers are gone. On a machine
+    whose cores each step keeps busy, overlapping them saved no time.
     """
     drawn = sum(isinstance(a, Pending) for a in assets)
     compile_all(job.env)  # the workers inherit the templates compiled
@@ -149,7 +150,7 @@ def publish(job: RenderJob, assets: list[Output], writer: FreshFolder | InPlace,
         with phase("render"), Workers(job, wanted=writer.forks and worth_a_pool(fresh, RENDER_MS)) as workers:
             writer.add(indexed.tap(render_into(workers, problems)))
         del job, workers
-        if rendered is not None:
+        if rendered is not None and (drawn or index is not None):  # else nothing after this needs the memory
             rendered()
         problems.raise_if_errors(strict)
         with Workers(None, wanted=worth_a_pool(drawn, CARD_MS)) as drawers:
