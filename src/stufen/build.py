@@ -70,7 +70,8 @@ def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool =
     started, problems = perf_counter(), Problems()
     check_out_dir(out, config.root)
     prune.begin(cache.folder if session is None else None)  # the dev server's builds never prune
-    posts = load_all(discover(config.content_path, problems), config, cache, problems)
+    posts = load_all(discover(config.content_path, problems), config, cache, problems,
+                     bodies_in_store=session is None)  # the dev server keeps bodies in memory
     site = assemble(posts, config, mode, problems)
     site = place_media(site, cache, problems)  # files beside posts and in alias folders; images sized
     pages = all_pages(site, problems)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .errors import ContentError
+    from .incremental.store import StoredHtml
 
 _YOUTUBE = re.compile(r"^https?://(?:www\.|m\.|music\.)?(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/)"
                       r"|youtu\.be/)([A-Za-z0-9_-]{11})(?:[?&#/]|$)")
@@ -121,7 +122,7 @@ class Post:
     updated: datetime | None
     timezone: str  # IANA name the dates are shown in
     tags: tuple[Tag, ...]
-    html: str
+    html: str | StoredHtml  # `body_html()` reads it either way
     toc: tuple[Heading, ...]
     links: tuple[Link, ...]
     ids: frozenset[str]  # every element id in the body, for #anchor checks
@@ -144,6 +145,10 @@ class Post:
     aliases: tuple[str, ...] = ()  # `aliases:` entries that are paths ("/posts/old/"): old URLs redirecting here
     names: tuple[str, ...] = ()  # `aliases:` entries that are names (Obsidian's): other names [[wikilinks]] may use
     css_classes: tuple[str, ...] = ()  # Obsidian's `cssclasses:`, put on the article
+
+    def body_html(self) -> str:
+        """The rendered body, read from the store when it was left there (`StoredHtml`)."""
+        return self.html if type(self.html) is str else self.html.text()
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)

@@ -153,7 +153,7 @@ def feed_bodies(base_path: str) -> Body:
 
     def body(post: Post, link: str) -> str:
         if link not in made:
-            made[link] = feed_html(post.html, link, base_path)
+            made[link] = feed_html(post.body_html(), link, base_path)
         return made[link]
     return body
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
@@ -60,18 +61,25 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def parallel_map(fn: Callable[[T], R], items: Sequence[T], *, ms_each: float) -> list[R]:
-    """`[fn(x) for x in items]`, over worker processes when the work is worth a pool.
+MAX_SPAN = 64  # items per worker message at most: results are held here only a span at a time
 
-    `fn` must be a module-level function and its results picklable. Each worker gets a
-    few large chunks, since per-item messages would cost more than a small item's work.
+
+def parallel_map(fn: Callable[[T], R], items: Sequence[T], *, ms_each: float) -> Iterator[R]:
+    """`fn(x) for x in items`, over worker processes when the work is worth a pool, yielded in order.
+
+    `fn` must be a module-level function and its results picklable. Each worker gets spans of items,
+    since per-item messages would cost more than a small item's work; a result is let go of once the
+    caller takes it, so 5000 loaded posts never wait here all at once. The pool lives until the caller
+    has taken the last result (or closes the iterator).
     """
     with Workers(items, wanted=worth_a_pool(len(items), ms_each)) as workers:
         if workers.pool is None:
-            return [fn(item) for item in items]
-        chunk = max(1, len(items) // (cores() * 4))
+            yield from map(fn, items)
+            return
+        chunk = max(1, min(len(items) // (cores() * 4), MAX_SPAN))
         spans = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
-        return [result for part in workers.map(_map_span, [(fn, span) for span in spans]) for result in part]
+        for part in workers.map(_map_span, [(fn, span) for span in spans]):
+            yield from part
 
 
 def _map_span(items: Sequence, job: tuple[Callable, tuple[int, int]]) -> list:
@@ -115,9 +123,10 @@ class Workers:
         return Counted(self.pool.submit(_call_with_state, (fn, item)))
 
     def map(self, fn: Callable[[object, T], R], items: Sequence[T]) -> Iterator[R]:
-        """`fn(state, item)` for each item, all submitted now; the results come back in order."""
-        futures = [self.submit(fn, item) for item in items]
-        return (future.result() for future in futures)
+        """`fn(state, item)` for each item, all submitted now; the results come back in order, each one
+        let go of here once taken."""
+        futures = deque(self.submit(fn, item) for item in items)
+        return (futures.popleft().result() for _ in range(len(futures)))
 
     def close(self) -> None:
         if self.pool is not None:

@@ -5,7 +5,8 @@ every setting the result depends on, so an entry can only ever be reused for the
 very inputs that made it. The dev server keeps the same store in memory (`memory`)
 across rebuilds as well. What lives here, each kind in its own folder:
 
-    posts/<key>      a parsed post (pickled), by its file's bytes and the load settings
+    posts/<key>      a parsed post (pickled), by its file's bytes and the load settings; in `stufen build`
+                     its body stays here (`StoredHtml`) and is read back by the worker rendering its page
     cards/<key>      an Open Graph card (PNG), by its text, colours and fonts
     images/<key>     a WebP copy of an image for a srcset, by the image's bytes, the width and the quality
     shards/<key>/    a Pagefind index bundle, by the digests of the pages it indexes
@@ -27,10 +28,11 @@ import functools
 import hashlib
 import pickle
 import shutil
-from collections.abc import Iterator
-from dataclasses import fields
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
 from pathlib import Path
 
+from ..errors import ConfigError
 from ..output.atomic import write_atomic
 from ..report import stage
 from .buildid import build_id
@@ -71,18 +73,18 @@ class Store:
             digest.update(b"\0")
         return digest.hexdigest()
 
-    def file_key(self, path: Path, *parts: object) -> tuple[str, bytes | None]:
-        """`key(*parts, bytes of path)`, and the bytes; a file unchanged since last time (same
-        mtime, size and inode) is not read again: its bytes come back as None."""
+    def file_key(self, path: Path, *parts: object) -> str:
+        """`key(*parts, bytes of path)`; a file unchanged since last time (same mtime, size and inode)
+        is not read again. Its bytes are not kept: whoever needs them reads the file (and checks them
+        against the key: the file may change in between)."""
         info = path.stat()
         stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
         known = self.stamps.get(path)
         if known is not None and known[0] == stamp and known[1] == parts:
-            return known[2], None
-        data = path.read_bytes()
-        key = self.key(*parts, data)
+            return known[2]
+        key = self.key(*parts, path.read_bytes())
         self.stamps[path] = (stamp, parts, key)
-        return key, data
+        return key
 
     @stage("cache I/O")
     def get(self, key: str):
@@ -121,14 +123,16 @@ class Store:
 
 
 @stage("cache I/O")
-def seal_into(path: Path | None, data: bytes) -> None:
-    """Store `data` at `path` (atomically, sealed with its digest); a failed write is only a miss later."""
+def seal_into(path: Path | None, data: bytes) -> bool:
+    """Store `data` at `path` (atomically, sealed with its digest); a failed write is only a miss later.
+    True when it is stored."""
     if path is None:
-        return
+        return False
     try:
         write_atomic(path, hashlib.sha256(data).digest() + data)
     except OSError:
-        pass
+        return False
+    return True
 
 
 @stage("cache I/O")
@@ -156,6 +160,34 @@ def _unpickle(blob: bytes):
         return pickle.loads(blob)
     except Exception:  # from an incompatible version despite the key: a miss
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredHtml:
+    """A post body left in the store rather than in memory: what `Post.html` holds in a `stufen build`.
+
+    Every body of a large journal held at once in the main process, and in each render worker forked from it,
+    was most of a build's memory (96 of 140 MiB for the posts of 5000). The build keeps what the site needs
+    of a body (its ids, links, headings) and this handle; the one worker that renders the post's page reads the
+    body back, and nothing else does except feeds and the search language check, a post at a time.
+    `rewrite`: what the media stage does to the body (render/media.py), applied when it is read."""
+
+    entry: Path  # the store entry of the loaded post (below)
+    key: str  # its key: the body is a pure function of it, so it stands for the body in fingerprints
+    images: tuple[str, ...] | None  # each <img>'s src, sorted; None: the body has no <img> (for the media stage)
+    rewrite: Callable[[str], str] | None = None
+
+    def text(self) -> str:
+        blob = read_sealed(self.entry)
+        if blob is None:
+            raise ConfigError(f"the store entry {self.entry} was removed or changed during the build "
+                              "(by another build's pruning?); build again")
+        html = pickle.loads(blob)[0].html
+        return self.rewrite(html) if self.rewrite is not None else html
+
+    def __html__(self) -> str:
+        """Jinja's `{{ post.html|safe }}` (MarkupSafe asks for `__html__`) prints the body itself."""
+        return self.text()
 
 
 def clear(root: Path) -> bool:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from ..config import Config
-from ..errors import Problems
+from ..errors import ContentError, Problems
 from ..incremental.pool import LOAD_MS, parallel_map
-from ..incremental.store import Store, seal_into
+from ..incremental.store import Store, StoredHtml, seal_into
+from ..markdown.rawhtml import image_sources
 from ..model import Post
 from ..report import phase
 from ..slugs import valid_utf8
@@ -16,9 +19,13 @@ from .post import Settings, load_post
 
 
 @phase("load")
-def load_all(paths: list[Path], config: Config, store: Store, problems: Problems) -> list[Post]:
-    """Load every post, from the store where the bytes are unchanged, in parallel when many are not."""
+def load_all(paths: list[Path], config: Config, store: Store, problems: Problems, *,
+             bodies_in_store: bool = False) -> list[Post]:
+    """Load every post, from the store where the bytes are unchanged, in parallel when many are not.
+    `bodies_in_store`: each body stored on disk is left there (`StoredHtml`), for `stufen build`'s memory;
+    the dev server keeps them, to render an edit without reading the store."""
     settings = settings_for(config)
+    keep = partial(_kept, store) if bodies_in_store and store.folder is not None else None
     jobs, results = [], {}
     for path in paths:
         source = PurePosixPath(path.relative_to(config.root).as_posix())
@@ -32,20 +39,20 @@ def load_all(paths: list[Path], config: Config, store: Store, problems: Problems
                                "a post that large is a mistake (a data dump, a link to a device); "
                                "raise max_post_mb in stufen.toml if it is not")
                 continue
-            key, data = store.file_key(path, source, settings)
+            key = store.file_key(path, source, settings)
             cached = store.get(key)
-            if cached is None and data is None:  # known unchanged, yet evicted: read it after all
-                data = path.read_bytes()
         except OSError as exc:
             problems.error(source, None, f"cannot read the file: {exc.strerror}")
             continue
         if cached is None:
-            jobs.append((key, data, source))
+            jobs.append((key, path, source))  # its bytes are read again by the worker: not all held here at once
         else:
-            results[key] = cached
-    loaded = parallel_map(_load_job, [(d, s, settings, store.entry("posts", k)) for k, d, s in jobs], ms_each=LOAD_MS)
-    for (key, _, _), blob in zip(jobs, loaded, strict=True):
-        results[key] = store.memory[key] = pickle.loads(blob)
+            results[key] = keep(key, cached) if keep is not None else cached
+    loaded = parallel_map(_load_job, [(k, p, s, settings, store.entry("posts", k)) for k, p, s in jobs],
+                          ms_each=LOAD_MS)
+    for (key, _, _), (blob, sealed) in zip(jobs, loaded, strict=True):
+        value = pickle.loads(blob)
+        results[key] = store.memory[key] = keep(key, value) if keep is not None and sealed else value
     posts = []
     for post, found in results.values():
         problems.extend(found)
@@ -54,12 +61,30 @@ def load_all(paths: list[Path], config: Config, store: Store, problems: Problems
     return posts
 
 
-def _load_job(args) -> bytes:
-    """Load one post, pickled: stored in its entry here, in the worker, and sent back as is."""
-    data, source, settings, entry = args
+def _kept(store: Store, key: str, value: tuple[Post | None, tuple]) -> tuple[Post | None, tuple]:
+    """A loaded post with its body left in its store entry (`StoredHtml`), as the store's memory has it."""
+    post, found = value
+    if post is not None:
+        post = replace(post, html=StoredHtml(store.entry("posts", key), key, image_sources(post.html)))
+        store.memory[key] = value = (post, found)
+    return value
+
+
+def _load_job(args) -> tuple[bytes, bool]:
+    """Load one post, pickled: stored in its entry here, in the worker, and sent back as is (with whether
+    the entry is stored). The file is read here again; bytes other than those the key was made of
+    (the file changed during the build) are reported, never stored under that key."""
+    key, path, source, settings, entry = args
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        data, problem = None, f"cannot read the file: {exc.strerror}"
+    else:
+        problem = "the file changed during the build" if Store.key(source, settings, data) != key else None
+    if problem is not None:
+        return pickle.dumps((None, (ContentError(source, None, problem, "build again"),))), False
     blob = pickle.dumps(load_post(data, source, settings), protocol=pickle.HIGHEST_PROTOCOL)
-    seal_into(entry, blob)
-    return blob
+    return blob, seal_into(entry, blob)
 
 
 def settings_for(config: Config) -> Settings:

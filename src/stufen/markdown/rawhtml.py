@@ -18,6 +18,26 @@ from ..routes import is_external, malformed, site_link
 _TAG = re.compile(r"<!--.*?(?:-->|\Z)|<(?:script|style)\b[^<>]*>.*?(?:</(?:script|style)\s*>|\Z)|<[a-zA-Z][^<>]*>",
                   re.S | re.I)
 URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+IMG = re.compile(r"<img\b", re.I)
+
+
+def image_sources(body: str) -> tuple[str, ...] | None:
+    """The `src` of every `<img>` in a rendered `body`, unescaped and sorted; None when it has no `<img>` at all
+    (what the media stage needs of a body, render/media.py)."""
+    found = set()
+    for tag in IMG.finditer(body):
+        end = body.find(">", tag.start())
+        found.update(attribute_value(m) for m in URL_ATTRIBUTE.finditer(body, tag.start(), end + 1) if is_src(m))
+    return tuple(sorted(found)) if found or IMG.search(body) else None
+
+
+def attribute_value(attribute: re.Match) -> str:
+    """The URL a `URL_ATTRIBUTE` match holds, unescaped, as `Link.target` has it."""
+    return html.unescape(next(v for v in attribute.groups()[1:] if v is not None)).strip()
+
+
+def is_src(attribute: re.Match) -> bool:
+    return attribute.group(1).strip()[:3].lower() == "src"
 
 
 def rewrite_links(text: str, line: int, links: list[Link]) -> str:

@@ -16,13 +16,13 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from ..errors import ContentError, Problems
-from ..incremental.store import Store
+from ..incremental.store import Store, StoredHtml
 from ..load.media import LocalFile, resolve_local
-from ..markdown.rawhtml import URL_ATTRIBUTE
+from ..markdown.rawhtml import IMG, URL_ATTRIBUTE, attribute_value, image_sources, is_src
 from ..model import Link, Post
 from ..output.write import Output
 from ..report import phase
@@ -33,7 +33,6 @@ from .responsive import SIZES, webp_copies, widths_for
 
 _TAG = re.compile(r"<[a-zA-Z][^<>]*>")
 _IMG_TAG = re.compile(r"<img\b[^<>]*>", re.I)  # a post with no local files: only its images are looked at
-_IMG = re.compile(r"<img\b", re.I)
 _HINT = "put the file there, or correct the path: a relative path starts at the post's own folder"
 
 
@@ -62,14 +61,14 @@ def place_media(site: Site, store: Store, problems: Problems) -> Site:
     placed: dict[str, _Placed] = {}
     todo, shown = [], []
     for post in site.posts:
-        sources = image_sources(post.html)
-        refs = _references(post, sources, config)
+        sources = _sources(post)
+        refs = _references(post, sources or (), config)
         stamps = tuple((r.target, _stat(r)) for r in refs.values())
         known = store.memory.get(("media", id(post)))  # the dev server: an unchanged post and files, same result
         if known is not None and known[0] is post and known[1] == stamps:
             placed[post.slug] = known[2]
-        elif refs or _IMG.search(post.html):
-            todo.append((post, stamps, refs, files := _files(post, refs, sources)))
+        elif refs or sources is not None:
+            todo.append((post, stamps, refs, files := _files(post, refs, set(sources or ()))))
             shown += [f for f in files.values() if f.data is not None and f.size and f.shown]
         else:
             placed[post.slug] = _Placed(post, (), ())
@@ -88,9 +87,9 @@ def place_media(site: Site, store: Store, problems: Problems) -> Site:
                    files=tuple(outputs[k] for k in sorted(outputs)))
 
 
-def _references(post: Post, images: set[str], config) -> dict[str, LocalFile]:
+def _references(post: Post, images: Iterable[str], config) -> dict[str, LocalFile]:
     """Each local file reference of `post` (links, `images`: its image sources, ogImage) → what it resolves to."""
-    found = {}
+    found, images = {}, set(images)
     for target, is_image in [*((link.target, link.target in images) for link in post.links),
                              *(((post.og_image, True),) if post.og_image else ())]:
         ref = resolve_local(target, post.source, config.root, config.aliases, page_links=is_image)
@@ -99,22 +98,9 @@ def _references(post: Post, images: set[str], config) -> dict[str, LocalFile]:
     return found
 
 
-def image_sources(body: str) -> set[str]:
-    """The `src` of every `<img>` in `body`, unescaped."""
-    found = set()
-    for tag in _IMG.finditer(body):
-        end = body.find(">", tag.start())
-        found.update(_value(m) for m in URL_ATTRIBUTE.finditer(body, tag.start(), end + 1) if _is_src(m))
-    return found
-
-
-def _value(attribute: re.Match) -> str:
-    """The URL a `URL_ATTRIBUTE` match holds, unescaped, as `Link.target` has it."""
-    return html.unescape(next(v for v in attribute.groups()[1:] if v is not None)).strip()
-
-
-def _is_src(attribute: re.Match) -> bool:
-    return attribute.group(1).strip()[:3].lower() == "src"
+def _sources(post: Post) -> tuple[str, ...] | None:
+    """`image_sources` of the post's body, as the load stage noted them when it left the body in the store."""
+    return post.html.images if type(post.html) is StoredHtml else image_sources(post.html)
 
 
 def _stat(ref: LocalFile) -> tuple[int, int] | None:
@@ -163,7 +149,11 @@ def _place(post: Post, refs: Mapping[str, LocalFile], files: Mapping[str, _File]
             links.append(Link(files[link.target].url, link.line, link.cell))
         else:
             problems.append(_missing(post, ref, link.line, link.cell, "file"))
-    body = (_TAG if files else _IMG_TAG).sub(_Rewriter(files), post.html)
+    rewrite = Rewrite(tuple((target, f.url, f.size, tuple(sorted(f.copies))) for target, f in files.items()))
+    if type(post.html) is StoredHtml:  # rewritten where the body is read
+        body = replace(post.html, rewrite=rewrite)
+    else:
+        body = rewrite(post.html)
     outputs = [Output(f.url.lstrip("/"), f.data) for f in files.values() if f.data is not None]
     outputs += [Output(_copy_url(f.url, w).lstrip("/"), data) for f in files.values() for w, data in f.copies.items()]
     if (body, tuple(links), og_image) == (post.html, post.links, post.og_image):
@@ -188,10 +178,30 @@ def _copy_url(original: str, width: int) -> str:
     return f"{posixpath.splitext(original)[0]}-{width}w.webp"
 
 
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    """What the media stage does to a body: references to placed files point at their URLs; each <img> gets
+    its size, srcset and lazy loading. A value (not a closure) so that a body left in the store can carry it
+    to the worker that reads the body, and stand in for the rewritten body in the page's fingerprint."""
+
+    files: tuple[tuple[str, str, tuple[int, int] | None, tuple[int, ...]], ...]  # (target, url, size, WebP widths)
+
+    def __call__(self, body: str) -> str:
+        files = {target: _Shown(url, size, widths) for target, url, size, widths in self.files}
+        return (_TAG if files else _IMG_TAG).sub(_Rewriter(files), body)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    url: str
+    size: tuple[int, int] | None
+    copies: tuple[int, ...]  # the widths of its WebP copies
+
+
 class _Rewriter:
     """Per tag: references to placed files point at their URLs; an <img> gets its size, srcset and lazy loading."""
 
-    def __init__(self, files: Mapping[str, _File]):
+    def __init__(self, files: Mapping[str, _Shown]):
         self.files, self.images = files, 0
 
     def __call__(self, tag: re.Match) -> str:
@@ -199,15 +209,15 @@ class _Rewriter:
         if "=" in text:
             def attribute(m: re.Match) -> str:
                 nonlocal placed
-                target = _value(m)
+                target = attribute_value(m)
                 file = self.files.get(target)
                 if file is None:
                     return m.group(0)
-                placed = file if _is_src(m) else placed
+                placed = file if is_src(m) else placed
                 fragment = target.partition("#")[2]
                 return f'{m.group(1)}"{html.escape(self.href(file.url) + (f"#{fragment}" if fragment else ""))}"'
             text = URL_ATTRIBUTE.sub(attribute, text)
-        if not _IMG.match(text):
+        if not IMG.match(text):
             return text
         extra = self.image_attributes(text, placed)
         self.images += 1
@@ -220,7 +230,7 @@ class _Rewriter:
         """A placed file's address as a body stores it: percent-encoded, marked for the base path (routes)."""
         return site_link(url("/", path))
 
-    def image_attributes(self, text: str, file: _File | None) -> str:
+    def image_attributes(self, text: str, file: _Shown | None) -> str:
         lowered, extra = text.lower(), ""
         if file is not None and file.size and " width=" not in lowered and " height=" not in lowered:
             extra += f' width="{file.size[0]}" height="{file.size[1]}"'

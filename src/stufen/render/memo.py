@@ -19,6 +19,7 @@ import jinja2
 from jinja2 import meta
 
 from ..incremental.buildid import build_id
+from ..incremental.store import StoredHtml
 from ..model import Post
 from ..report import stage
 from .environment import template_dirs
@@ -64,10 +65,23 @@ def canonical_digest(post: Post) -> bytes:
     body's element ids, is sorted. A digest that still differed would only cost a render.
     """
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = _CanonicalPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True
     pickler.dump((replace(post, ids=frozenset()), sorted(post.ids)))
     return hashlib.sha256(buffer.getbuffer()).digest()
+
+
+class _CanonicalPickler(pickle.Pickler):
+    """A body left in the store stands in by its key and rewrite, which make it: not by where the store is."""
+
+    def reducer_override(self, obj):
+        if type(obj) is StoredHtml:
+            return _stored_html, (obj.key, obj.rewrite)
+        return NotImplemented
+
+
+def _stored_html(key: str, rewrite: object) -> None:
+    """Stands for a StoredHtml in digests; never called (digests are hashed, not unpickled)."""
 
 
 def template_files(config) -> tuple[tuple[str, tuple[str, ...]], ...]:

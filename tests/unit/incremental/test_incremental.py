@@ -143,15 +143,18 @@ def test_incremental_write_still_refuses_a_folder_it_did_not_make(journal):
         session.build()
 
 
-def test_unchanged_files_are_not_read_again(tmp_path):
+def test_unchanged_files_are_not_read_again(tmp_path, monkeypatch):
     cache, path = Store(None), tmp_path / "a.md"
     path.write_bytes(b"one")
-    key, data = cache.file_key(path, "settings")
-    assert data == b"one" and key == Store.key("settings", b"one")
-    assert cache.file_key(path, "settings") == (key, None)
-    assert cache.file_key(path, "other settings") == (Store.key("other settings", b"one"), b"one")
+    key = cache.file_key(path, "settings")
+    assert key == Store.key("settings", b"one")
+    reads = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
+    assert cache.file_key(path, "settings") == key and reads == []
+    assert cache.file_key(path, "other settings") == Store.key("other settings", b"one") and reads == [path]
     path.write_bytes(b"two!")
-    assert cache.file_key(path, "other settings") == (Store.key("other settings", b"two!"), b"two!")
+    assert cache.file_key(path, "other settings") == Store.key("other settings", b"two!")
 
 
 def test_a_first_about_page_or_series_rerenders_every_page_with_its_link(journal):

@@ -1,0 +1,106 @@
+"""`stufen build` leaves each post body in its store entry (`StoredHtml`) and reads it back where a page needs it.
+
+Whole builds pin the bytes (test_identical_builds.py); these pin the parts: the body read back
+is the body loaded, with the media stage's rewrite applied exactly as it would be in memory, and
+what can go wrong between keying a file and reading it is an error naming it, never a wrong page.
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+import zlib
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from conftest import post
+from stufen.config import load_config
+from stufen.dates import now
+from stufen.errors import ConfigError, Problems
+from stufen.incremental.store import CACHE_DIR, Store, StoredHtml
+from stufen.load.post import discover
+from stufen.load.posts import _load_job, load_all, settings_for
+from stufen.render.media import place_media
+from stufen.render.memo import canonical_digest
+from stufen.site.assemble import Mode, assemble
+
+
+def png(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\0" + b"\x80\x80\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture
+def journal(site):
+    root = site({
+        "stufen.toml": 'title = "T"\n',
+        "content/posts/trip/index.md": post("Trip", "2024-01-01", "![A view](./view.png)\n\nText.\n\n"
+                                            "<img src='./view.png' alt='again'>", description="D."),
+        "content/posts/plain.md": post("Plain", "2024-02-01", "No images here, [a link](/posts/trip/).",
+                                       description="D."),
+        "content/posts/remote.md": post("Remote", "2024-03-01", "![far](https://example.org/x.png)",
+                                        description="D."),
+    })
+    (root / "content/posts/trip/view.png").write_bytes(png(40, 30))
+    return root
+
+
+def placed(root: Path, bodies_in_store: bool, store: Store):
+    config, problems = load_config(root), Problems()
+    posts = load_all(discover(config.content_path, problems), config, store, problems, bodies_in_store=bodies_in_store)
+    site = place_media(assemble(posts, config, Mode(now()), problems), store, problems)
+    assert not problems.errors
+    return {p.title.lower(): p for p in site.posts}
+
+
+def test_bodies_left_in_the_store_read_back_as_the_bodies_kept_in_memory(journal):
+    kept = placed(journal, False, Store(journal / CACHE_DIR))
+    stored = placed(journal, True, Store(journal / CACHE_DIR))  # the second load reads every post from the store
+    cold = placed(journal, True, Store(journal / "other-cache"))  # parsed, and left in the entry just written
+    for slug, inline in kept.items():
+        assert type(inline.html) is str
+        for other in (stored[slug], cold[slug]):
+            assert type(other.html) is StoredHtml
+            assert other.body_html() == inline.html
+    trip = stored["trip"].html
+    assert trip.images == ("./view.png",) and trip.rewrite is not None  # the media rewrite, applied when read
+    assert 'width="40" height="30"' in stored["trip"].body_html()
+    assert stored["plain"].html.images is None and stored["plain"].html.rewrite is None  # nothing to rewrite
+    assert stored["remote"].html.images == ("https://example.org/x.png",)
+
+
+def test_a_stored_body_stands_in_its_posts_digest_by_its_key_not_by_where_the_store_is(journal, tmp_path):
+    first = placed(journal, True, Store(journal / CACHE_DIR))["trip"]
+    moved = tmp_path / "moved"
+    (journal / CACHE_DIR).rename(moved)
+    second = placed(journal, True, Store(moved))["trip"]
+    assert second.html.entry != first.html.entry
+    assert canonical_digest(second) == canonical_digest(first)
+    plain = placed(journal, True, Store(moved))["plain"]
+    assert canonical_digest(plain) != canonical_digest(first)
+
+
+def test_a_body_whose_entry_went_missing_is_an_error_naming_it(journal):
+    trip = placed(journal, True, Store(journal / CACHE_DIR))["trip"]
+    trip.html.entry.unlink()
+    with pytest.raises(ConfigError, match=f"the store entry {trip.html.entry} was removed or changed during the build"):
+        trip.body_html()
+
+
+def test_a_file_that_changes_between_its_key_and_its_parse_is_reported_not_stored(journal):
+    config = load_config(journal)
+    store = Store(journal / CACHE_DIR)
+    path = journal / "content/posts/plain.md"
+    source = PurePosixPath("content/posts/plain.md")
+    settings = settings_for(config)
+    key = store.file_key(path, source, settings)
+    path.write_text(post("Plain", "2024-02-01", "Edited meanwhile.", description="D."), encoding="utf-8")
+    entry = store.entry("posts", key)
+    blob, sealed = _load_job((key, path, source, settings, entry))
+    found, problems = pickle.loads(blob)
+    assert found is None and not sealed and not entry.exists()
+    assert [p.format() for p in problems] == ["content/posts/plain.md: the file changed during the build (build again)"]
