@@ -49,7 +49,11 @@ def index_language(setting: str, site_language: str, posts: Iterable[Post], reus
 
 
 def _cjk_post(post: Post) -> bool:
-    return _has_han_or_kana(post.title) or _has_han_or_kana(post.html)
+    if _has_han_or_kana(post.title):
+        return True
+    if type(post.html) is str:  # the dev server's: the same string next time, scanned once
+        return _has_han_or_kana(post.html)
+    return _HAN_OR_KANA.search(post.body_html()) is not None  # read from the store for this scan, not kept
 
 
 @lru_cache(maxsize=8192)  # while serving, an unchanged post's body is the same string: scanned once
