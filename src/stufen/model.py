@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .errors import ContentError
-    from .incremental.store import StoredHtml
+    from .incremental.entries import StoredHtml
 
 _YOUTUBE = re.compile(r"^https?://(?:www\.|m\.|music\.)?(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/)"
                       r"|youtu\.be/)([A-Za-z0-9_-]{11})(?:[?&#/]|$)")

@@ -5,8 +5,8 @@ every setting the result depends on, so an entry can only ever be reused for the
 very inputs that made it. The dev server keeps the same store in memory (`memory`)
 across rebuilds as well. What lives here, each kind in its own folder:
 
-    posts/<key>      a parsed post (pickled), by its file's bytes and the load settings; in `stufen build`
-                     its body stays here (`StoredHtml`) and is read back by the worker rendering its page
+    posts/<key>      a parsed post, by its file's bytes and the load settings, in two parts (entries.py):
+                     `stufen build` reads the body only where a page shows it
     cards/<key>      an Open Graph card (PNG), by its text, colours and fonts
     images/<key>     a WebP copy of an image for a srcset, by the image's bytes, the width and the quality
     shards/<key>/    a Pagefind index bundle, by the digests of the pages it indexes
@@ -26,16 +26,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import pickle
 import shutil
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
+from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 
-from ..errors import ConfigError
 from ..output.atomic import write_atomic
 from ..report import stage
 from .buildid import build_id
+from .entries import read_entry
 from .prune import touch
 
 CACHE_DIR = ".stufen-cache"
@@ -87,13 +86,14 @@ class Store:
         return key
 
     @stage("cache I/O")
-    def get(self, key: str):
-        """A parsed post by its key, from memory or disk (None: not stored, or unreadable)."""
+    def get(self, key: str, *, bodies: bool = True):
+        """A parsed post by its key, from memory or disk (None: not stored, or unreadable). Read from disk with
+        `bodies` false, its body is left there (`entries.StoredHtml`)."""
         if key in self.memory:
             self.hits += 1
             return self.memory[key]
-        blob = self.read("posts", key)
-        value = _unpickle(blob) if blob is not None else None
+        path = self.entry("posts", key)
+        value = read_entry(path, key, with_body=bodies) if path is not None else None
         if value is None:
             self.misses += 1
         else:
@@ -153,41 +153,6 @@ def unseal(blob: bytes) -> bytes | None:
     """The bytes of a sealed entry when its seal matches; None for a torn or altered one."""
     data = blob[_SEAL:]
     return data if len(blob) >= _SEAL and hashlib.sha256(data).digest() == blob[:_SEAL] else None
-
-
-def _unpickle(blob: bytes):
-    try:
-        return pickle.loads(blob)
-    except Exception:  # from an incompatible version despite the key: a miss
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class StoredHtml:
-    """A post body left in the store rather than in memory: what `Post.html` holds in a `stufen build`.
-
-    Every body of a large journal held at once in the main process, and in each render worker forked from it,
-    was most of a build's memory (96 of 140 MiB for the posts of 5000). The build keeps what the site needs
-    of a body (its ids, links, headings) and this handle; the one worker that renders the post's page reads the
-    body back, and nothing else does except feeds and the search language check, a post at a time.
-    `rewrite`: what the media stage does to the body (render/media.py), applied when it is read."""
-
-    entry: Path  # the store entry of the loaded post (below)
-    key: str  # its key: the body is a pure function of it, so it stands for the body in fingerprints
-    images: tuple[str, ...] | None  # each <img>'s src, sorted; None: the body has no <img> (for the media stage)
-    rewrite: Callable[[str], str] | None = None
-
-    def text(self) -> str:
-        blob = read_sealed(self.entry)
-        if blob is None:
-            raise ConfigError(f"the store entry {self.entry} was removed or changed during the build "
-                              "(by another build's pruning?); build again")
-        html = pickle.loads(blob)[0].html
-        return self.rewrite(html) if self.rewrite is not None else html
-
-    def __html__(self) -> str:
-        """Jinja's `{{ post.html|safe }}` (MarkupSafe asks for `__html__`) prints the body itself."""
-        return self.text()
 
 
 def clear(root: Path) -> bool:

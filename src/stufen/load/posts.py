@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import pickle
-from dataclasses import replace
-from functools import partial
 from pathlib import Path, PurePosixPath
 
 from ..config import Config
 from ..errors import ContentError, Problems
+from ..incremental.entries import entry_parts, from_head, write_parts
 from ..incremental.pool import LOAD_MS, parallel_map
-from ..incremental.store import Store, StoredHtml, seal_into
-from ..markdown.rawhtml import image_sources
+from ..incremental.store import Store
+from ..markdown.rawhtml import IMG, image_sources
 from ..model import Post
 from ..report import phase
 from ..slugs import valid_utf8
@@ -25,7 +23,7 @@ def load_all(paths: list[Path], config: Config, store: Store, problems: Problems
     `bodies_in_store`: each body stored on disk is left there (`StoredHtml`), for `stufen build`'s memory;
     the dev server keeps them, to render an edit without reading the store."""
     settings = settings_for(config)
-    keep = partial(_kept, store) if bodies_in_store and store.folder is not None else None
+    leave = bodies_in_store and store.folder is not None
     jobs, results = [], {}
     for path in paths:
         source = PurePosixPath(path.relative_to(config.root).as_posix())
@@ -40,19 +38,18 @@ def load_all(paths: list[Path], config: Config, store: Store, problems: Problems
                                "raise max_post_mb in stufen.toml if it is not")
                 continue
             key = store.file_key(path, source, settings)
-            cached = store.get(key)
+            cached = store.get(key, bodies=not leave)
         except OSError as exc:
             problems.error(source, None, f"cannot read the file: {exc.strerror}")
             continue
         if cached is None:
             jobs.append((key, path, source))  # its bytes are read again by the worker: not all held here at once
         else:
-            results[key] = keep(key, cached) if keep is not None else cached
-    loaded = parallel_map(_load_job, [(k, p, s, settings, store.entry("posts", k)) for k, p, s in jobs],
+            results[key] = cached
+    loaded = parallel_map(_load_job, [(k, p, s, settings, store.entry("posts", k), leave) for k, p, s in jobs],
                           ms_each=LOAD_MS)
-    for (key, _, _), (blob, sealed) in zip(jobs, loaded, strict=True):
-        value = pickle.loads(blob)
-        results[key] = store.memory[key] = keep(key, value) if keep is not None and sealed else value
+    for (key, _, _), (head, body) in zip(jobs, loaded, strict=True):
+        results[key] = store.memory[key] = from_head(head, store.entry("posts", key), key, body)
     posts = []
     for post, found in results.values():
         problems.extend(found)
@@ -61,20 +58,11 @@ def load_all(paths: list[Path], config: Config, store: Store, problems: Problems
     return posts
 
 
-def _kept(store: Store, key: str, value: tuple[Post | None, tuple]) -> tuple[Post | None, tuple]:
-    """A loaded post with its body left in its store entry (`StoredHtml`), as the store's memory has it."""
-    post, found = value
-    if post is not None:
-        post = replace(post, html=StoredHtml(store.entry("posts", key), key, image_sources(post.html)))
-        store.memory[key] = value = (post, found)
-    return value
-
-
-def _load_job(args) -> tuple[bytes, bool]:
-    """Load one post, pickled: stored in its entry here, in the worker, and sent back as is (with whether
-    the entry is stored). The file is read here again; bytes other than those the key was made of
-    (the file changed during the build) are reported, never stored under that key."""
-    key, path, source, settings, entry = args
+def _load_job(args) -> tuple[bytes, str | None]:
+    """Load one post, in a worker: store its entry, and send back the entry's head and, unless the body was
+    stored and is to be `leave`-n there, the body. The file is read here again; bytes other than those the
+    key was made of (the file changed during the build) are reported, never stored under that key."""
+    key, path, source, settings, entry, leave = args
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -82,9 +70,18 @@ def _load_job(args) -> tuple[bytes, bool]:
     else:
         problem = "the file changed during the build" if Store.key(source, settings, data) != key else None
     if problem is not None:
-        return pickle.dumps((None, (ContentError(source, None, problem, "build again"),))), False
-    blob = pickle.dumps(load_post(data, source, settings), protocol=pickle.HIGHEST_PROTOCOL)
-    return blob, seal_into(entry, blob)
+        return entry_parts((None, (ContentError(source, None, problem, "build again"),)), ())[0], None
+    value = load_post(data, source, settings)
+    facts = body_facts(value[0].html) if value[0] is not None else ()
+    head, body = entry_parts(value, facts)
+    stored = write_parts(entry, head, body)
+    return head, None if stored and leave else body.decode("utf-8")
+
+
+def body_facts(html: str) -> tuple[tuple[str, ...] | None, int]:
+    """What the stages after loading need of a body they must not read (`StoredHtml`): its images' sources,
+    for the media stage, and how many `<img>` tags it has (a lone image is not rewritten)."""
+    return image_sources(html), len(IMG.findall(html))
 
 
 def settings_for(config: Config) -> Settings:

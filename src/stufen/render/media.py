@@ -20,7 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from ..errors import ContentError, Problems
-from ..incremental.store import Store, StoredHtml
+from ..incremental.entries import StoredHtml
+from ..incremental.store import Store
 from ..load.media import LocalFile, resolve_local
 from ..markdown.rawhtml import IMG, URL_ATTRIBUTE, attribute_value, image_sources, is_src
 from ..model import Link, Post
@@ -150,8 +151,8 @@ def _place(post: Post, refs: Mapping[str, LocalFile], files: Mapping[str, _File]
         else:
             problems.append(_missing(post, ref, link.line, link.cell, "file"))
     rewrite = Rewrite(tuple((target, f.url, f.size, tuple(sorted(f.copies))) for target, f in files.items()))
-    if type(post.html) is StoredHtml:  # rewritten where the body is read
-        body = replace(post.html, rewrite=rewrite)
+    if type(post.html) is StoredHtml:  # rewritten where the body is read; unless it cannot change it
+        body = post.html if not files and post.html.img_tags <= 1 else replace(post.html, rewrite=rewrite)
     else:
         body = rewrite(post.html)
     outputs = [Output(f.url.lstrip("/"), f.data) for f in files.values() if f.data is not None]

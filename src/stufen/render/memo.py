@@ -19,7 +19,7 @@ import jinja2
 from jinja2 import meta
 
 from ..incremental.buildid import build_id
-from ..incremental.store import StoredHtml
+from ..incremental.entries import StoredHtml
 from ..model import Post
 from ..report import stage
 from .environment import template_dirs

@@ -7,7 +7,6 @@ what can go wrong between keying a file and reading it is an error naming it, ne
 
 from __future__ import annotations
 
-import pickle
 import struct
 import zlib
 from pathlib import Path, PurePosixPath
@@ -18,7 +17,8 @@ from conftest import post
 from stufen.config import load_config
 from stufen.dates import now
 from stufen.errors import ConfigError, Problems
-from stufen.incremental.store import CACHE_DIR, Store, StoredHtml
+from stufen.incremental.entries import StoredHtml, from_head
+from stufen.incremental.store import CACHE_DIR, Store
 from stufen.load.post import discover
 from stufen.load.posts import _load_job, load_all, settings_for
 from stufen.render.media import place_media
@@ -100,7 +100,13 @@ def test_a_file_that_changes_between_its_key_and_its_parse_is_reported_not_store
     key = store.file_key(path, source, settings)
     path.write_text(post("Plain", "2024-02-01", "Edited meanwhile.", description="D."), encoding="utf-8")
     entry = store.entry("posts", key)
-    blob, sealed = _load_job((key, path, source, settings, entry))
-    found, problems = pickle.loads(blob)
-    assert found is None and not sealed and not entry.exists()
+    head, body = _load_job((key, path, source, settings, entry, True))
+    found, problems = from_head(head, entry, key, body)
+    assert found is None and body is None and not entry.exists()
     assert [p.format() for p in problems] == ["content/posts/plain.md: the file changed during the build (build again)"]
+
+
+def test_a_lone_image_without_a_file_to_place_leaves_the_body_as_stored(journal):
+    posts = placed(journal, True, Store(journal / CACHE_DIR))
+    assert posts["remote"].html.img_tags == 1 and posts["remote"].html.rewrite is None
+    assert posts["trip"].html.img_tags == 2

@@ -3,34 +3,52 @@
 from __future__ import annotations
 
 import os
-import pickle
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from conftest import files, post
+from stufen.incremental.entries import StoredHtml, entry_parts, write_parts
 from stufen.incremental.store import Store
+from stufen.load.post import Settings, load_post
+
+
+def parsed(body: str):
+    source = PurePosixPath("content/posts/a.md")
+    return load_post(post("A", description="d", body=body).encode(), source, Settings())
+
+
+def store_post(cache: Store, key: str, value) -> None:
+    write_parts(cache.entry("posts", key), *entry_parts(value, ((), 0)))
 
 
 def test_an_entry_appears_whole_or_not_at_all(tmp_path):
     cache = Store(tmp_path)
     key = Store.key(b"post bytes", "settings")
-    cache.write("posts", key, pickle.dumps({"html": "<p>x</p>" * 1000}))
+    value = parsed("x " * 1000)
+    store_post(cache, key, value)
     (entry,) = [p for p in (tmp_path / "posts").rglob("*") if p.is_file()]
     assert entry.name == key  # written to a temporary name, then renamed: no leftovers
-    assert Store(tmp_path).get(key) == {"html": "<p>x</p>" * 1000}
+    assert Store(tmp_path).get(key) == value
+    left = Store(tmp_path).get(key, bodies=False)  # stufen build's: the body stays in the entry
+    assert type(left[0].html) is StoredHtml and left[0].body_html() == value[0].html
 
 
 def test_torn_empty_or_foreign_entries_are_misses(tmp_path):
     key = Store.key(b"post bytes")
-    Store(tmp_path).write("posts", key, pickle.dumps(("a post", 1)))
+    value = parsed("Some text.")
+    store_post(Store(tmp_path), key, value)
     (entry,) = [p for p in (tmp_path / "posts").rglob("*") if p.is_file()]
     whole = entry.read_bytes()
-    flipped = whole[:-1] + bytes([whole[-1] ^ 1])  # one bit changed in place: same size, wrong content
-    for torn in (whole[: len(whole) // 2], b"", b"\x80\x05garbage", b"not a pickle at all", flipped):
+    flipped = whole[:-1] + bytes([whole[-1] ^ 1])  # one bit of the body changed in place: same size, wrong content
+    in_head = bytearray(whole)
+    in_head[40] ^= 1  # one bit of the head
+    for torn in (whole[: len(whole) // 2], b"", b"\x80\x05garbage", b"not a pickle at all", flipped, bytes(in_head)):
         entry.write_bytes(torn)
         cache = Store(tmp_path)
         assert cache.get(key) is None and cache.misses == 1
-        cache.write("posts", key, pickle.dumps(("a post", 1)))  # the next build simply writes it again
-        assert Store(tmp_path).get(key) == ("a post", 1)
+        if torn is not flipped:
+            assert Store(tmp_path).get(key, bodies=False) is None
+        store_post(cache, key, value)  # the next build simply writes it again
+        assert Store(tmp_path).get(key) == value
 
 
 def test_a_build_over_torn_entries_and_a_killed_writers_leftovers_is_byte_identical(site, stufen):

@@ -1,0 +1,131 @@
+"""A parsed post's entry in the store, in two sealed parts: what a build needs of the post, and its body.
+
+A build needs every post's title, dates, headings and links, but a post's rendered body only where a
+page shows it. Held for every post at once, the bodies were most of a large journal's memory (96 of
+the 140 MiB the posts of 5000 took), in the build and again in each render worker forked from it.
+So `stufen build` unpickles only the first part of each entry and leaves the body on disk as a
+`StoredHtml`, which the render worker writing the post's page reads (so do feeds and the search
+language check, one post at a time). Each part has its own seal; both are checked on every read,
+so a damaged entry is a miss, parsed again, never a failed page later:
+
+    [4 bytes: length of the head][sha256 of the head][head: pickled (post without body, problems, facts)]
+    [sha256 of the body][body: UTF-8]
+
+`facts` is what the load stage notes of a body for the stages after it that must not read it
+(the media stage's image sources, load/posts.py); this module only keeps them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..output.atomic import write_atomic
+from ..report import stage
+from .prune import touch
+
+_LENGTH = struct.Struct(">I")
+_SEAL = 32  # bytes of sha256
+
+
+@dataclass(frozen=True, slots=True)
+class StoredHtml:
+    """A post body left in its store entry: what `Post.html` holds in a `stufen build` (`Post.body_html()`
+    reads it). `rewrite`: what the media stage does to the body (render/media.py), applied as it is read."""
+
+    entry: Path
+    key: str  # the entry's key: the body is a pure function of it, so it stands for the body in fingerprints
+    images: tuple[str, ...] | None  # each <img>'s src, sorted; None: no <img> at all
+    img_tags: int  # how many <img> tags the body has
+    rewrite: Callable[[str], str] | None = None
+
+    def text(self) -> str:
+        html = read_body(self.entry)
+        if html is None:
+            raise ConfigError(f"the store entry {self.entry} was removed or changed during the build "
+                              "(by another build's pruning?); build again")
+        return self.rewrite(html) if self.rewrite is not None else html
+
+    def __html__(self) -> str:
+        """Jinja's `{{ post.html|safe }}` (MarkupSafe asks for `__html__`) prints the body itself."""
+        return self.text()
+
+
+def entry_parts(value: tuple, facts: tuple) -> tuple[bytes, bytes]:
+    """(head, body) of a loaded `(post, problems)`; `facts`: what the load stage noted of the body."""
+    post, found = value
+    head = pickle.dumps((replace(post, html="") if post is not None else None, found, facts),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+    return head, post.html.encode("utf-8") if post is not None else b""
+
+
+@stage("cache I/O")
+def write_parts(path: Path | None, head: bytes, body: bytes) -> bool:
+    """Store an entry at `path` (atomically); True when stored. A failed write is only a miss later."""
+    if path is None:
+        return False
+    sha = hashlib.sha256
+    try:
+        write_atomic(path, _LENGTH.pack(len(head)) + sha(head).digest() + head + sha(body).digest() + body)
+    except OSError:
+        return False
+    return True
+
+
+def from_head(head: bytes, path: Path | None, key: str, body: str | None) -> tuple | None:
+    """`(post, problems)` from an entry's head: the post's html is `body`, or, when None, left in the entry at
+    `path`. None when the head does not unpickle (made by an incompatible Stufen despite the key)."""
+    try:
+        post, found, facts = pickle.loads(head)
+    except Exception:
+        return None
+    if post is not None:
+        post = replace(post, html=body if body is not None else StoredHtml(path, key, *facts))
+    return post, found
+
+
+@stage("cache I/O")
+def read_entry(path: Path, key: str, *, with_body: bool) -> tuple | None:
+    """`(post, problems)` stored at `path`, its body read too or (`with_body` false) left there; None when
+    missing, torn or altered. Both parts are checked either way, so that a damaged body is a miss now, parsed
+    again, rather than a failed page later. A read is a use: the entry is touched, so pruning keeps it."""
+    try:
+        with open(path, "rb") as handle:
+            blob = handle.read()
+            touch(handle.fileno())
+    except OSError:
+        return None
+    parts = _parts(blob)
+    if parts is None:
+        return None
+    head, body = parts
+    return from_head(head, path, key, body.decode("utf-8") if with_body else None)
+
+
+@stage("cache I/O")
+def read_body(path: Path) -> str | None:
+    """The body stored at `path`; None when missing, torn or altered."""
+    try:
+        with open(path, "rb") as handle:
+            parts = _parts(handle.read())
+    except OSError:
+        return None
+    return parts[1].decode("utf-8") if parts is not None else None
+
+
+def _parts(blob: bytes) -> tuple[bytes, bytes] | None:
+    """(head, body) of an entry's bytes when both seals match; None for a torn or altered entry."""
+    start = _LENGTH.size + _SEAL
+    if len(blob) < start:
+        return None
+    end = start + _LENGTH.unpack_from(blob)[0]
+    head, body = blob[start:end], blob[end + _SEAL:]
+    sha = hashlib.sha256
+    if len(blob) < end + _SEAL or sha(head).digest() != blob[_LENGTH.size:start]:
+        return None
+    return (head, body) if sha(body).digest() == blob[end:end + _SEAL] else None
