@@ -11,6 +11,7 @@ across rebuilds as well. What lives here, each kind in its own folder:
     images/<key>     a WebP copy of an image for a srcset, by the image's bytes, the width and the quality
     shards/<key>/    a Pagefind index bundle, by the digests of the pages it indexes
     pages.pickle     the last build's pages by fingerprint (render/pagememo.py)
+    file-keys.pickle each post file's key by its size, mtime and inode (`Store.stamps`)
     last-build.json  the "nothing changed" record (incremental/uptodate.py)
     last-build-started  when the last whole build started: what pruning keeps (incremental/prune.py)
     jinja/           compiled templates (Jinja's own bytecode cache)
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import pickle
 import shutil
 from collections.abc import Iterator
 from dataclasses import fields
@@ -38,6 +40,7 @@ from .entries import read_entry
 from .prune import touch
 
 CACHE_DIR = ".stufen-cache"
+STAMPS_FILE = "file-keys.pickle"
 
 
 @functools.cache
@@ -61,7 +64,8 @@ class Store:
         self.memory: dict[object, object] = {}
         self.hits = 0
         self.misses = 0
-        self.stamps: dict[Path, tuple] = {}  # file → ((mtime_ns, size, inode), other key parts, key)
+        self._stamps: dict[str, tuple] | None = None  # file path → ((mtime_ns, size, inode), other key parts, key)
+        self._stamped = False  # a stamp was added since they were read
 
     @staticmethod
     def key(*parts: object) -> str:
@@ -78,12 +82,45 @@ class Store:
         against the key: the file may change in between)."""
         info = path.stat()
         stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
-        known = self.stamps.get(path)
+        known = self.stamps.get(str(path))
         if known is not None and known[0] == stamp and known[1] == parts:
             return known[2]
         key = self.key(*parts, path.read_bytes())
-        self.stamps[path] = (stamp, parts, key)
+        self.stamps[str(path)] = (stamp, parts, key)
+        self._stamped = True
         return key
+
+    @property
+    def stamps(self) -> dict[str, tuple]:
+        """The file stamps `file_key` trusts: this process's, and those the last build kept (`keep_stamps`)
+        when made by this Stufen, so a `stufen build` reads and hashes only the files changed since (the
+        same trust in size, mtime and inode as the "nothing changed" check). Kept by path as text, and the
+        caller's key parts should be text and settings too: 5000 path objects took as long to unpickle as the
+        files they stand for took to read and hash."""
+        if self._stamps is None:
+            self._stamps = {}
+            if self.folder is None:
+                return self._stamps
+            try:
+                with open(self.place(STAMPS_FILE), "rb") as handle:
+                    made_by, stamps = pickle.load(handle)
+                if made_by == build_id():
+                    self._stamps = stamps
+            except Exception:  # none (first build, memory only), unreadable or foreign: every file is read
+                pass
+        return self._stamps
+
+    def keep_stamps(self, paths: list[Path]) -> None:
+        """Keep the stamps of `paths` (this build's files) for the next build, if any is new or any other gone."""
+        if self.folder is None:
+            return
+        known = {str(path): self.stamps[str(path)] for path in paths if str(path) in self.stamps}
+        if self._stamped or len(known) != len(self.stamps):
+            try:
+                write_atomic(self.place(STAMPS_FILE), pickle.dumps((build_id(), known), pickle.HIGHEST_PROTOCOL))
+            except OSError:
+                pass
+            self._stamps, self._stamped = known, False
 
     @stage("cache I/O")
     def get(self, key: str, *, bodies: bool = True):
@@ -107,7 +144,7 @@ class Store:
 
     def entry(self, kind: str, key: str) -> Path | None:
         """Where the entry `kind/key` lives on disk, for a worker process to `seal_into` (None: memory only)."""
-        return None if self.folder is None else self.folder / kind / key[:2] / key
+        return None if self.folder is None else Path(f"{self.folder}/{kind}/{key[:2]}/{key}")  # one parse, not three
 
     def read(self, kind: str, key: str) -> bytes | None:
         """The bytes stored as `kind/key`, checked against their seal; None when missing or damaged."""

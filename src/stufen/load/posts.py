@@ -37,7 +37,7 @@ def load_all(paths: list[Path], config: Config, store: Store, problems: Problems
                                "a post that large is a mistake (a data dump, a link to a device); "
                                "raise max_post_mb in stufen.toml if it is not")
                 continue
-            key = store.file_key(path, source, settings)
+            key = store.file_key(path, str(source), settings)  # text: see Store.stamps
             cached = store.get(key, bodies=not leave)
         except OSError as exc:
             problems.error(source, None, f"cannot read the file: {exc.strerror}")
@@ -46,6 +46,7 @@ def load_all(paths: list[Path], config: Config, store: Store, problems: Problems
             jobs.append((key, path, source))  # its bytes are read again by the worker: not all held here at once
         else:
             results[key] = cached
+    store.keep_stamps(paths)
     loaded = parallel_map(_load_job, [(k, p, s, settings, store.entry("posts", k), leave) for k, p, s in jobs],
                           ms_each=LOAD_MS)
     for (key, _, _), (head, body) in zip(jobs, loaded, strict=True):
@@ -68,7 +69,7 @@ def _load_job(args) -> tuple[bytes, str | None]:
     except OSError as exc:
         data, problem = None, f"cannot read the file: {exc.strerror}"
     else:
-        problem = "the file changed during the build" if Store.key(source, settings, data) != key else None
+        problem = "the file changed during the build" if Store.key(str(source), settings, data) != key else None
     if problem is not None:
         return entry_parts((None, (ContentError(source, None, problem, "build again"),)), ())[0], None
     value = load_post(data, source, settings)

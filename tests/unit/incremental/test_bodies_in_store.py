@@ -97,7 +97,7 @@ def test_a_file_that_changes_between_its_key_and_its_parse_is_reported_not_store
     path = journal / "content/posts/plain.md"
     source = PurePosixPath("content/posts/plain.md")
     settings = settings_for(config)
-    key = store.file_key(path, source, settings)
+    key = store.file_key(path, str(source), settings)
     path.write_text(post("Plain", "2024-02-01", "Edited meanwhile.", description="D."), encoding="utf-8")
     entry = store.entry("posts", key)
     head, body = _load_job((key, path, source, settings, entry, True))

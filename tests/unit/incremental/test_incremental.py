@@ -157,6 +157,25 @@ def test_unchanged_files_are_not_read_again(tmp_path, monkeypatch):
     assert cache.file_key(path, "other settings") == Store.key("other settings", b"two!")
 
 
+def test_the_next_build_trusts_the_stamps_this_one_kept(tmp_path, monkeypatch):
+    """A `stufen build` process starts with the stamps the last one kept, so it reads only changed files."""
+    store_folder, one, two = tmp_path / "store", tmp_path / "one.md", tmp_path / "two.md"
+    one.write_bytes(b"one")
+    two.write_bytes(b"two")
+    first = Store(store_folder)
+    keys = [first.file_key(path, "settings") for path in (one, two)]
+    first.keep_stamps([one, two])
+    reads = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
+    two.write_bytes(b"TWO")
+    second = Store(store_folder)
+    assert second.file_key(one, "settings") == keys[0] and reads == []
+    assert second.file_key(two, "settings") == Store.key("settings", b"TWO") and reads == [two]
+    monkeypatch.setattr("stufen.incremental.store.build_id", lambda: "another Stufen")
+    assert Store(store_folder).file_key(one, "settings") and reads == [two, one]  # another Stufen's stamps: not trusted
+
+
 def test_a_first_about_page_or_series_rerenders_every_page_with_its_link(journal):
     session = Serving(journal)
     first = session.build()
