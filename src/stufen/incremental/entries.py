@@ -52,8 +52,12 @@ class StoredHtml:
         return self.rewrite(html) if self.rewrite is not None else html
 
     def __html__(self) -> str:
-        """Jinja's `{{ post.html|safe }}` (MarkupSafe asks for `__html__`) prints the body itself."""
+        """Jinja's `{{ p.html|safe }}` (MarkupSafe asks for `__html__`) prints the body itself, and `str()` (Jinja's
+        `|string`, and the filters that start with it) gives it as text: a template listing posts may show
+        their bodies (on a post's own page, `post.html` is the text already: render/pages.py)."""
         return self.text()
+
+    __str__ = __html__
 
 
 def entry_parts(value: tuple, facts: tuple) -> tuple[bytes, bytes]:

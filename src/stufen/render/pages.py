@@ -8,8 +8,8 @@ one per distinct problem, however many pages it breaks.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -17,6 +17,7 @@ import jinja2
 
 from ..errors import ContentError, Problems
 from ..incremental.pool import Workers
+from ..model import Post
 from ..output.write import INDEXED, Output, Placed, in_folder, write_new
 from ..report import stage
 from ..site.plan import Page
@@ -27,8 +28,17 @@ Finish = Callable[[bytes], bytes]  # what a build does to every rendered page (b
 
 @stage("render")
 def render_page(env: jinja2.Environment, page: Page, finish: Finish | None = None) -> bytes:
-    html = env.get_template(page.template).render(page=page, **page.context).encode("utf-8")
+    html = env.get_template(page.template).render(page=page, **_with_body(page.context)).encode("utf-8")
     return finish(html) if finish is not None else html
+
+
+def _with_body(context: Mapping[str, object]) -> Mapping[str, object]:
+    """A post page's context with the post's body as text, read from the store where `stufen build` left it:
+    a template (a site's own override too) may slice or filter `post.html` like any string."""
+    post = context.get("post")
+    if type(post) is Post and type(post.html) is not str:
+        return {**context, "post": replace(post, html=post.body_html())}
+    return context
 
 
 def iter_render(pages: Iterable[Page], env: jinja2.Environment, problems: Problems, reuse: PageMemo | None = None,

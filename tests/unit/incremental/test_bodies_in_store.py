@@ -110,3 +110,20 @@ def test_a_lone_image_without_a_file_to_place_leaves_the_body_as_stored(journal)
     posts = placed(journal, True, Store(journal / CACHE_DIR))
     assert posts["remote"].html.img_tags == 1 and posts["remote"].html.rewrite is None
     assert posts["trip"].html.img_tags == 2
+
+
+def test_a_templates_own_override_may_treat_a_body_as_text(site, stufen):
+    """`stufen build` leaves bodies in the store, yet an override may slice `post.html` on a post's page and
+    filter the bodies of a list of posts as strings, as it could when they were in memory."""
+    root = site({
+        "content/posts/a.md": post("Alpha", "2024-01-01", "Alpha's *first* words, and more.", description="D."),
+        "templates/post.html": '{% extends "base.html" %}{% block main %}<p id="cut">{{ post.html[:9] }}</p>'
+                               '{{ post.html|safe }}{% endblock %}',
+        "templates/posts.html": '{% extends "base.html" %}{% block main %}{% for p in posts %}'
+                                '<p class="gist">{{ p.html|striptags|truncate(20) }}</p>{% endfor %}{% endblock %}',
+    })
+    code, out, err = stufen(root, "build")
+    assert code == 0, err
+    page = (root / "_site/posts/a/index.html").read_text()
+    assert '<p id="cut">&lt;p&gt;Alpha’</p>' in page and "<em>first</em> words" in page
+    assert '<p class="gist">Alpha’s first...</p>' in (root / "_site/posts/index.html").read_text()
