@@ -11,7 +11,7 @@ from stufen.build import Session, build
 from stufen.config import load_config
 from stufen.dates import now
 from stufen.errors import ConfigError
-from stufen.incremental.store import Store
+from stufen.incremental.store import STAMPS_FILE, Store
 from stufen.output.write import MARKER
 from stufen.serve.reindex import refresh
 from stufen.site.assemble import Mode
@@ -174,6 +174,8 @@ def test_the_next_build_trusts_the_stamps_this_one_kept(tmp_path, monkeypatch):
     assert second.file_key(two, "settings") == Store.key("settings", b"TWO") and reads == [two]
     monkeypatch.setattr("stufen.incremental.store.build_id", lambda: "another Stufen")
     assert Store(store_folder).file_key(one, "settings") and reads == [two, one]  # another Stufen's stamps: not trusted
+    (store_folder / STAMPS_FILE).write_bytes(b"\x80\x05 torn")
+    assert Store(store_folder).file_key(one, "settings") and reads == [two, one, one]  # unreadable: every file read
 
 
 def test_a_first_about_page_or_series_rerenders_every_page_with_its_link(journal):
