@@ -9,7 +9,7 @@ from ..errors import ContentError, Problems
 from ..incremental.entries import entry_parts, from_head, write_parts
 from ..incremental.pool import LOAD_MS, parallel_map
 from ..incremental.store import Store
-from ..markdown.rawhtml import IMG, image_sources
+from ..markdown.rawhtml import image_facts
 from ..model import Post
 from ..report import phase
 from ..slugs import valid_utf8
@@ -73,16 +73,10 @@ def _load_job(args) -> tuple[bytes, str | None]:
     if problem is not None:
         return entry_parts((None, (ContentError(source, None, problem, "build again"),)), ())[0], None
     value = load_post(data, source, settings)
-    facts = body_facts(value[0].html) if value[0] is not None else ()
+    facts = image_facts(value[0].html) if value[0] is not None else ()  # the media stage's, without the body
     head, body = entry_parts(value, facts)
     stored = write_parts(entry, head, body)
     return head, None if stored and leave else body.decode("utf-8")
-
-
-def body_facts(html: str) -> tuple[tuple[str, ...] | None, int]:
-    """What the stages after loading need of a body they must not read (`StoredHtml`): its images' sources,
-    for the media stage, and how many `<img>` tags it has (a lone image is not rewritten)."""
-    return image_sources(html), len(IMG.findall(html))
 
 
 def settings_for(config: Config) -> Settings:

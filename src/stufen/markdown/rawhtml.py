@@ -24,11 +24,18 @@ IMG = re.compile(r"<img\b", re.I)
 def image_sources(body: str) -> tuple[str, ...] | None:
     """The `src` of every `<img>` in a rendered `body`, unescaped and sorted; None when it has no `<img>` at all
     (what the media stage needs of a body, render/media.py)."""
-    found = set()
+    return image_facts(body)[0]
+
+
+def image_facts(body: str) -> tuple[tuple[str, ...] | None, int]:
+    """`image_sources(body)` and how many `<img>` tags it has, in one scan: what the load stage notes of a
+    body it leaves in the store (load/posts.py), for the media stage, which then does not read it."""
+    found, tags = set(), 0
     for tag in IMG.finditer(body):
+        tags += 1
         end = body.find(">", tag.start())
         found.update(attribute_value(m) for m in URL_ATTRIBUTE.finditer(body, tag.start(), end + 1) if is_src(m))
-    return tuple(sorted(found)) if found or IMG.search(body) else None
+    return (tuple(sorted(found)) if tags else None), tags
 
 
 def attribute_value(attribute: re.Match) -> str:
