@@ -42,15 +42,14 @@ def load_all(paths: list[Path], config: Config, store: Store, problems: Problems
         except OSError as exc:
             problems.error(source, None, f"cannot read the file: {exc.strerror}")
             continue
-        if cached is None:
-            jobs.append((key, path, source))  # its bytes are read again by the worker: not all held here at once
+        if cached is None:  # its bytes are read again by the worker: not all held here at once
+            jobs.append((key, path, source, settings, store.entry("posts", key), leave))
         else:
             results[key] = cached
     store.keep_stamps(paths)
-    loaded = parallel_map(_load_job, [(k, p, s, settings, store.entry("posts", k), leave) for k, p, s in jobs],
-                          ms_each=LOAD_MS)
-    for (key, _, _), (head, body) in zip(jobs, loaded, strict=True):
-        results[key] = store.memory[key] = from_head(head, store.entry("posts", key), key, body)
+    for job, (head, body) in zip(jobs, parallel_map(_load_job, jobs, ms_each=LOAD_MS), strict=True):
+        key, entry = job[0], job[4]
+        results[key] = store.memory[key] = from_head(head, entry, key, body)
     posts = []
     for post, found in results.values():
         problems.extend(found)

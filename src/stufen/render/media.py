@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from ..errors import ContentError, Problems
@@ -63,13 +63,14 @@ def place_media(site: Site, store: Store, problems: Problems) -> Site:
     todo, shown = [], []
     for post in site.posts:
         sources = _sources(post)
-        refs = _references(post, sources or (), config)
+        images = set(sources or ())
+        refs = _references(post, images, config)
         stamps = tuple((r.target, _stat(r)) for r in refs.values())
         known = store.memory.get(("media", id(post)))  # the dev server: an unchanged post and files, same result
         if known is not None and known[0] is post and known[1] == stamps:
             placed[post.slug] = known[2]
         elif refs or sources is not None:
-            todo.append((post, stamps, refs, files := _files(post, refs, set(sources or ()))))
+            todo.append((post, stamps, refs, files := _files(post, refs, images)))
             shown += [f for f in files.values() if f.data is not None and f.size and f.shown]
         else:
             placed[post.slug] = _Placed(post, (), ())
@@ -88,9 +89,9 @@ def place_media(site: Site, store: Store, problems: Problems) -> Site:
                    files=tuple(outputs[k] for k in sorted(outputs)))
 
 
-def _references(post: Post, images: Iterable[str], config) -> dict[str, LocalFile]:
+def _references(post: Post, images: set[str], config) -> dict[str, LocalFile]:
     """Each local file reference of `post` (links, `images`: its image sources, ogImage) → what it resolves to."""
-    found, images = {}, set(images)
+    found = {}
     for target, is_image in [*((link.target, link.target in images) for link in post.links),
                              *(((post.og_image, True),) if post.og_image else ())]:
         ref = resolve_local(target, post.source, config.root, config.aliases, page_links=is_image)
