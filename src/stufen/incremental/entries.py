@@ -17,7 +17,6 @@ so a damaged entry is a miss, parsed again, never a failed page later:
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import struct
 from collections.abc import Callable
@@ -28,9 +27,9 @@ from ..errors import ConfigError
 from ..output.atomic import write_atomic
 from ..report import stage
 from .prune import touch
+from .seal import SEAL, seal, unseal
 
 _LENGTH = struct.Struct(">I")
-_SEAL = 32  # bytes of sha256
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +72,8 @@ def write_parts(path: Path | None, head: bytes, body: bytes) -> bool:
     """Store an entry at `path` (atomically); True when stored. A failed write is only a miss later."""
     if path is None:
         return False
-    sha = hashlib.sha256
     try:
-        write_atomic(path, _LENGTH.pack(len(head)) + sha(head).digest() + head + sha(body).digest() + body)
+        write_atomic(path, _LENGTH.pack(len(head)) + seal(head) + seal(body))
     except OSError:
         return False
     return True
@@ -124,12 +122,8 @@ def read_body(path: Path) -> str | None:
 
 def _parts(blob: bytes) -> tuple[bytes, bytes] | None:
     """(head, body) of an entry's bytes when both seals match; None for a torn or altered entry."""
-    start = _LENGTH.size + _SEAL
-    if len(blob) < start:
+    if len(blob) < _LENGTH.size:
         return None
-    end = start + _LENGTH.unpack_from(blob)[0]
-    head, body = blob[start:end], blob[end + _SEAL:]
-    sha = hashlib.sha256
-    if len(blob) < end + _SEAL or sha(head).digest() != blob[_LENGTH.size:start]:
-        return None
-    return (head, body) if sha(body).digest() == blob[end:end + _SEAL] else None
+    end = _LENGTH.size + SEAL + _LENGTH.unpack_from(blob)[0]
+    head, body = unseal(blob[_LENGTH.size:end]), unseal(blob[end:])
+    return (head, body) if head is not None and body is not None else None

@@ -38,6 +38,7 @@ from ..report import stage
 from .buildid import build_id
 from .entries import read_entry
 from .prune import touch
+from .seal import seal, unseal
 
 CACHE_DIR = ".stufen-cache"
 STAMPS_FILE = "file-keys.pickle"
@@ -51,9 +52,6 @@ def _shape() -> bytes:
     from ..model import Heading, Link, Post, Tag, Track
 
     return repr([(f.name, f.type) for cls in (Post, Heading, Link, Tag, Track) for f in fields(cls)]).encode()
-
-
-_SEAL = 32  # bytes of sha256 in front of every entry
 
 
 class Store:
@@ -166,7 +164,7 @@ def seal_into(path: Path | None, data: bytes) -> bool:
     if path is None:
         return False
     try:
-        write_atomic(path, hashlib.sha256(data).digest() + data)
+        write_atomic(path, seal(data))
     except OSError:
         return False
     return True
@@ -184,12 +182,6 @@ def read_sealed(path: Path) -> bytes | None:
     except OSError:
         return None
     return data
-
-
-def unseal(blob: bytes) -> bytes | None:
-    """The bytes of a sealed entry when its seal matches; None for a torn or altered one."""
-    data = blob[_SEAL:]
-    return data if len(blob) >= _SEAL and hashlib.sha256(data).digest() == blob[:_SEAL] else None
 
 
 def clear(root: Path) -> bool:
