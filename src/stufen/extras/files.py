@@ -20,8 +20,8 @@ from .seo import site_files
 @phase("extras")
 def extra_files(site: Site, pages: list[Page], now: datetime, store: Store, problems: Problems,
                 reuse: PageMemo | None, defer: bool) -> list[Output]:
-    """Feeds (reused from the last build when their posts are unchanged), sitemap, robots.txt, manifest,
+    """Feeds and sitemap (reused from the last build when their posts are unchanged), robots.txt, manifest,
     GitHub Pages files, Open Graph cards (with `defer`, read or drawn as they are written), attachments."""
-    return [*feeds(site, now, reuse), *site_files(site, pages, now),
+    return [*feeds(site, now, reuse), *site_files(site, pages, now, reuse),
             *og_images(site, store, problems, defer=defer, reuse=reuse),
             *post_attachments(site), *site.files, *previews(site)]

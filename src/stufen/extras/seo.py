@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from xml.etree import ElementTree as ET
 
 from ..config import Config
 from ..dates import iso
 from ..model import Post
 from ..output.write import Output
+from ..render.pagememo import PageMemo
 from ..routes import (
     CNAME,
     FAVICON,
@@ -34,9 +35,9 @@ SITEMAP_XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NOT_LISTED = {NOT_FOUND}
 
 
-def site_files(site: Site, pages: Sequence[Page], now: datetime) -> list[Output]:
+def site_files(site: Site, pages: Sequence[Page], now: datetime, reuse: PageMemo | None = None) -> list[Output]:
     config = site.config
-    files = [sitemap(site, pages, now), robots(config), manifest(config), Output(output_path(NO_JEKYLL), b"")]
+    files = [sitemap(site, pages, now, reuse), robots(config), manifest(config), Output(output_path(NO_JEKYLL), b"")]
     if config.cname:
         files.append(Output(output_path(CNAME), config.cname.strip().encode() + b"\n"))
     return files
@@ -56,11 +57,15 @@ def listed(site: Site, pages: Sequence[Page]) -> list[Page]:
     return shown
 
 
-def sitemap(site: Site, pages: Sequence[Page], now: datetime) -> Output:
+def sitemap(site: Site, pages: Sequence[Page], now: datetime, reuse: PageMemo | None = None) -> Output:
+    """With `reuse`, the last build's sitemap is linked when every address and date in it is the same: its
+    XML for 6800 pages takes ElementTree 0.2 s, on every one-edit build of a 5000-post journal."""
     config = site.config
     newest = max((p.sort_date for p in site.posts), default=now)
     entries = tuple((absolute_url(config, page.url), _iso(_lastmod(page, newest))) for page in listed(site, pages))
-    return Output(output_path(SITEMAP), _sitemap_xml(entries))
+    if reuse is None:
+        return Output(output_path(SITEMAP), _sitemap_xml(entries))
+    return reuse.output_for(output_path(SITEMAP), (SITEMAP, entries), partial(_sitemap_xml, entries))
 
 
 def short_name(title: str, limit: int = 12) -> str:
