@@ -1,7 +1,8 @@
 """Build times and peak memory on make_corpus.py corpora: Stufen, the floor and Pelican, interleaved in one run.
 
 Run: .venv/bin/python bench/builds.py [--sizes 100 1000 5000] [--repeat N] [--no-pelican]
-     (`make bench` runs it through bench/run.py; default: 3 rounds below 5000 posts, 1 at 5000)
+     (`make bench` runs it through bench/run.py; default: 3 rounds of cold builds below 5000 posts, 1 at
+     5000; the no-change, one-edit and CI builds always get at least 3)
 
 The machine is shared, so every comparison is interleaved: in each round every
 contender builds once, in an order that reverses from round to round (A B C, C B A,
@@ -234,13 +235,17 @@ def _pelican_venv() -> Path:
     return PELICAN_VENV
 
 
-def interleave(contenders: dict[str, object], rounds: int) -> dict[str, tuple[float, float]]:
-    """Run each callable once per round, the order reversed every other round: (median s, peak MiB) each."""
+def interleave(contenders: dict[str, object], rounds: int,
+               first: dict[str, float] | None = None) -> dict[str, tuple[float, float]]:
+    """Run each callable once per round, the order reversed every other round: (median s, peak MiB) each.
+    `first`, when given, gets each contender's first time (e.g. the first edit after a cold build)."""
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name in contenders}
     names = list(contenders)
     for n in range(rounds):
         for name in names if n % 2 == 0 else reversed(names):
             runs[name].append(contenders[name](n))
+    if first is not None:
+        first.update((name, r[0][0]) for name, r in runs.items())
     return {name: (statistics.median(t for t, _ in r), max(m for _, m in r)) for name, r in runs.items()}
 
 
@@ -253,6 +258,10 @@ def corpus(root: Path, size: int, flavor: str) -> Path:
 
 
 def bench(root: Path, size: int, rounds: int, pelican: bool, fresh_src: Path) -> None:
+    """`rounds` of cold builds; the no-change, one-edit and CI builds, seconds each, get at least three, so
+    their median is an author's steady state (the first edit after a cold build also makes the spare
+    site: it is printed apart)."""
+    warm = max(rounds, 3)
     plain = corpus(root, size, "plain")
     flavored = corpus(root, size, "pelican") if pelican else plain
     sites = {}
@@ -271,17 +280,20 @@ def bench(root: Path, size: int, rounds: int, pelican: bool, fresh_src: Path) ->
     pages = {"stufen lean": _pages(sites["lean"] / "_site"), "floor": _pages(sites["floor"] / "_floor"),
              **{name: _pages(p.site / "output") for name, p in others.items()}}
     rows += [(f"{name} cold", v) for name, v in cold.items()]
-    same = interleave({"stufen full": full.same, "stufen lean": lean.same}, rounds)
+    same = interleave({"stufen full": full.same, "stufen lean": lean.same}, warm)
     rows += [(f"{name} no-change", v) for name, v in same.items()]
+    first: dict[str, float] = {}
     one = interleave({"stufen full": full.one, "stufen lean": lean.one,
-                      **{name: p.one for name, p in others.items()}}, rounds)
+                      **{name: p.one for name, p in others.items()}}, warm, first)
     rows += [(f"{name} one-edit", v) for name, v in one.items()]
     misses: dict[str, list[tuple[int, int]]] = {"stufen full": [], "stufen lean": []}
     ci = interleave({"stufen full": lambda n: full.ci(n, fresh_src, misses["stufen full"]),
-                     "stufen lean": lambda n: lean.ci(n, fresh_src, misses["stufen lean"])}, rounds)
+                     "stufen lean": lambda n: lean.ci(n, fresh_src, misses["stufen lean"])}, warm)
     rows += [(f"{name} CI: fresh install + cache, one edit", v) for name, v in ci.items()]
     load.append(os.getloadavg()[0])
-    _report(size, rounds, rows, cold, one, ci, pages, misses, load)
+    _report(size, (rounds, warm), rows, cold, one, ci, pages, misses, load)
+    print("the first one-edit after the cold build (it also makes the spare site), s: "
+          + ", ".join(f"{name} {seconds:.2f}" for name, seconds in first.items()))
     _targets(size, cold, same, one, ci)
     print(f"\nstufen build --profile --no-cache, {size} posts, full:\n{full.profile()}")
     print(f"\nthe same, lean:\n{lean.profile()}")
@@ -313,7 +325,8 @@ def _targets(size, cold, same, one, ci) -> None:
 
 
 def _report(size, rounds, rows, cold, one, ci, pages, misses, load) -> None:
-    print(f"\n{size} posts, {rounds} round(s); load average (1 min) {load[0]:.1f} before, {load[1]:.1f} after")
+    print(f"\n{size} posts, {rounds[0]} round(s) of cold builds, {rounds[1]} of the others; "
+          f"load average (1 min) {load[0]:.1f} before, {load[1]:.1f} after")
     print(f"{'build':<48} {'median s':>9} {'peak MiB':>9}")
     for name, (seconds, mib) in rows:
         print(f"{name:<48} {seconds:>9.2f} {mib:>9.0f}")
