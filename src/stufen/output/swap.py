@@ -158,20 +158,20 @@ def _same_file(target: Path, source: Path) -> bool:
 
 def _inventory(folder: Path) -> set[str]:
     """The files of a spare, by path; links found in it are removed first (a write into the new site must
-    never follow one out of it)."""
-    found = set()
-    for at, dirs, files in os.walk(folder):
-        prefix = os.path.relpath(at, folder).replace(os.sep, "/") + "/"
-        prefix = "" if prefix == "./" else prefix
-        for name in [*dirs]:
-            if os.path.islink(os.path.join(at, name)):
-                os.unlink(os.path.join(at, name))
-                dirs.remove(name)
-        for name in files:
-            if os.path.islink(os.path.join(at, name)):
-                os.unlink(os.path.join(at, name))
-            else:
-                found.add(prefix + name)
+    never follow one out of it). One `scandir` per folder: its entries' types come with the listing, so a
+    spare of 17 000 files costs no `lstat` each (os.walk plus `islink` did, 0.1 s at 5000 posts)."""
+    found: set[str] = set()
+    todo = [(str(folder), "")]
+    while todo:
+        at, prefix = todo.pop()
+        with os.scandir(at) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    os.unlink(entry.path)
+                elif entry.is_dir(follow_symlinks=False):
+                    todo.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    found.add(prefix + entry.name)
     return found
 
 
