@@ -33,6 +33,7 @@ from ..site.plan import Page
 from .memo import Digests, Fingerprints
 
 FILE = "pages.pickle"  # in the store: `stufen build`'s record of its last site
+Identity = tuple[int, int, int]  # a file's size, mtime (ns) and inode
 
 # (marker identity of the site, {fingerprint: (path, digest, indexed, file identity)},
 #  (build id, {template source: the templates it names}), {fingerprint: a value `remembered`})
@@ -60,6 +61,7 @@ class PageMemo:
         self.rendered: list[str] = []  # URLs of the pages this build rendered (the rest were reused)
         self._prints: dict[int, bytes] = {}  # id(page) → fingerprint, for pages fingerprinted ahead
         self._elsewhere: dict[bytes, str] = {}  # fingerprint → path of a file made elsewhere, this build
+        self._identities: dict[bytes, Identity] = {}  # a reused file's, as found: linked, it stays
 
     def to_render(self, pages: Sequence[Page]) -> int:
         """How many of `pages` have no page of the last build to reuse: what deciding whether rendering is
@@ -99,11 +101,15 @@ class PageMemo:
         placed by the caller: the last build's files, to link, when every one of them is known at its path
         with its digest and is intact; else None, and the caller makes the bundle anew (`made_bundle`)."""
         keys = [self.fingerprints.of_value((inputs, path), b"bundle") for path, _ in files]
+        found = []
         for key, (path, digest) in zip(keys, files, strict=True):
             known = self.known.get(key)
-            if known is None or known[:2] != (path, digest) or not self._intact(path, digest, known[3]):
+            here = self._intact(path, digest, known[3]) if known is not None and known[:2] == (path, digest) else None
+            if here is None:
                 return None
+            found.append(here)
         self.seen.update((key, (path, digest, False)) for key, (path, digest) in zip(keys, files, strict=True))
+        self._identities.update(zip(keys, found, strict=True))
         return [self.out / path for path, _ in files]
 
     def made_bundle(self, files: Sequence[tuple[str, bytes]], inputs: object) -> None:
@@ -133,25 +139,27 @@ class PageMemo:
 
     def _linked(self, path: str, key: bytes) -> Linked | None:
         known = self.known.get(key)
-        if known is not None and known[0] == path and self._intact(path, known[1], known[3]):
-            self.seen[key] = known[:3]
-            self.reused += 1
-            return Linked(path, b"", self.out / path, known[1], known[2])
-        return None
+        here = self._intact(path, known[1], known[3]) if known is not None and known[0] == path else None
+        if here is None:
+            return None
+        self.seen[key] = known[:3]
+        self._identities[key] = here  # a hard link to it has its size, mtime and inode: the record needs no stat
+        self.reused += 1
+        return Linked(path, b"", self.out / path, known[1], known[2])
 
-    def _intact(self, path: str, digest: bytes, identity: tuple[int, int, int] | None) -> bool:
-        """Whether the file at `path` still has the bytes recorded: the very file written (same site, same
-        identity), or one of the same size whose sha256 is `digest` (read and hashed)."""
+    def _intact(self, path: str, digest: bytes, identity: Identity | None) -> Identity | None:
+        """The identity of the file at `path` when it still has the bytes recorded: the very file written (same
+        site, same identity), or one of the same size whose sha256 is `digest` (read and hashed); else None."""
         here = _identity(self.out / path)
         if here is None or identity is None or here[0] != identity[0]:
-            return False
+            return None
         if self.same_site and here == identity:
-            return True
+            return here
         try:
             with open(self.out / path, "rb") as handle:
-                return hashlib.file_digest(handle, "sha256").digest() == digest
+                return here if hashlib.file_digest(handle, "sha256").digest() == digest else None
         except OSError:
-            return False
+            return None
 
     def forget_posts(self) -> None:
         """Once every page is written: drop what holds posts (their digests, the pages' fingerprints by
@@ -167,7 +175,9 @@ class PageMemo:
             except OSError:
                 pass  # not there after all: it is made again next time
         self._elsewhere = {}
-        pages = {key: (*seen, _identity(self.out / seen[0])) for key, seen in self.seen.items()}
+        found = self._identities
+        pages = {key: (*seen, found[key] if key in found else _identity(self.out / seen[0]))
+                 for key, seen in self.seen.items()}
         return marker_identity(self.out), pages, self.fingerprints.references(), self._values_now
 
 

@@ -191,3 +191,18 @@ def test_a_restored_site_is_reused_by_its_bytes_and_a_page_changed_in_it_is_rend
     assert stufen(copy, "build")[0] == 0
     assert rendered_since(before, copy / "_site") == ["/posts/p1/"]  # the others' bytes were checked: linked
     assert files(copy / "_site") == files(root / "_site")
+
+
+def test_the_record_holds_each_files_identity_as_it_is_after_the_swap(site, stufen):
+    """A reused file's identity is taken from the check that trusted it, not stat'ed again for the record:
+    it must still be the file's own (size, mtime, inode) once the new site is in place, pages, feeds,
+    cards and search shards alike, or the next build would read and hash every page to trust it."""
+    root = site(POSTS)
+    assert stufen(root, "build")[0] == 0
+    (root / "content/posts/p2.md").write_text(POSTS["content/posts/p2.md"].replace("Body 2.", "Body 2, edited."))
+    assert stufen(root, "build")[0] == 0
+    record = pagememo.load(root / ".stufen-cache" / pagememo.FILE)
+    assert record is not None and len(record[1]) > 20
+    for path, _, _, identity in record[1].values():
+        info = (root / "_site" / path).stat()
+        assert identity == (info.st_size, info.st_mtime_ns, info.st_ino), path
