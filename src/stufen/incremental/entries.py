@@ -8,7 +8,7 @@ So `stufen build` unpickles only the first part of each entry and leaves the bod
 language check, one post at a time). Each part has its own seal; both are checked on every read,
 so a damaged entry is a miss, parsed again, never a failed page later:
 
-    [4 bytes: length of the head][sha256 of the head][head: pickled (post without body, problems, facts)]
+    [4 bytes: length of the head][sha256 of the head][head: pickled (the post's fields but its body, problems, facts)]
     [sha256 of the body][body: UTF-8]
 
 `facts` is what the load stage notes of a body for the stages after it that must not read it
@@ -20,16 +20,19 @@ from __future__ import annotations
 import pickle
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..model import Post
 from ..output.atomic import write_atomic
 from ..report import stage
 from .prune import touch
 from .seal import SEAL, seal, unseal
 
 _LENGTH = struct.Struct(">I")
+_HTML_AT = Post.__slots__.index("html")
+_HEAD_FIELDS = tuple(name for name in Post.__slots__ if name != "html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +63,12 @@ class StoredHtml:
 
 
 def entry_parts(value: tuple, facts: tuple) -> tuple[bytes, bytes]:
-    """(head, body) of a loaded `(post, problems)`; `facts`: what the load stage noted of the body."""
+    """(head, body) of a loaded `(post, problems)`; `facts`: what the load stage noted of the body.
+    The head holds the post's other fields in order, not a `Post`: loading it then makes the post once, with
+    its body or its body's handle, rather than once without and again by `replace` (0.1 ms a post)."""
     post, found = value
-    head = pickle.dumps((replace(post, html="") if post is not None else None, found, facts),
-                        protocol=pickle.HIGHEST_PROTOCOL)
+    fields = tuple(getattr(post, name) for name in _HEAD_FIELDS) if post is not None else None
+    head = pickle.dumps((fields, found, facts), protocol=pickle.HIGHEST_PROTOCOL)
     return head, post.html.encode("utf-8") if post is not None else b""
 
 
@@ -83,11 +88,11 @@ def from_head(head: bytes, path: Path | None, key: str, body: str | None) -> tup
     """`(post, problems)` from an entry's head: the post's html is `body`, or, when None, left in the entry at
     `path`. None when the head does not unpickle (made by an incompatible Stufen despite the key)."""
     try:
-        post, found, facts = pickle.loads(head)
+        fields, found, facts = pickle.loads(head)
+        post = None if fields is None else Post(*fields[:_HTML_AT], body if body is not None else
+                                                StoredHtml(path, key, *facts), *fields[_HTML_AT:])
     except Exception:
         return None
-    if post is not None:
-        post = replace(post, html=body if body is not None else StoredHtml(path, key, *facts))
     return post, found
 
 
