@@ -68,7 +68,7 @@ def first_search(site: Path, latency: float) -> tuple[float, int, int]:
                 cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": latency,
                                                               "downloadThroughput": -1, "uploadThroughput": -1})
                 done: list = []
-                page.on("requestfinished", done.append)
+                page.on("requestfinished", lambda request, done=done: done.append(request))
                 page.goto(root + "search/")
                 page.wait_for_load_state("networkidle")
                 before = len(done)
