@@ -32,6 +32,7 @@ LEAN = "search = false\nog_cards = false\n"
 
 def run(src: Path, *args: str) -> float:
     env = {**os.environ, "PYTHONPATH": str(src)}
+    os.sync()  # each build writes back only its own files (see builds.run)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "stufen", *args], env=env, check=True, capture_output=True)
     return time.perf_counter() - started
