@@ -21,18 +21,16 @@ import pickle
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..model import Post
 from ..output.atomic import write_atomic
 from ..report import stage
 from .prune import touch
 from .seal import SEAL, seal, unseal
 
 _LENGTH = struct.Struct(">I")
-_HTML_AT = Post.__slots__.index("html")
-_HEAD_FIELDS = tuple(name for name in Post.__slots__ if name != "html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +65,7 @@ def entry_parts(value: tuple, facts: tuple) -> tuple[bytes, bytes]:
     The head holds the post's other fields in order, not a `Post`: loading it then makes the post once, with
     its body or its body's handle, rather than once without and again by `replace` (0.1 ms a post)."""
     post, found = value
-    fields = tuple(getattr(post, name) for name in _HEAD_FIELDS) if post is not None else None
+    fields = tuple(getattr(post, name) for name in _head_fields()[1]) if post is not None else None
     head = pickle.dumps((fields, found, facts), protocol=pickle.HIGHEST_PROTOCOL)
     return head, post.html.encode("utf-8") if post is not None else b""
 
@@ -89,11 +87,22 @@ def from_head(head: bytes, path: Path | None, key: str, body: str | None) -> tup
     `path`. None when the head does not unpickle (made by an incompatible Stufen despite the key)."""
     try:
         fields, found, facts = pickle.loads(head)
-        post = None if fields is None else Post(*fields[:_HTML_AT], body if body is not None else
-                                                StoredHtml(path, key, *facts), *fields[_HTML_AT:])
+        post = None
+        if fields is not None:
+            cls, _, at = _head_fields()
+            post = cls(*fields[:at], body if body is not None else StoredHtml(path, key, *facts), *fields[at:])
     except Exception:
         return None
     return post, found
+
+
+@lru_cache(maxsize=1)
+def _head_fields() -> tuple[type, tuple[str, ...], int]:
+    """(Post, its fields but `html` in order, where `html` goes): imported here, not at start-up, since an
+    up-to-date check reads no entry and must not load the model (tests/unit/test_startup.py)."""
+    from ..model import Post
+
+    return Post, tuple(name for name in Post.__slots__ if name != "html"), Post.__slots__.index("html")
 
 
 @stage("cache I/O")
