@@ -74,6 +74,12 @@ def test_serving_on_ipv6_loopback_prints_a_bracketed_address(tmp_path):
         server.server_close()
 
 
+def _default_ctrl_c() -> None:
+    """In the child, before Stufen starts: SIGINT as an interactive terminal leaves it (Python turns it into
+    KeyboardInterrupt only when it starts with the default disposition)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def pagefind_running(root) -> bool:
     """Whether a Pagefind process is indexing (a scratch copy of) this site."""
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
@@ -91,9 +97,12 @@ def test_a_real_server_survives_a_second_one_and_ctrl_c_during_indexing_prints_o
              for n in range(40)}
     root = site({**posts, "content/posts/d.md": post("Draft", draft="true", description="D.")})
     command = [sys.executable, "-m", "stufen", "-C", str(root), "serve", "--watch", "--port", "0"]
-    # its own process group, which Ctrl-C in a terminal signals as a whole (Pagefind included, unless kept apart)
+    # its own process group, which Ctrl-C in a terminal signals as a whole (Pagefind included, unless kept apart);
+    # and Ctrl-C as a terminal delivers it: a test run started as a background job (`make test &`, nohup) has
+    # SIGINT ignored, every child inherits that, and the server would rightly never see the Ctrl-C sent below
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                              start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                              preexec_fn=_default_ctrl_c)
     try:
         lines = [server.stdout.readline() for _ in range(3)]
         assert lines[1].startswith("Serving http://127.0.0.1:") and lines[2].startswith("Watching "), lines
