@@ -115,7 +115,9 @@ class PageMemo:
     def made_bundle(self, files: Sequence[tuple[str, bytes]], inputs: object) -> None:
         """The bundle `last_bundle` could not give, now written with these digests: this build's record."""
         for path, digest in files:
-            self.seen[self.fingerprints.of_value((inputs, path), b"bundle")] = (path, digest, False)
+            key = self.fingerprints.of_value((inputs, path), b"bundle")
+            self.seen[key] = (path, digest, False)
+            self._identities.pop(key, None)  # written anew: its identity is stat'ed for the record
 
     def remembered(self, inputs: object, compute: Callable[[], object]) -> object:
         """`compute()`, a small value that is a function of `inputs` alone (posts stand in by digest), or the
