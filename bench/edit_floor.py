@@ -216,25 +216,16 @@ def _floor(site: Path) -> tuple[float, dict[str, float]]:
     return wall, {name: float(s) for name, s in (line.split() for line in done.stdout.splitlines())}
 
 
-def _edit(site: Path, n: int) -> None:
-    posts = sorted((site / "content").rglob("*.md"))
-    with open(posts[len(posts) // 2], "a", encoding="utf-8") as handle:
-        handle.write(f"\nEdit {n}: one more sentence for the benchmark.\n")
-
-
 def bench(size: int, edits: int, root: Path) -> None:
-    corpus = root / f"corpus-{size}"
-    from builds import CORPUS  # here: an edit build (this file, run again) must not pay for its imports
+    # here, not at the top: an edit build (this file, run again) must not pay for the imports
+    from builds import LEAN_TOML, STUFEN_TOML, _post, corpus, edit
 
-    subprocess.run([sys.executable, str(CORPUS), "--posts", str(size), "--out", str(corpus / "content" / "posts"),
-                    "--flavor", "plain"], check=True, capture_output=True)
-    (corpus / "stufen.toml").write_text('title = "Bench"\nbase_url = "https://bench.example/"\n'
-                                        'timezone = "Europe/Berlin"\n')
+    plain = corpus(root, size, "plain")
+    (plain / "stufen.toml").write_text(STUFEN_TOML)
     sites = {name: root / f"{name}-{size}" for name in ("stufen full", "stufen lean", "floor")}
     for target in sites.values():
-        shutil.copytree(corpus, target)
-    with open(sites["stufen lean"] / "stufen.toml", "a") as toml:
-        toml.write("search = false\nog_cards = false\n")
+        shutil.copytree(plain, target)
+    (sites["stufen lean"] / "stufen.toml").write_text(STUFEN_TOML + LEAN_TOML)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     for name in ("stufen full", "stufen lean"):
         subprocess.run([sys.executable, "-m", "stufen", "build"], cwd=sites[name], env=env, check=True,
@@ -244,7 +235,7 @@ def bench(size: int, edits: int, root: Path) -> None:
     for n in range(edits):
         order = [(name, site, _floor if name == "floor" else _stufen) for name, site in sites.items()]
         for name, site, build in order if n % 2 == 0 else reversed(order):
-            _edit(site, n)
+            edit(_post(site), n)
             runs[name].append(build(site))
     print(f"\n{size} posts, one post's body edited, {edits} builds each (medians; the first edit after "
           "Stufen's cold build also makes its spare site):")

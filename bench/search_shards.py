@@ -29,14 +29,13 @@ import http.server
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from builds import CORPUS, edit, run
+from builds import STUFEN_TOML, _post, corpus, edit, run
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,19 +101,15 @@ def main(argv: list[str]) -> int:
     print(f"{'shard cap':>9} {'shards':>6} {'cold s':>7} {'peak MiB':>8} {'edit s':>7} "
           f"{'first search s':>14} {'requests':>8} {'KiB':>6}")
     with tempfile.TemporaryDirectory(prefix="stufen-shards-") as tmp:
-        corpus = Path(tmp) / "corpus"
-        subprocess.run([sys.executable, str(CORPUS), "--posts", str(args.posts), "--out",
-                        str(corpus / "content" / "posts"), "--flavor", "plain"], check=True, capture_output=True)
-        (corpus / "stufen.toml").write_text('title = "Bench"\nbase_url = "https://bench.example/"\n'
-                                            'timezone = "Europe/Berlin"\n')
+        plain = corpus(Path(tmp), args.posts, "plain")
+        (plain / "stufen.toml").write_text(STUFEN_TOML)
         for cap in args.shards:
             site = Path(tmp) / f"cap-{cap}"
-            shutil.copytree(corpus, site)
+            shutil.copytree(plain, site)
             cold, peak = build(site, cap)
-            post = sorted((site / "content").rglob("*.md"))[args.posts // 2]
             edits = []
             for n in range(3):
-                edit(post, n)
+                edit(_post(site), n)
                 edits.append(build(site, cap)[0])
             shards = sum(1 for p in (site / "_site" / "pagefind").iterdir() if p.is_dir())
             seconds, requests, size = first_search(site / "_site", args.latency)
