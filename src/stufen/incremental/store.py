@@ -141,7 +141,8 @@ class Store:
         return ((key, value[0]) for key, value in self.memory.items() if type(key) is str and value[0] is not None)
 
     def entry(self, kind: str, key: str) -> Path | None:
-        """Where the entry `kind/key` lives on disk, for a worker process to `seal_into` (None: memory only)."""
+        """Where the entry `kind/key` lives on disk, for a worker process to write (`seal_into`, a post's
+        `entries.write_parts`); None: memory only."""
         return None if self.folder is None else Path(f"{self.folder}/{kind}/{key[:2]}/{key}")  # one parse, not three
 
     def read(self, kind: str, key: str) -> bytes | None:
@@ -158,16 +159,14 @@ class Store:
 
 
 @stage("cache I/O")
-def seal_into(path: Path | None, data: bytes) -> bool:
-    """Store `data` at `path` (atomically, sealed with its digest); a failed write is only a miss later.
-    True when it is stored."""
+def seal_into(path: Path | None, data: bytes) -> None:
+    """Store `data` at `path` (atomically, sealed with its digest); a failed write is only a miss later."""
     if path is None:
-        return False
+        return
     try:
         write_atomic(path, seal(data))
     except OSError:
-        return False
-    return True
+        pass
 
 
 @stage("cache I/O")
