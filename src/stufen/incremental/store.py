@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import pickle
 import shutil
 from collections.abc import Iterator
@@ -74,11 +75,11 @@ class Store:
             digest.update(b"\0")
         return digest.hexdigest()
 
-    def file_key(self, path: Path, *parts: object) -> str:
+    def file_key(self, path: Path, *parts: object, info: os.stat_result | None = None) -> str:
         """`key(*parts, bytes of path)`; a file unchanged since last time (same mtime, size and inode)
         is not read again. Its bytes are not kept: whoever needs them reads the file (and checks them
-        against the key: the file may change in between)."""
-        info = path.stat()
+        against the key: the file may change in between). `info`: the file's stat, when the caller has it."""
+        info = info if info is not None else path.stat()
         stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
         known = self.stamps.get(str(path))
         if known is not None and known[0] == stamp and known[1] == parts:

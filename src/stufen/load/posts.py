@@ -32,12 +32,13 @@ def load_all(paths: list[Path], config: Config, store: Store, problems: Problems
                            "rename the file")
             continue
         try:
-            if path.stat().st_size > config.max_post_mb * 2**20:
+            info = path.stat()
+            if info.st_size > config.max_post_mb * 2**20:
                 problems.error(source, None, f"the file is larger than max_post_mb = {config.max_post_mb} MB",
                                "a post that large is a mistake (a data dump, a link to a device); "
                                "raise max_post_mb in stufen.toml if it is not")
                 continue
-            key = store.file_key(path, str(source), settings)  # text: see Store.stamps
+            key = store.file_key(path, str(source), settings, info=info)  # text: see Store.stamps
             cached = store.get(key, bodies=not leave)
         except OSError as exc:
             problems.error(source, None, f"cannot read the file: {exc.strerror}")
