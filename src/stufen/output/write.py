@@ -36,6 +36,7 @@ class Linked(Output):
     source: Path = Path()
     digest: bytes = b""
     indexed: bool = False
+    file: tuple[int, int] | None = None  # the source's device and inode, as found: a spare holding it skips the link
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ is rendered again either way.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -107,7 +108,7 @@ class PageMemo:
             here = self._intact(path, digest, known[3]) if known is not None and known[:2] == (path, digest) else None
             if here is None:
                 return None
-            found.append(here)
+            found.append(here[0])
         self.seen.update((key, (path, digest, False)) for key, (path, digest) in zip(keys, files, strict=True))
         self._identities.update(zip(keys, found, strict=True))
         return [self.out / path for path, _ in files]
@@ -145,23 +146,29 @@ class PageMemo:
         if here is None:
             return None
         self.seen[key] = known[:3]
-        self._identities[key] = here  # a hard link to it has its size, mtime and inode: the record needs no stat
+        self._identities[key] = here[0]  # a hard link to it has its size, mtime and inode: the record needs no stat
         self.reused += 1
-        return Linked(path, b"", self.out / path, known[1], known[2])
+        return Linked(path, b"", self.out / path, known[1], known[2], here[1])
 
-    def _intact(self, path: str, digest: bytes, identity: Identity | None) -> Identity | None:
-        """The identity of the file at `path` when it still has the bytes recorded: the very file written (same
-        site, same identity), or one of the same size whose sha256 is `digest` (read and hashed); else None."""
-        here = _identity(self.out / path)
-        if here is None or identity is None or here[0] != identity[0]:
-            return None
-        if self.same_site and here == identity:
-            return here
+    def _intact(self, path: str, digest: bytes, identity: Identity | None) -> tuple[Identity, tuple[int, int]] | None:
+        """The identity, and device and inode, of the file at `path` when it still has the bytes recorded: the very
+        file written (same site, same identity), or one of the same size whose sha256 is `digest` (read and
+        hashed); else None."""
         try:
-            with open(self.out / path, "rb") as handle:
-                return here if hashlib.file_digest(handle, "sha256").digest() == digest else None
+            info = os.stat(self.out / path)
         except OSError:
             return None
+        here = info.st_size, info.st_mtime_ns, info.st_ino
+        if identity is None or here[0] != identity[0]:
+            return None
+        if not (self.same_site and here == identity):
+            try:
+                with open(self.out / path, "rb") as handle:
+                    if hashlib.file_digest(handle, "sha256").digest() != digest:
+                        return None
+            except OSError:
+                return None
+        return here, (info.st_dev, info.st_ino)
 
     def forget_posts(self) -> None:
         """Once every page is written: drop what holds posts (their digests, the pages' fingerprints by

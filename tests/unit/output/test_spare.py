@@ -52,6 +52,8 @@ def test_whatever_is_in_the_spare_the_build_makes_exactly_the_site(site, stufen)
     (spare / "tags").symlink_to(root / "content")  # a link must be removed, never followed
     (spare / "posts/p4/index.html").unlink()
     (spare / "posts/p4/index.html").mkdir()  # a folder where the site has a file
+    (spare / "posts/p1/index.html").unlink()  # no longer the live page's file: the spare's own, stale
+    (spare / "posts/p1/index.html").write_text("a page of another inode")
     (root / "content/posts/p0.md").unlink()  # and a post gone since
     code, _, err = stufen(root, "build")
     assert code == 0, err
