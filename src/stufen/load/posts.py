@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+
+import pygments
 
 from ..config import Config
 from ..errors import ContentError, Problems
+from ..incremental.buildid import build_id
 from ..incremental.entries import entry_parts, from_head, write_parts
-from ..incremental.pool import LOAD_MS, parallel_map
-from ..incremental.store import Store
+from ..incremental.pool import LOAD_MS, parallel_map, worth_a_pool
+from ..incremental.store import Store, read_sealed, seal_into
+from ..markdown import highlight
 from ..markdown.rawhtml import image_facts
 from ..model import Post
 from ..report import phase
@@ -48,15 +55,43 @@ def load_all(paths: list[Path], config: Config, store: Store, problems: Problems
         else:
             results[key] = cached
     store.keep_stamps(paths)
-    for job, (head, body) in zip(jobs, parallel_map(_load_job, jobs, ms_each=LOAD_MS), strict=True):
-        key, entry = job[0], job[4]
-        results[key] = store.memory[key] = from_head(head, entry, key, body)
+    with code_memo(store, here=bool(jobs) and not worth_a_pool(len(jobs), LOAD_MS)):
+        for job, (head, body) in zip(jobs, parallel_map(_load_job, jobs, ms_each=LOAD_MS), strict=True):
+            key, entry = job[0], job[4]
+            results[key] = store.memory[key] = from_head(head, entry, key, body)
     posts = []
     for post, found in results.values():
         problems.extend(found)
         if post is not None:
             posts.append(post)
     return posts
+
+
+CODE_MEMO = "highlighted.pickle"  # in the store: the code blocks the last build that parsed posts here highlighted
+
+
+@contextmanager
+def code_memo(store: Store, *, here: bool) -> Iterator[None]:
+    """While the few posts that changed are parsed in this process (`here`), highlight their code through the
+    blocks the last such build highlighted: an edit to a post's prose then compiles no Pygments lexer. The
+    memo keeps only those blocks (an edit's worth), under Stufen's build id and Pygments' version."""
+    place = store.place(CODE_MEMO) if here else None
+    if place is None:
+        yield
+        return
+    stamp = (build_id(), pygments.__version__)
+    data = read_sealed(place)
+    try:
+        kept = pickle.loads(data) if data is not None else None
+    except Exception:
+        kept = None  # another Stufen's, or damaged despite its seal: nothing to reuse
+    highlight.remember(kept[1] if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp else {})
+    try:
+        yield
+    finally:
+        blocks = highlight.forget()
+    if blocks and (kept is None or kept[1] != blocks):
+        seal_into(place, pickle.dumps((stamp, blocks), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _load_job(args) -> tuple[bytes, str | None]:
