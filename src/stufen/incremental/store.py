@@ -30,7 +30,7 @@ import hashlib
 import os
 import pickle
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import fields
 from pathlib import Path
 
@@ -122,14 +122,15 @@ class Store:
             self._stamps, self._stamped = known, False
 
     @stage("cache I/O")
-    def get(self, key: str, *, bodies: bool = True):
+    def get(self, key: str, *, bodies: bool = True, remake: Callable[[str, Path], str] | None = None):
         """A parsed post by its key, from memory or disk (None: not stored, or unreadable). Read from disk with
-        `bodies` false, its body is left there (`entries.StoredHtml`)."""
+        `bodies` false, its body is left there (`entries.StoredHtml`), and `remake` makes it again if it is
+        found damaged when read."""
         if key in self.memory:
             self.hits += 1
             return self.memory[key]
         path = self.entry("posts", key)
-        value = read_entry(path, key, with_body=bodies) if path is not None else None
+        value = read_entry(path, key, with_body=bodies, remake=remake) if path is not None else None
         if value is None:
             self.misses += 1
         else:
