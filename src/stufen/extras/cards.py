@@ -96,14 +96,15 @@ def _font_sizes(fonts: tuple[str, ...]) -> list[tuple[str, int]]:
 
 
 def cached_cards(cards: Sequence[Card], store: Store, fonts: Sequence[str] = FONTS,
-                 defer: bool = False) -> list[bytes | CardDraw]:
+                 defer: bool = False, keys: Sequence[str] | None = None) -> list[bytes | CardDraw]:
     """The PNG for each card: from the store's memory or disk when drawn before, else drawn (in parallel) and stored.
 
     With `defer`, nothing is read or drawn now: each card is a `CardDraw` that reads its stored
     entry, or draws it, when its bytes are asked for (a build hands the missing ones to its workers).
-    Cards kept in memory are those of a dev-server session (not deferred).
+    Cards kept in memory are those of a dev-server session (not deferred). `keys`: the cards' `card_key`s,
+    when the caller has them.
     """
-    keys = [card_key(card, fonts) for card in cards]
+    keys = [card_key(card, fonts) for card in cards] if keys is None else keys
     if defer:
         drawing: dict[str, CardDraw] = {}
         for key, card in zip(keys, cards, strict=True):
@@ -264,11 +265,11 @@ def og_images(site: Site, store: Store, problems: Problems, fonts: Sequence[str]
             where = post.source if post else CONFIG_FILE
             problems.warn(where, None, f"no installed font can draw {missing!r} in its Open Graph image",
                           FONT_HINT)
-    images = cached_cards([card for _, card, _ in cards], store, fonts, defer=defer)
+    keys = [card_key(card, fonts) for _, card, _ in cards]
+    images = cached_cards([card for _, card, _ in cards], store, fonts, defer=defer, keys=keys)
     outputs = [_output(output_path(path), image) for (path, _, _), image in zip(cards, images, strict=True)]
     if defer and reuse is not None:
-        made = [reuse.made_elsewhere(output, ("card", card_key(card, fonts)))
-                for output, (_, card, _) in zip(outputs, cards, strict=True)]
+        made = [reuse.made_elsewhere(output, ("card", key)) for output, key in zip(outputs, keys, strict=True)]
         for output, kept in zip(outputs, made, strict=True):
             if kept is not output and isinstance(output, Pending) and output.job.args[2] is not None:
                 touch(output.job.args[2])  # linked from the last site, its entry unread: still in use, kept

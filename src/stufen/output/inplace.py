@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +64,7 @@ def write_changed(outputs: list[Output], static: dict[str, Path], out: Path,
         return files, (*(o.path for o in outputs), *static)
     written, now = [], {}
     for item in outputs:
-        kept = isinstance(item, Linked) and item.source == out / item.path
+        kept = isinstance(item, Linked) and item.source == os.path.join(out, item.path)
         data = None if kept else _bytes(item)
         now[item.path] = item.digest if kept and item.digest else _digest(item, out, data)
         if not kept and state.pages.get(item.path) != now[item.path]:
@@ -81,7 +82,7 @@ def write_changed(outputs: list[Output], static: dict[str, Path], out: Path,
 
 def _bytes(item: Output) -> bytes:
     if isinstance(item, Linked):
-        return item.source.read_bytes()
+        return Path(item.source).read_bytes()
     if isinstance(item, Pending):
         return item.job.result()
     return item.data
