@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from email.utils import format_datetime
-from functools import partial
+from functools import lru_cache, partial
 from itertools import chain
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
@@ -226,10 +226,21 @@ def absolute_html(body: str, page_url: str) -> str:
         ref = html.unescape(match.group(2))
         if origin and ref.startswith("/") and not ref.startswith("//") and "/." not in ref:
             target = origin + ref  # the common case, without urljoin's full parse
+        elif ref.startswith("#") and len(ref) > 1 and "#" not in page_url:
+            target = page_url + ref  # a footnote: what urljoin gives, without its two parses
+        elif ref.startswith(("https://", "http://")) and ref.partition("//")[2][:1] not in ("", "/"):
+            target = _absolute(parts.scheme, ref)  # depends on the page's scheme only: once per link, not per page
         else:
             target = join(page_url, ref)  # a malformed URL stays as written
         return f'{match.group(1)}="{html.escape(target)}"'
     return _ATTR.sub(resolve, body)
+
+
+@lru_cache(maxsize=4096)
+def _absolute(scheme: str, ref: str) -> str:
+    """`join(page, ref)` for an http(s) `ref` with a host, on any page whose scheme is `scheme` (urljoin then
+    keeps nothing of the page but its scheme)."""
+    return join(f"{scheme}://example.invalid/", ref)
 
 
 def _sub(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -> ET.Element:

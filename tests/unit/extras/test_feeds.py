@@ -119,3 +119,21 @@ def test_drafts_stay_out_of_feeds_even_when_previewed(site, stufen):
     assert (root / "_site/posts/b/index.html").exists()
     for name in ("feed.xml", "rss.xml", "tags/ml/feed.xml"):
         assert [e.title for e in feedparser.parse((root / "_site" / name).read_bytes()).entries] == ["A"]
+
+
+@pytest.mark.parametrize("page", ["https://bench.example/posts/p/", "http://bench.example/posts/p/", "/posts/p/"])
+def test_every_link_in_a_feed_body_resolves_as_urljoin_resolves_it(page):
+    """absolute_html takes shortcuts for footnotes and links to other sites; each must give urljoin's answer."""
+    import html
+
+    from stufen.extras.feeds import absolute_html
+    from stufen.routes import join
+
+    refs = ["https://x.org/a?b=1#c", "https://x.org", "https:///x", "http://", "https://", "http://[bad",
+            "https://x.org/a/../b", "http://x.org/./a", "HTTPS://x.org/", "https://x.org/a?", "https://x.org/a#",
+            "#", "#fn1", "#a#b", "#a b", "/a/b", "/a/./b", "../c", "//host/p", "mailto:a@b",
+            "https://user@x.org:8080/p;params?q#f", "http://x.org\\y", "https://ü.example/ä"]
+    for ref in refs:
+        body = f'<p><a href="{html.escape(ref)}">x</a> <img src="{html.escape(ref)}" alt=""></p>'
+        target = html.escape(join(page, ref))
+        assert absolute_html(body, page) == f'<p><a href="{target}">x</a> <img src="{target}" alt=""></p>', ref
