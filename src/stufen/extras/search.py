@@ -25,7 +25,7 @@ from ..incremental.pool import threads
 from ..incremental.prune import touch
 from ..incremental.store import Store
 from ..model import Post
-from ..output.write import INDEXED, Linked, Output, Placed, in_folder, link_or_copy, unlink_any
+from ..output.write import INDEXED, Linked, Output, Placed, link_or_copy, unlink_any
 from ..render.pagememo import PageMemo
 from ..report import add_taken, phase, stage
 from ..routes import MAX_SHARDS, shard_count
@@ -214,13 +214,19 @@ def _place(bundle: Path, target: Path, site: Path, reuse: PageMemo | None) -> bo
     if sealed is None:
         return False
     unlink_any(target)  # nothing is written through: a spare's leftover would be a link to a live file
-    shipped = [] if reuse is None else [((target / rel).relative_to(site).as_posix(), digest)
-                                        for rel, digest in sealed.items() if not UI_FILES.match(rel.rpartition("/")[2])]
+    at = "" if reuse is None else f"{target.relative_to(site).as_posix()}/"  # as text: pathlib was most of it
+    shipped = [] if reuse is None else [(at + rel, digest) for rel, digest in sealed.items()
+                                        if not UI_FILES.match(rel.rpartition("/")[2])]
     last = reuse.last_bundle(shipped, bundle.name) if reuse is not None else None
     if last is not None:
-        made: set[Path] = set()
+        made: set[str] = set()
         for source, (path, _) in zip(last, shipped, strict=True):
-            link_or_copy(source, in_folder(site / path, made))
+            into = os.path.join(site, path)
+            folder = os.path.dirname(into)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            link_or_copy(source, into)
         return True
     if not _copy_intact(bundle, target, sealed):
         return False

@@ -105,7 +105,7 @@ def in_folder(target: Path, made: set[Path]) -> Path:
     return target
 
 
-def link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path | str, target: Path | str) -> None:
     """Hard-link a file that never changes once written (a page of the last site, a cached index);
     copy where links are impossible (another file system)."""
     try:

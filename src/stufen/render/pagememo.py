@@ -98,11 +98,11 @@ class PageMemo:
         self._elsewhere[key] = output.path
         return output
 
-    def last_bundle(self, files: Sequence[tuple[str, bytes]], inputs: object) -> list[Path] | None:
+    def last_bundle(self, files: Sequence[tuple[str, bytes]], inputs: object) -> list[str] | None:
         """A bundle of files made elsewhere from `inputs` (a search shard: each file's path and digest),
         placed by the caller: the last build's files, to link, when every one of them is known at its path
         with its digest and is intact; else None, and the caller makes the bundle anew (`made_bundle`)."""
-        keys = [self.fingerprints.of_value((inputs, path), b"bundle") for path, _ in files]
+        keys = self._bundle_keys(files, inputs)
         found = []
         for key, (path, digest) in zip(keys, files, strict=True):
             known = self.known.get(key)
@@ -112,14 +112,19 @@ class PageMemo:
             found.append(here[0])
         self.seen.update((key, (path, digest, False)) for key, (path, digest) in zip(keys, files, strict=True))
         self._identities.update(zip(keys, found, strict=True))
-        return [self.out / path for path, _ in files]
+        return [self._root + path for path, _ in files]
 
     def made_bundle(self, files: Sequence[tuple[str, bytes]], inputs: object) -> None:
         """The bundle `last_bundle` could not give, now written with these digests: this build's record."""
-        for path, digest in files:
-            key = self.fingerprints.of_value((inputs, path), b"bundle")
+        for key, (path, digest) in zip(self._bundle_keys(files, inputs), files, strict=True):
             self.seen[key] = (path, digest, False)
             self._identities.pop(key, None)  # written anew: its identity is stat'ed for the record
+
+    def _bundle_keys(self, files: Sequence[tuple[str, bytes]], inputs: object) -> list[bytes]:
+        """Each file's key: the bundle's fingerprint and the file's path (a fingerprint of its own for each of a
+        5000-post site's 5500 search files cost a pickler each)."""
+        bundle = self.fingerprints.of_value(inputs, b"bundle")
+        return [hashlib.sha256(bundle + path.encode()).digest() for path, _ in files]
 
     def remembered(self, inputs: object, compute: Callable[[], object]) -> object:
         """`compute()`, a small value that is a function of `inputs` alone (posts stand in by digest), or the
