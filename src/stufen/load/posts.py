@@ -118,8 +118,10 @@ def code_memo(store: Store, *, here: bool) -> Iterator[None]:
     try:
         kept = pickle.loads(data) if data is not None else None
     except Exception:
-        kept = None  # another Stufen's, or damaged despite its seal: nothing to reuse
-    highlight.remember(kept[1] if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp else {})
+        kept = None  # damaged despite its seal: nothing to reuse
+    if not (isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp and isinstance(kept[1], dict)):
+        kept = None  # another Stufen's or Pygments', or not a memo at all
+    highlight.remember(kept[1] if kept is not None else {})
     try:
         yield
     finally:

@@ -65,7 +65,8 @@ def test_changed_code_is_highlighted_anew_and_the_memo_holds_only_the_last_parse
     assert all("3.14" not in code for _, code in memo) and len(memo) == 2
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps((("another", "stamp"), {}))])
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps((("another", "stamp"), {})), pickle.dumps(5),
+                                    pickle.dumps(("x", "y", "z"))])
 def test_a_damaged_or_foreign_memo_is_ignored(site, tmp_path, damage):
     root = site({"stufen.toml": 'title = "T"\n'})
     body(root, "Text.\n\n" + CODE)
