@@ -214,24 +214,24 @@ def _place(bundle: Path, target: Path, site: Path, reuse: PageMemo | None) -> bo
     if sealed is None:
         return False
     unlink_any(target)  # nothing is written through: a spare's leftover would be a link to a live file
-    at = "" if reuse is None else f"{target.relative_to(site).as_posix()}/"  # as text: pathlib was most of it
-    shipped = [] if reuse is None else [(at + rel, digest) for rel, digest in sealed.items()
-                                        if not UI_FILES.match(rel.rpartition("/")[2])]
-    last = reuse.last_bundle(shipped, bundle.name) if reuse is not None else None
-    if last is not None:
-        made: set[str] = set()
-        for source, (path, _) in zip(last, shipped, strict=True):
-            into = os.path.join(site, path)
-            folder = os.path.dirname(into)
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
-            link_or_copy(source, into)
-        return True
-    if not _copy_intact(bundle, target, sealed):
-        return False
-    if reuse is not None:
+    if reuse is None:
+        return _copy_intact(bundle, target, sealed)
+    at = f"{target.relative_to(site).as_posix()}/"  # paths as text: pathlib was most of placing 5500 files
+    shipped = [(at + rel, digest) for rel, digest in sealed.items() if not UI_FILES.match(rel.rpartition("/")[2])]
+    last = reuse.last_bundle(shipped, bundle.name)
+    if last is None:
+        if not _copy_intact(bundle, target, sealed):
+            return False
         reuse.made_bundle(shipped, bundle.name)
+        return True
+    made: set[str] = set()
+    for source, (path, _) in zip(last, shipped, strict=True):
+        into = os.path.join(site, path)
+        folder = os.path.dirname(into)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        link_or_copy(source, into)
     return True
 
 
