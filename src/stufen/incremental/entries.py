@@ -144,9 +144,9 @@ def _read_head(path: Path) -> bytes | None:
         return None
     try:
         blob = os.pread(fd, _FIRST_READ, 0)
-        if len(blob) < _LENGTH.size:
+        end = _head_end(blob)
+        if end is None:
             return None
-        end = _LENGTH.size + SEAL + _LENGTH.unpack_from(blob)[0]
         if end > len(blob):
             blob += os.pread(fd, end - len(blob), len(blob))
         if len(blob) < end or os.fstat(fd).st_size < end + SEAL:  # torn: not even a seal for the body
@@ -175,8 +175,14 @@ def read_body(path: Path) -> str | None:
 
 def _parts(blob: bytes) -> tuple[bytes, bytes] | None:
     """(head, body) of an entry's bytes when both seals match; None for a torn or altered entry."""
-    if len(blob) < _LENGTH.size:
+    end = _head_end(blob)
+    if end is None:
         return None
-    end = _LENGTH.size + SEAL + _LENGTH.unpack_from(blob)[0]
     head, body = unseal(blob[_LENGTH.size:end]), unseal(blob[end:])
     return (head, body) if head is not None and body is not None else None
+
+
+def _head_end(start: bytes) -> int | None:
+    """Where the sealed head of the entry beginning with `start` ends (its body's seal follows); None when
+    not even the head's length is there."""
+    return _LENGTH.size + SEAL + _LENGTH.unpack_from(start)[0] if len(start) >= _LENGTH.size else None
