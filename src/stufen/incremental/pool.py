@@ -18,9 +18,11 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 from ..output.atomic import libc_function
@@ -193,3 +195,27 @@ def threads(count: int | None = None) -> ThreadPoolExecutor:
     """Threads for work that waits rather than computes (other processes, such as Pagefind's), and for
     one background job beside the workers (the search index while cards are drawn)."""
     return ThreadPoolExecutor(max_workers=count or cores())
+
+
+class MemoryBudget:
+    """Lets jobs run at once (on `threads`) only while the memory they are each expected to need fits `limit`
+    together; a job expected to need more than the whole budget runs alone. For processes whose memory grows
+    with their input, where running two on two cores saves less time than their memory costs (Pagefind)."""
+
+    def __init__(self, limit: int):
+        self.limit, self.used = limit, 0
+        self._freed = threading.Condition()
+
+    @contextmanager
+    def taking(self, amount: int) -> Iterator[None]:
+        """Wait until `amount` (bytes) fits beside the jobs running, and hold it for the block."""
+        amount = min(amount, self.limit)
+        with self._freed:
+            self._freed.wait_for(lambda: self.used + amount <= self.limit)
+            self.used += amount
+        try:
+            yield
+        finally:
+            with self._freed:
+                self.used -= amount
+                self._freed.notify_all()

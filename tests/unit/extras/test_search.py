@@ -108,6 +108,49 @@ def test_each_shard_is_reindexed_only_when_its_pages_change(site, stufen, monkey
     assert not (root / "_site/.pagefind-scratch").exists()
 
 
+def test_shards_index_one_at_a_time_when_two_would_not_fit_the_memory_budget(site, stufen, monkeypatch):
+    """Pagefind's memory grows with the pages of its shard: shards run side by side only while their
+    estimates fit `PAGEFIND_MEMORY` together, and the index is the same either way."""
+    import threading
+    import time
+
+    from stufen import routes
+    from stufen.extras import search
+    monkeypatch.setattr(routes, "SHARD_POSTS", 2)  # 6 posts → 3 shards
+    lock, running, most = threading.Lock(), [0], [0]
+    real = search._run_pagefind
+
+    def counted(*args):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.2)  # wide enough for a second shard to start beside it, if allowed
+        try:
+            return real(*args)
+        finally:
+            with lock:
+                running[0] -= 1
+    monkeypatch.setattr(search, "_run_pagefind", counted)
+    from stufen.incremental import pool
+    monkeypatch.setattr(pool, "cores", lambda: 2)
+    files = {f"content/posts/p{n}.md": post(f"Post {n}", description="d", body=f"Body {n} Hesse") for n in range(6)}
+    root = site(files)
+    monkeypatch.setattr(search, "PAGEFIND_MEMORY", search.PAGEFIND_BASE)  # one shard's worth: one at a time
+    assert stufen(root, "build", "--no-cache")[0] == 0
+    assert most[0] == 1
+    one_at_a_time = _index_files(root)
+    monkeypatch.setattr(search, "PAGEFIND_MEMORY", 4 * search.PAGEFIND_BASE)  # small shards: two at once
+    most[0] = 0
+    assert stufen(root, "build", "--no-cache")[0] == 0
+    assert most[0] == 2
+    assert _index_files(root) == one_at_a_time
+
+
+def _index_files(root) -> dict[str, bytes]:
+    folder = root / "_site/pagefind"
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def test_a_site_without_posts_builds_with_the_search_cache_on(site, stufen):
     """Nothing to index makes no shard and no cache folder; pruning that folder must not fail."""
     root = site({"content/about.md": "---\ntitle: Me\n---\nHi.\n"})
