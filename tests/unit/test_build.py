@@ -267,6 +267,8 @@ def test_a_file_deleted_edited_or_added_in_the_site_means_a_real_build(site, stu
     assert built() and page.read_bytes() == original and not built()  # not linked from the edited site either
     (root / "_site/stray.html").write_text("stray")
     assert built() and not (root / "_site/stray.html").exists() and not built()
+    (root / "_site/posts/a/stray.txt").write_text("deep")  # a file added inside a page's folder
+    assert built() and not (root / "_site/posts/a/stray.txt").exists() and not built()
 
 
 def test_changed_stufen_code_with_the_same_version_means_a_real_build_without_stale_output(tmp_path):
