@@ -16,8 +16,9 @@ For each size:
   no-change   Stufen again with its cache and site in place
   one-edit    one post's body changed: Stufen (cache + last site), Pelican (its content cache)
   CI          "fresh install + restored cache, one edit": a fresh copy of the site (content/
-              and stufen.toml, new mtimes and inodes), `.stufen-cache/` and `_site/` of the site
-              copied in as the Pages workflow's actions/cache entry restores them, one post
+              and stufen.toml, new mtimes and inodes), `.stufen-cache/`, `_site/` and the spare
+              `._site.stufen-spare/` of the site restored as the Pages workflow's actions/cache
+              entry restores them (through a tar archive: new inodes, hard links kept), one post
               edited, built by a copy of Stufen's source tree at another path. It prints how
               many posts the store had to parse again (1 = only the edited one: the keys are
               content-addressed) and how many pages were rendered again (the others are
@@ -37,6 +38,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -47,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = next((p / "shared/bench/make_corpus.py" for p in ROOT.parents if (p / "shared/bench/make_corpus.py").exists()),
               ROOT.parent / "shared/bench/make_corpus.py")
 PELICAN_VENV = ROOT / ".venv-pelican"
-RESTORED = (".stufen-cache", "_site")  # the paths of the Pages workflow's actions/cache entry
+RESTORED = (".stufen-cache", "_site", "._site.stufen-spare")  # the paths of the Pages workflow's actions/cache entry
 STUFEN_TOML = 'title = "Bench"\nbase_url = "https://bench.example/"\ntimezone = "Europe/Berlin"\n'
 LEAN_TOML = "search = false\nog_cards = false\n"
 PELICAN_COMMON = """\
@@ -137,8 +139,22 @@ def edit(post: Path, n: int) -> None:
 
 
 def fresh_copy(source: Path, target: Path) -> None:
-    """A copy with new mtimes and inodes, as a `git clone` or a cache restore on another machine makes."""
+    """A copy with new mtimes and inodes, as a `git clone` makes."""
     shutil.copytree(source, target, copy_function=shutil.copy, ignore=shutil.ignore_patterns("__pycache__"))
+
+
+def restore_cache(site: Path, clone: Path) -> None:
+    """The Pages workflow's actions/cache entry of `site` (`RESTORED`) saved and restored into `clone` the way
+    the action does, through a tar archive: new inodes, the archived mtimes, files hard-linked to each other
+    still linked (the spare's unchanged pages are links to the site's). A path not there is left out."""
+    with tempfile.TemporaryFile() as archive:
+        with tarfile.open(fileobj=archive, mode="w") as tar:
+            for name in RESTORED:
+                if (site / name).exists():
+                    tar.add(site / name, arcname=name)
+        archive.seek(0)
+        with tarfile.open(fileobj=archive, mode="r") as tar:
+            tar.extractall(clone, filter="tar")
 
 
 class Stufen:
@@ -177,8 +193,7 @@ class Stufen:
         clone = self.site.with_name(self.site.name + f"-ci{n}")
         fresh_copy(self.site / "content", clone / "content")
         shutil.copy(self.site / "stufen.toml", clone / "stufen.toml")
-        for restored in RESTORED:  # what .github/workflows/pages.yml restores
-            fresh_copy(self.site / restored, clone / restored)
+        restore_cache(self.site, clone)  # what .github/workflows/pages.yml restores
         before, inodes = _entries(clone / ".stufen-cache" / "posts"), _inodes(clone / "_site")
         edit(_post(clone), 1000 + n)
         result = self.build(clone, fresh_src)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tarfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -122,8 +123,14 @@ def restored(stufen, site: Path, work: Path) -> Path:
     build(stufen, site)
     (site / EDITED).write_bytes(before)
     checkout = work / "checkout"
-    for name in (*SOURCES, *restored_paths()):
+    for name in SOURCES:
         _copy(site / name, checkout / name)
+    with tarfile.open(work / "cache.tar", "w") as tar:  # as actions/cache saves and restores: hard links kept
+        for name in restored_paths():
+            tar.add(site / name, arcname=name)
+    with tarfile.open(work / "cache.tar") as tar:
+        tar.extractall(checkout, filter="tar")
+    assert (checkout / "._site.stufen-spare").is_dir()  # the folder the next site is built in
     return build(stufen, checkout)
 
 
