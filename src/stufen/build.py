@@ -9,7 +9,6 @@ beside the old site, by forked workers when the site is large, and swapped in).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -140,9 +139,10 @@ def publish(job: RenderJob, assets: list[Output], writer: FreshFolder | InPlace,
 
     Each step has the cores to itself, one after the other, so their memory never adds up: the render
     workers share the posts with this process, which lets go of them (`rendered`; only when cards or an
-    index follow, since it costs a full garbage collection) before the card drawers fork; and Pagefind,
-    one process per core of ~120 MiB each at 5000 posts, starts once the drawers are gone. On a machine
-    whose cores each step keeps busy, overlapping them saved no time.
+    index follow, since handing memory back costs a `malloc_trim`) before the card drawers fork; and
+    Pagefind, ~120 MiB a process at 5000 posts (as many at once as `search.PAGEFIND_MEMORY` allows),
+    starts once the drawers are gone. On a machine whose cores each step keeps busy, overlapping them
+    saved no time.
     """
     drawn = sum(isinstance(a, Pending) for a in assets)
     compile_all(job.env)  # the workers inherit the templates compiled
@@ -171,11 +171,12 @@ def let_go(store: Store, reuse: PageMemo | None) -> None:
     """`stufen build`, once its pages are written: drop every post (the store's memory and the page memo's
     digests hold them too) and hand the freed memory back to the OS, so that the card drawers, Pagefind
     and this process do not carry them through the rest of the build (their bodies stay in the store:
-    what is let go of is their headings, links and dates, ~45 MiB at 5000 posts)."""
+    what is let go of is their headings, links and dates, ~45 MiB at 5000 posts). The posts hold no
+    reference cycles, so they are freed as they are dropped: a full collection here found nothing, in cold
+    and edit builds alike, and took 0.02-0.03 s at 1000 posts and ~0.1 s at 5000."""
     store.memory.clear()
     if reuse is not None:
         reuse.forget_posts()
-    gc.collect()
     trim = libc_function("malloc_trim")  # glibc: returns the free pages inside its heap, not only at its top
     if trim is not None:
         trim(0)
