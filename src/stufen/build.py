@@ -9,9 +9,10 @@ beside the old site, by forked workers when the site is large, and swapped in).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
 from time import perf_counter
 
@@ -62,6 +63,27 @@ class Session:
     env: tuple[object, jinja2.Environment] | None = None  # templates stay compiled across rebuilds
 
 
+def without_cycle_collection(fn: Callable[..., Report]) -> Callable[..., Report]:
+    """Run `fn` with Python's cycle collector paused (as the process had it, after). A build makes hundreds of
+    thousands of long-lived objects (every post's headings, links, dates) and no cycles worth collecting: a
+    whole cold build of 1000 posts, in one process, left 9.5 thousand cyclic objects, the same with cards and
+    search, and most from compiling the templates. Yet each full collection walks every object: turning a
+    stored head into a post took 112-154 µs with the collector on and 45 µs with it off (4800 posts, one
+    process). Worker processes forked meanwhile inherit the pause, and the dev server's cycles are collected
+    between its builds."""
+    @wraps(fn)
+    def paused(*args, **kwargs) -> Report:
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was:
+                gc.enable()
+    return paused
+
+
+@without_cycle_collection
 def build(config: Config, *, mode: Mode, cache: Store, out: Path, strict: bool = False,
           session: Session | None = None, stamp: str | None = None) -> Report:
     """One build. `stamp`: the inputs' stamp from the up-to-date check (incremental.uptodate), recorded

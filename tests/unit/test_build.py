@@ -393,3 +393,25 @@ def test_reading_time_uses_the_configured_words_per_minute(site, stufen):
     (root / "stufen.toml").write_text("words_per_minute = 100\n")
     assert stufen(root, "build")[0] == 0
     assert '<span class="reading-time">6 min read</span>' in (root / page).read_text()
+
+
+def test_a_build_pauses_the_cycle_collector_and_gives_it_back_as_it_was(site, stufen, monkeypatch):
+    """Collections during a build only walk the posts (build.without_cycle_collection); after it, failed or not,
+    the process's collector is as it was: on for the dev server between builds, off if someone turned it off."""
+    import gc
+
+    from stufen import build as build_module
+    seen = []
+    real = build_module.assemble
+    monkeypatch.setattr(build_module, "assemble", lambda *a, **k: (seen.append(gc.isenabled()), real(*a, **k))[1])
+    root = site(GOOD)
+    assert gc.isenabled()
+    assert stufen(root, "build")[0] == 0 and seen == [False] and gc.isenabled()
+    (root / "content/posts/a.md").write_text("---\ntitle: [unclosed\n---\n")
+    assert stufen(root, "build")[0] != 0 and seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        (root / "content/posts/a.md").write_text(GOOD["content/posts/a.md"])
+        assert stufen(root, "build")[0] == 0 and not gc.isenabled()
+    finally:
+        gc.enable()
