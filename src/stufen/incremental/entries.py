@@ -39,7 +39,7 @@ class StoredHtml:
     """A post body left in its store entry: what `Post.html` holds in a `stufen build` (`Post.body_html()`
     reads it). `rewrite`: what the media stage does to the body (render/media.py), applied as it is read."""
 
-    entry: Path
+    entry: Path | str
     key: str  # the entry's key: the body is a pure function of it, so it stands for the body in fingerprints
     images: tuple[str, ...] | None  # each <img>'s src, sorted; None: no <img> at all
     img_tags: int  # how many <img> tags the body has
@@ -75,18 +75,18 @@ def entry_parts(value: tuple, facts: tuple) -> tuple[bytes, bytes]:
 
 
 @stage("cache I/O")
-def write_parts(path: Path | None, head: bytes, body: bytes) -> bool:
+def write_parts(path: Path | str | None, head: bytes, body: bytes) -> bool:
     """Store an entry at `path` (atomically); True when stored. A failed write is only a miss later."""
     if path is None:
         return False
     try:
-        write_atomic(path, _LENGTH.pack(len(head)) + seal(head) + seal(body))
+        write_atomic(Path(path), _LENGTH.pack(len(head)) + seal(head) + seal(body))
     except OSError:
         return False
     return True
 
 
-def from_head(head: bytes, path: Path | None, key: str, body: str | None,
+def from_head(head: bytes, path: Path | str | None, key: str, body: str | None,
               remake: Callable[[str, Path], str] | None = None) -> tuple | None:
     """`(post, problems)` from an entry's head: the post's html is `body`, or, when None, left in the entry at
     `path` (and made again by `remake` if it is damaged when read). None when the head does not unpickle (made
@@ -112,14 +112,13 @@ def _head_fields() -> tuple[type, tuple[str, ...], int]:
     return Post, tuple(name for name in Post.__slots__ if name != "html"), Post.__slots__.index("html")
 
 
-@stage("cache I/O")
-def read_entry(path: Path, key: str, *, with_body: bool, remake: Callable[[str, Path], str] | None = None
+def read_entry(path: Path | str, key: str, *, with_body: bool, remake: Callable[[str, Path], str] | None = None
                ) -> tuple | None:
     """`(post, problems)` stored at `path`, its body read too or (`with_body` false) left there, to be read where
     a page needs it; None when missing, torn or altered. Left there, only the head is read and checked: most
     bodies of an edit build are never read (their pages are reused), and reading and hashing them all was 60 µs a
     post. A body found damaged when it is read is then made again (`remake`), never a failed page. A read is a
-    use: the entry is touched, so pruning keeps it."""
+    use: the entry is touched, so pruning keeps it. (Timed as "cache I/O" by its one caller, `Store.get`.)"""
     if not with_body:
         head = _read_head(path)
         return from_head(head, path, key, None, remake) if head is not None else None
@@ -136,7 +135,7 @@ def read_entry(path: Path, key: str, *, with_body: bool, remake: Callable[[str, 
     return from_head(head, path, key, body.decode("utf-8"))
 
 
-def _read_head(path: Path) -> bytes | None:
+def _read_head(path: Path | str) -> bytes | None:
     """The head of the entry at `path`, checked against its seal; None when missing, torn or altered."""
     try:
         fd = os.open(path, os.O_RDONLY)
